@@ -1,0 +1,43 @@
+/*
+ * Shared declarations of the JNI shim. Each concern lives in its own file and exposes one
+ * table of natives for its own Java class; dpdkj_onload.cpp registers them all or none.
+ */
+#ifndef DPDKJ_H
+#define DPDKJ_H
+
+#include <jni.h>
+
+#define DPDKJ_PACKAGE "io/l2echo/dpdk/"
+
+namespace dpdkj {
+
+struct native_table {
+    const char *simple_name; /* class in DPDKJ_PACKAGE */
+    const JNINativeMethod *methods;
+    jint count;
+};
+
+extern const native_table errors_natives;
+extern const native_table eal_natives;
+extern const native_table mempool_natives;
+extern const native_table port_natives;
+extern const native_table worker_natives;
+
+/*
+ * Records why the current call failed, for Java to read on the same thread
+ * (NativeErrors.lastMessage), and returns `rc` (a negative errno) so call sites stay one line.
+ */
+int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Forgets the previous failure: every native entry point that can fail calls it first. */
+void clear_error();
+
+} // namespace dpdkj
+
+#define DPDKJ_COUNT_OF(a) static_cast<jint>(sizeof(a) / sizeof((a)[0]))
+
+/* jni.h declares name and signature as char *, hence the casts. */
+#define DPDKJ_NATIVE(name, signature, fn)                                                        \
+    { const_cast<char *>(name), const_cast<char *>(signature), reinterpret_cast<void *>(fn) }
+
+#endif

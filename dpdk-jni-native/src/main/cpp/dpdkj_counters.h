@@ -1,0 +1,47 @@
+/*
+ * Per-queue counters of the echo loop. One record per (port, queue) served by a worker; only
+ * that worker's lcore writes it (release stores), Java reads it while the loop runs (acquire
+ * loads through a direct ByteBuffer), so neither side locks and no cache line is shared
+ * between writers. Mirrored by io.l2echo.dpdk.QueueCounters, checked at load time.
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |  0 rx_packets      |  8 rx_bytes        | 16 tx_packets       |
+ *  | 24 tx_bytes        | 32 tx_dropped      | 40 rx_bursts        |
+ *  | 48 empty_polls     | 56 tx_retries      | 64..127 padding     |
+ *  +---------------------------------------------------------------+
+ *
+ * Two cache lines per record, so the adjacent-line prefetcher never pairs two writers.
+ */
+#ifndef DPDKJ_COUNTERS_H
+#define DPDKJ_COUNTERS_H
+
+#include <cstddef>
+#include <cstdint>
+
+namespace dpdkj {
+
+constexpr size_t COUNTERS_ALIGN = 128;
+
+struct alignas(COUNTERS_ALIGN) queue_counters {
+    uint64_t rx_packets;  /* frames received */
+    uint64_t rx_bytes;    /* their bytes, without CRC */
+    uint64_t tx_packets;  /* frames the Tx queue accepted */
+    uint64_t tx_bytes;
+    uint64_t tx_dropped;  /* frames Tx still refused after the retries, freed */
+    uint64_t rx_bursts;   /* polls that returned at least one frame */
+    uint64_t empty_polls; /* polls that returned none */
+    uint64_t tx_retries;  /* extra rte_eth_tx_burst calls for frames Tx refused */
+};
+
+static_assert(sizeof(queue_counters) == 2 * 64, "a record is two cache lines");
+
+/* Single writer: a plain read of our own value, then a release store for the readers. */
+static inline void counter_add(uint64_t *counter, uint64_t delta) {
+    __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + delta, __ATOMIC_RELEASE);
+}
+
+} // namespace dpdkj
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * The echo loop: one per lcore, over the (port, queue) pairs assigned to it. Per packet it
+ * touches only DPDK and its own counters: no JNI, no allocation, no lock, no syscall.
+ */
+#include <cstddef>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dpdkj.h"
+#include "dpdkj_counters.h"
+#include "dpdkj_macswap.h"
+
+namespace dpdkj {
+
+namespace {
+
+constexpr uint16_t MAX_BURST = 512;
+constexpr uint16_t MAX_QUEUES_PER_WORKER = 64;
+
+struct queue_ref {
+    uint16_t port;
+    uint16_t queue;
+};
+
+struct worker {
+    /* Written by a control thread, polled by the loop: a line of its own. */
+    alignas(64) uint32_t stop_requested;
+    alignas(64) unsigned int lcore;
+    uint16_t burst_size;
+    uint16_t queue_count;
+    uint32_t tx_retries;
+    queue_counters *counters; /* queue_count records on the lcore's socket */
+    queue_ref queues[MAX_QUEUES_PER_WORKER];
+};
+
+inline worker *worker_of(jlong handle) { return reinterpret_cast<worker *>(handle); }
+
+/* Sends what it can; frames Tx still refuses after the retries are freed and counted. */
+inline void echo_burst(const worker *w, const queue_ref &q, queue_counters *c, rte_mbuf **pkts,
+                       uint16_t nb_rx) {
+    const uint64_t rx_bytes = macswap_burst(pkts, nb_rx);
+    uint16_t nb_tx = rte_eth_tx_burst(q.port, q.queue, pkts, nb_rx);
+    uint32_t retries = 0;
+    while (unlikely(nb_tx < nb_rx) && retries < w->tx_retries) {
+        nb_tx = static_cast<uint16_t>(
+            nb_tx + rte_eth_tx_burst(q.port, q.queue, pkts + nb_tx, static_cast<uint16_t>(nb_rx - nb_tx)));
+        retries++;
+    }
+    uint64_t dropped_bytes = 0;
+    if (unlikely(nb_tx < nb_rx)) {
+        for (uint16_t i = nb_tx; i < nb_rx; i++)
+            dropped_bytes += pkts[i]->pkt_len;
+        rte_pktmbuf_free_bulk(pkts + nb_tx, static_cast<unsigned>(nb_rx - nb_tx));
+        counter_add(&c->tx_dropped, static_cast<uint64_t>(nb_rx - nb_tx));
+    }
+    counter_add(&c->rx_packets, nb_rx);
+    counter_add(&c->rx_bytes, rx_bytes);
+    counter_add(&c->tx_packets, nb_tx);
+    counter_add(&c->tx_bytes, rx_bytes - dropped_bytes);
+    counter_add(&c->rx_bursts, 1);
+    if (retries != 0)
+        counter_add(&c->tx_retries, retries);
+}
+
+int echo_loop(void *arg) {
+    const worker *w = static_cast<const worker *>(arg);
+    rte_mbuf *pkts[MAX_BURST];
+    while (!__atomic_load_n(&w->stop_requested, __ATOMIC_ACQUIRE)) {
+        for (uint16_t i = 0; i < w->queue_count; i++) {
+            const queue_ref &q = w->queues[i];
+            queue_counters *c = &w->counters[i];
+            const uint16_t nb_rx = rte_eth_rx_burst(q.port, q.queue, pkts, w->burst_size);
+            if (nb_rx == 0) {
+                counter_add(&c->empty_polls, 1);
+                continue;
+            }
+            echo_burst(w, q, c, pkts, nb_rx);
+        }
+    }
+    return 0;
+}
+
+jlong create_native(JNIEnv *env, jclass, jint lcore, jintArray ports, jintArray queues,
+                    jint burst_size, jint tx_retries) {
+    clear_error();
+    const jsize n = env->GetArrayLength(ports);
+    if (lcore < 0 || lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(static_cast<unsigned>(lcore)))
+        return fail(-EINVAL, "lcore %d is not one of EAL's lcores", lcore);
+    if (n < 1 || n > MAX_QUEUES_PER_WORKER || env->GetArrayLength(queues) != n)
+        return fail(-EINVAL, "a worker serves 1 to %u queues, %d given", MAX_QUEUES_PER_WORKER, n);
+    if (burst_size < 1 || burst_size > MAX_BURST)
+        return fail(-EINVAL, "burst size %d is outside 1..%u", burst_size, MAX_BURST);
+    if (tx_retries < 0)
+        return fail(-EINVAL, "tx retries %d is negative", tx_retries);
+
+    const int socket = static_cast<int>(rte_lcore_to_socket_id(static_cast<unsigned>(lcore)));
+    auto *w = static_cast<worker *>(rte_zmalloc_socket("dpdkj_worker", sizeof(worker), 64, socket));
+    if (w == nullptr)
+        return fail(-ENOMEM, "no hugepage memory for lcore %d's worker", lcore);
+    w->counters = static_cast<queue_counters *>(rte_zmalloc_socket(
+        "dpdkj_counters", sizeof(queue_counters) * static_cast<size_t>(n), COUNTERS_ALIGN, socket));
+    if (w->counters == nullptr) {
+        rte_free(w);
+        return fail(-ENOMEM, "no hugepage memory for lcore %d's counters", lcore);
+    }
+    jint port_ids[MAX_QUEUES_PER_WORKER];
+    jint queue_ids[MAX_QUEUES_PER_WORKER];
+    env->GetIntArrayRegion(ports, 0, n, port_ids);
+    env->GetIntArrayRegion(queues, 0, n, queue_ids);
+    for (jsize i = 0; i < n; i++) {
+        w->queues[i].port = static_cast<uint16_t>(port_ids[i]);
+        w->queues[i].queue = static_cast<uint16_t>(queue_ids[i]);
+    }
+    w->lcore = static_cast<unsigned>(lcore);
+    w->queue_count = static_cast<uint16_t>(n);
+    w->burst_size = static_cast<uint16_t>(burst_size);
+    w->tx_retries = static_cast<uint32_t>(tx_retries);
+    return reinterpret_cast<jlong>(w);
+}
+
+jobject counters_native(JNIEnv *env, jclass, jlong handle) {
+    worker *w = worker_of(handle);
+    return env->NewDirectByteBuffer(w->counters,
+                                    static_cast<jlong>(sizeof(queue_counters)) * w->queue_count);
+}
+
+/* On a worker lcore: returns at once, the loop runs until stop is requested. */
+jint launch_native(JNIEnv *, jclass, jlong handle) {
+    clear_error();
+    worker *w = worker_of(handle);
+    int rc = rte_eal_remote_launch(echo_loop, w, w->lcore);
+    return rc != 0 ? fail(rc, "rte_eal_remote_launch on lcore %u failed (is it busy?)", w->lcore) : 0;
+}
+
+/* On the main lcore: runs the loop on the calling thread, which must be that lcore's. */
+jint run_native(JNIEnv *, jclass, jlong handle) {
+    clear_error();
+    worker *w = worker_of(handle);
+    if (rte_lcore_id() != w->lcore)
+        return fail(-EINVAL, "the loop for lcore %u was called on lcore %d's thread", w->lcore,
+                    static_cast<int>(rte_lcore_id()));
+    return echo_loop(w);
+}
+
+void request_stop_native(JNIEnv *, jclass, jlong handle) {
+    __atomic_store_n(&worker_of(handle)->stop_requested, 1, __ATOMIC_RELEASE);
+}
+
+/* Blocks until a launched loop has returned. */
+jint join_native(JNIEnv *, jclass, jlong handle) {
+    clear_error();
+    int rc = rte_eal_wait_lcore(worker_of(handle)->lcore);
+    return rc < 0 ? fail(rc, "the loop on lcore %u returned %d", worker_of(handle)->lcore, rc) : 0;
+}
+
+void destroy_native(JNIEnv *, jclass, jlong handle) {
+    worker *w = worker_of(handle);
+    rte_free(w->counters);
+    rte_free(w);
+}
+
+/* {record size, offsets of each counter in declaration order, max burst}, for Java's check. */
+jintArray layout_native(JNIEnv *env, jclass) {
+    const jint layout[] = {
+        static_cast<jint>(sizeof(queue_counters)),
+        static_cast<jint>(offsetof(queue_counters, rx_packets)),
+        static_cast<jint>(offsetof(queue_counters, rx_bytes)),
+        static_cast<jint>(offsetof(queue_counters, tx_packets)),
+        static_cast<jint>(offsetof(queue_counters, tx_bytes)),
+        static_cast<jint>(offsetof(queue_counters, tx_dropped)),
+        static_cast<jint>(offsetof(queue_counters, rx_bursts)),
+        static_cast<jint>(offsetof(queue_counters, empty_polls)),
+        static_cast<jint>(offsetof(queue_counters, tx_retries)),
+        MAX_BURST,
+    };
+    jintArray result = env->NewIntArray(DPDKJ_COUNT_OF(layout));
+    if (result != nullptr)
+        env->SetIntArrayRegion(result, 0, DPDKJ_COUNT_OF(layout), layout);
+    return result;
+}
+
+const JNINativeMethod methods[] = {
+    DPDKJ_NATIVE("nativeCreate", "(I[I[III)J", create_native),
+    DPDKJ_NATIVE("nativeCounters", "(J)Ljava/nio/ByteBuffer;", counters_native),
+    DPDKJ_NATIVE("nativeLaunch", "(J)I", launch_native),
+    DPDKJ_NATIVE("nativeRun", "(J)I", run_native),
+    DPDKJ_NATIVE("nativeRequestStop", "(J)V", request_stop_native),
+    DPDKJ_NATIVE("nativeJoin", "(J)I", join_native),
+    DPDKJ_NATIVE("nativeDestroy", "(J)V", destroy_native),
+    DPDKJ_NATIVE("nativeLayout", "()[I", layout_native),
+};
+
+} // namespace
+
+const native_table worker_natives = {"EchoWorker", methods, DPDKJ_COUNT_OF(methods)};
+
+} // namespace dpdkj
