@@ -1,0 +1,73 @@
+package io.l2echo.dpdk;
+
+import java.util.List;
+
+/**
+ * What a port's device offers ({@code rte_eth_dev_info} and its MAC), read before it is
+ * configured so that requests beyond its limits fail with our message, not DPDK's -EINVAL.
+ */
+public record DeviceInfo(
+        int portId,
+        String name,
+        String driver,
+        String macAddress,
+        int maxRxQueues,
+        int maxTxQueues,
+        long rssOffloads,
+        List<String> rssHashTypes,
+        int socketId,
+        int minMtu,
+        int maxMtu,
+        int maxRxPacketLength,
+        int rxDescriptorsMin,
+        int rxDescriptorsMax,
+        int txDescriptorsMin,
+        int txDescriptorsMax,
+        int retaSize,
+        int hashKeySize,
+        int ifIndex) {
+
+    /* Indexes of the shim's info array (dpdkj_port.cpp, enum info_field). */
+    static final int MAX_RX_QUEUES = 0;
+    static final int MAX_TX_QUEUES = 1;
+    static final int RSS_OFFLOADS = 2;
+    static final int SOCKET_ID = 5;
+    static final int MAC = 6;
+    static final int MIN_MTU = 7;
+    static final int MAX_MTU = 8;
+    static final int MAX_RX_PKTLEN = 9;
+    static final int RX_DESC_MIN = 10;
+    static final int RX_DESC_MAX = 11;
+    static final int TX_DESC_MIN = 12;
+    static final int TX_DESC_MAX = 13;
+    static final int RETA_SIZE = 14;
+    static final int HASH_KEY_SIZE = 15;
+    static final int IF_INDEX = 16;
+    static final int FIELD_COUNT = 17;
+
+    static DeviceInfo of(int portId, String name, String driver, long[] f, List<String> rssHashTypes) {
+        return new DeviceInfo(portId, name, driver, formatMac(f[MAC]), (int) f[MAX_RX_QUEUES],
+                (int) f[MAX_TX_QUEUES], f[RSS_OFFLOADS], rssHashTypes, (int) f[SOCKET_ID], (int) f[MIN_MTU],
+                (int) f[MAX_MTU], (int) f[MAX_RX_PKTLEN], (int) f[RX_DESC_MIN], (int) f[RX_DESC_MAX],
+                (int) f[TX_DESC_MIN], (int) f[TX_DESC_MAX], (int) f[RETA_SIZE], (int) f[HASH_KEY_SIZE],
+                (int) f[IF_INDEX]);
+    }
+
+    static String formatMac(long bits) {
+        StringBuilder mac = new StringBuilder(17);
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            if (mac.length() > 0) {
+                mac.append(':');
+            }
+            mac.append(String.format("%02x", (bits >>> shift) & 0xff));
+        }
+        return mac.toString();
+    }
+
+    /** One line for a start-up banner. */
+    public String summary() {
+        return String.format("port %d: %s (%s) mac %s, max %d rxq / %d txq, socket %d, rss %s", portId, name,
+                driver, macAddress, maxRxQueues, maxTxQueues, socketId,
+                rssHashTypes.isEmpty() ? "none" : String.join(",", rssHashTypes));
+    }
+}

@@ -1,0 +1,322 @@
+package io.l2echo.dpdk;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * DPDK's Environment Abstraction Layer, initialised at most once per process. Owns what is
+ * created through it and closes it in DPDK's order: echo workers stopped and joined, ports
+ * stopped and closed, pools freed, then {@code rte_eal_cleanup}.
+ *
+ * <p>{@code rte_eal_init} pins the calling thread to the main lcore, so it runs on a thread
+ * of its own ({@code dpdk-main-lcore}); configuration runs there too. The thread that calls
+ * {@link #init} keeps its affinity, and so do the threads it starts.
+ */
+public final class Eal implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Eal.class.getName());
+    private static final AtomicBoolean INITIALISED = new AtomicBoolean();
+    private static final long STOP_TIMEOUT_MILLIS = 2_000;
+
+    private final MainLcoreThread mainThread;
+    private final Set<Integer> processCpus;
+    private final int mainLcore;
+    private final List<Integer> workerLcores;
+    private final Path runtimeDir;
+    private final List<String> args;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<EchoWorker> workers = Collections.synchronizedList(new ArrayList<>());
+    private final List<Port> ports = Collections.synchronizedList(new ArrayList<>());
+    private final List<Mempool> pools = Collections.synchronizedList(new ArrayList<>());
+
+    private Eal(MainLcoreThread mainThread, Set<Integer> processCpus, List<String> args) {
+        this.mainThread = mainThread;
+        this.args = args;
+        this.processCpus = processCpus;
+        this.mainLcore = nativeMainLcore();
+        this.workerLcores = Arrays.stream(nativeWorkerLcores()).boxed().toList();
+        this.runtimeDir = Path.of(nativeRuntimeDir());
+    }
+
+    /**
+     * Checks the environment, loads the shim and runs {@code rte_eal_init} with these
+     * arguments (EAL's own, without a program name; see {@link EalArguments#withDefaults}
+     * for the one default added). Once per process: DPDK cannot initialise twice, nor again
+     * after cleanup.
+     */
+    public static Eal init(List<String> userArgs) {
+        if (!INITIALISED.compareAndSet(false, true)) {
+            throw new DpdkException("initialise EAL", "EAL was already initialised in this process",
+                    "DPDK allows one EAL per process, and none after its cleanup: share the Eal instance");
+        }
+        List<String> ealArgs = EalArguments.withDefaults(userArgs);
+        Preflight.ofThisMachine().require(ealArgs);
+        NativeLoader.load();
+        QueueCounters.verifyLayout(EchoWorker.nativeLayout());
+
+        Set<Integer> processCpus = ThreadAffinity.currentThreadCpus();
+        MainLcoreThread mainThread = new MainLcoreThread();
+        String[] argv = ealArgs.toArray(String[]::new);
+        int parsed;
+        try {
+            parsed = mainThread.call(() -> NativeErrors.check(nativeInit(argv), "initialise EAL", Eal::initHint));
+        } catch (RuntimeException e) {
+            shutdownQuietly(mainThread);
+            throw e;
+        }
+        Eal eal = new Eal(mainThread, processCpus, ealArgs);
+        if (parsed < argv.length) {
+            eal.close();
+            throw new DpdkException("initialise EAL", "'" + argv[parsed] + "' is not an EAL option",
+                    "application options go after '--': [EAL options] -- [application options]");
+        }
+        return eal;
+    }
+
+    private static String initHint(String errnoName) {
+        return switch (errnoName) {
+            case "EACCES", "EPERM" -> "run as root (sudo)";
+            case "ENOMEM" -> "not enough free hugepage memory: reserve more (sudo scripts/setup_env.sh "
+                    + "--pages N) or ask for less (-m MB)";
+            case "EINVAL" -> "check the EAL options before '--' (DPDK names the offending one above); "
+                    + "application options go after '--'";
+            case "ENODEV", "ENOENT" -> "check the device arguments (--vdev, -a) and that their drivers "
+                    + "are installed";
+            case "EALREADY" -> "EAL runs once per process";
+            case "EBUSY" -> "another DPDK process uses this --file-prefix: stop it or choose another prefix";
+            default -> "DPDK's log above says which step failed";
+        };
+    }
+
+    /** The DPDK release the shim runs on, such as "DPDK 22.11.11". */
+    public String dpdkVersion() {
+        ensureOpen();
+        return nativeVersion();
+    }
+
+    /** The arguments rte_eal_init was given, defaults included. */
+    public List<String> arguments() {
+        return args;
+    }
+
+    public int mainLcore() {
+        return mainLcore;
+    }
+
+    /** Lcores other than the main one, in EAL's order. */
+    public List<Integer> workerLcores() {
+        return workerLcores;
+    }
+
+    /** The CPUs an lcore's thread is pinned to. */
+    public Set<Integer> lcoreCpus(int lcore) {
+        ensureOpen();
+        return toSet(nativeLcoreCpus(lcore));
+    }
+
+    /** The NUMA socket of an lcore. */
+    public int lcoreSocket(int lcore) {
+        ensureOpen();
+        return nativeLcoreSocket(lcore);
+    }
+
+    /** Where EAL keeps its runtime files (telemetry socket, lock files) for this process. */
+    public Path runtimeDir() {
+        return runtimeDir;
+    }
+
+    /** How many Ethernet ports EAL probed. */
+    public int portCount() {
+        ensureOpen();
+        return Port.count();
+    }
+
+    /** Port ids with their device names, for messages and listings. */
+    public List<String> describePorts() {
+        ensureOpen();
+        return Port.describeAll();
+    }
+
+    /** The port id of a device name such as {@code net_af_packet0} or {@code 0000:03:00.0}. */
+    public int portIdByName(String name) {
+        ensureOpen();
+        return Port.idByName(name, this);
+    }
+
+    public DeviceInfo deviceInfo(int portId) {
+        ensureOpen();
+        return Port.deviceInfo(portId, this);
+    }
+
+    /** A packet-buffer pool; freed by {@link Mempool#close()} or with the EAL. */
+    public Mempool createMempool(String name, int size, int cacheSize, int dataRoomSize, int socketId) {
+        ensureOpen();
+        Mempool pool = mainThread.call(() -> Mempool.create(name, size, cacheSize, dataRoomSize, socketId));
+        pools.add(pool);
+        return pool;
+    }
+
+    /** Configures, sets up the queues of, and starts a port; stopped and closed with the EAL. */
+    public Port startPort(PortConfig config, Mempool pool) {
+        ensureOpen();
+        Port port = Port.start(this, mainThread, config, pool);
+        ports.add(port);
+        return port;
+    }
+
+    /**
+     * Starts the echo loop on {@code lcore} over {@code queues}. On a worker lcore it runs
+     * there; on the main lcore it runs on the {@code dpdk-main-lcore} thread, which then
+     * serves no other call until the loop stops.
+     */
+    public EchoWorker launchEcho(int lcore, List<QueueRef> queues, int burstSize, int txRetries) {
+        ensureOpen();
+        if (lcore != mainLcore && !workerLcores.contains(lcore)) {
+            throw new DpdkException("launch the echo on lcore " + lcore, "lcore " + lcore
+                    + " is not one of EAL's (main " + mainLcore + ", workers " + workerLcores + ")",
+                    "list it in -l/--lcores");
+        }
+        EchoWorker worker = EchoWorker.launch(mainThread, lcore, lcore == mainLcore, queues, burstSize,
+                txRetries, STOP_TIMEOUT_MILLIS);
+        workers.add(worker);
+        return worker;
+    }
+
+    /**
+     * Pins the calling thread to the CPUs of this process that no running echo loop polls,
+     * so control-plane work never steals a busy-polling core. Returns the CPUs chosen, or
+     * an empty set when every CPU polls and the thread was left where it was.
+     */
+    public Set<Integer> pinToControlPlane() {
+        ensureOpen();
+        Set<Integer> free = new TreeSet<>(processCpus);
+        synchronized (workers) {
+            for (EchoWorker worker : workers) {
+                if (!worker.isClosed()) {
+                    free.removeAll(lcoreCpus(worker.lcore()));
+                }
+            }
+        }
+        if (free.isEmpty()) {
+            LOG.log(Level.WARNING, "every CPU of this process runs an echo loop: "
+                    + Thread.currentThread().getName() + " shares a core with one");
+            return free;
+        }
+        ThreadAffinity.pinCurrentThread(free);
+        return free;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Stops workers, closes ports, frees pools, cleans EAL up. Idempotent, from any thread. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<RuntimeException> failures = new ArrayList<>();
+        List<AutoCloseable> inOrder = new ArrayList<>();
+        synchronized (workers) {
+            workers.forEach(EchoWorker::requestStop); // every loop winds down at once
+            inOrder.addAll(reversed(workers));
+        }
+        synchronized (ports) {
+            inOrder.addAll(reversed(ports));
+        }
+        synchronized (pools) {
+            inOrder.addAll(reversed(pools));
+        }
+        for (AutoCloseable resource : inOrder) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failures.add(e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            }
+        }
+        try {
+            mainThread.run(() -> NativeErrors.check(nativeCleanup(), "clean up EAL", (String) null));
+            removeRuntimeDir();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        shutdownQuietly(mainThread);
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /*
+     * EAL leaves its runtime directory (lock files, the telemetry socket) behind after
+     * cleanup. Only this process used it: the primary lock was ours.
+     */
+    private void removeRuntimeDir() {
+        if (!Files.isDirectory(runtimeDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(runtimeDir)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(runtimeDir);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not remove EAL's runtime directory " + runtimeDir + ": " + e);
+        }
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the EAL is closed: DPDK cannot be used again in this process");
+        }
+    }
+
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
+    }
+
+    private static Set<Integer> toSet(int[] values) {
+        Set<Integer> set = new TreeSet<>();
+        for (int value : values) {
+            set.add(value);
+        }
+        return set;
+    }
+
+    private static void shutdownQuietly(MainLcoreThread thread) {
+        try {
+            thread.shutdown(STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static native int nativeInit(String[] args);
+
+    private static native int nativeCleanup();
+
+    private static native int nativeMainLcore();
+
+    private static native int[] nativeWorkerLcores();
+
+    private static native int[] nativeLcoreCpus(int lcore);
+
+    private static native int nativeLcoreSocket(int lcore);
+
+    private static native String nativeVersion();
+
+    private static native String nativeRuntimeDir();
+}

@@ -1,0 +1,19 @@
+package io.l2echo.dpdk;
+
+import java.util.List;
+
+/** The echo at one instant: each queue's counters, the port's, and the pool's occupancy. */
+public record EchoStats(long nanoTime, List<QueueStats> queues, PortStats port, int mbufsInUse) {
+
+    public long rxPackets() {
+        return queues.stream().mapToLong(QueueStats::rxPackets).sum();
+    }
+
+    public long txPackets() {
+        return queues.stream().mapToLong(QueueStats::txPackets).sum();
+    }
+
+    public long txDropped() {
+        return queues.stream().mapToLong(QueueStats::txDropped).sum();
+    }
+}

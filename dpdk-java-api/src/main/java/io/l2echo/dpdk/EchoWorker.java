@@ -1,0 +1,151 @@
+package io.l2echo.dpdk;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One lcore's echo loop over its queues: receive a burst, swap MACs, transmit, count. The
+ * loop is native and never enters the JVM; Java only launches it, reads its counters and
+ * asks it to stop.
+ */
+public final class EchoWorker implements AutoCloseable {
+    private final MainLcoreThread mainThread;
+    private final long handle;
+    private final int lcore;
+    private final boolean onMainLcore;
+    private final long stopTimeoutMillis;
+    private final List<QueueCounters> counters;
+    private final Object lock = new Object();
+    private Future<?> mainLoop;
+    private List<QueueStats> finalStats;
+    private boolean closed;
+
+    private EchoWorker(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore,
+            List<QueueRef> queues, long stopTimeoutMillis) {
+        this.mainThread = mainThread;
+        this.handle = handle;
+        this.lcore = lcore;
+        this.onMainLcore = onMainLcore;
+        this.stopTimeoutMillis = stopTimeoutMillis;
+        ByteBuffer records = nativeCounters(handle).order(ByteOrder.nativeOrder());
+        List<QueueCounters> views = new ArrayList<>(queues.size());
+        for (int i = 0; i < queues.size(); i++) {
+            views.add(new QueueCounters(this, records, i, queues.get(i)));
+        }
+        this.counters = List.copyOf(views);
+    }
+
+    static EchoWorker launch(MainLcoreThread mainThread, int lcore, boolean onMainLcore, List<QueueRef> queues,
+            int burstSize, int txRetries, long stopTimeoutMillis) {
+        int[] ports = queues.stream().mapToInt(QueueRef::port).toArray();
+        int[] queueIds = queues.stream().mapToInt(QueueRef::queue).toArray();
+        String operation = "launch the echo on lcore " + lcore;
+        long handle = mainThread.call(() -> NativeErrors.check(
+                nativeCreate(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
+        EchoWorker worker = new EchoWorker(mainThread, handle, lcore, onMainLcore, queues, stopTimeoutMillis);
+        if (onMainLcore) {
+            worker.mainLoop = mainThread.submit(() -> NativeErrors.check(nativeRun(handle), operation, (String) null));
+        } else {
+            mainThread.run(() -> NativeErrors.check(nativeLaunch(handle), operation,
+                    "is another loop already running on lcore " + lcore + "?"));
+        }
+        return worker;
+    }
+
+    public int lcore() {
+        return lcore;
+    }
+
+    /** Whether the loop runs on the main lcore's thread rather than a worker lcore. */
+    public boolean onMainLcore() {
+        return onMainLcore;
+    }
+
+    /** One counter view per queue, in the order the queues were given. */
+    public List<QueueCounters> counters() {
+        return counters;
+    }
+
+    QueueStats snapshot(QueueCounters view) {
+        synchronized (lock) {
+            if (closed) {
+                return finalStats.get(counters.indexOf(view));
+            }
+            return view.readAcquire();
+        }
+    }
+
+    /** Asks the loop to return after its current burst; does not wait. Any thread. */
+    public void requestStop() {
+        synchronized (lock) {
+            if (!closed) {
+                nativeRequestStop(handle);
+            }
+        }
+    }
+
+    boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    /**
+     * Stops the loop, waits for it to return, keeps the final counters and frees the native
+     * state. Idempotent. A loop that does not return in time is reported, not freed: its
+     * memory may still be in use.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            nativeRequestStop(handle);
+            awaitLoop();
+            List<QueueStats> last = new ArrayList<>(counters.size());
+            counters.forEach(view -> last.add(view.readAcquire()));
+            finalStats = List.copyOf(last);
+            closed = true;
+            nativeDestroy(handle);
+        }
+    }
+
+    private void awaitLoop() {
+        Future<?> loop = onMainLcore ? mainLoop
+                : mainThread.submit(() -> NativeErrors.check(nativeJoin(handle), "join lcore " + lcore, (String) null));
+        try {
+            loop.get(stopTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new DpdkException("stop the echo on lcore " + lcore,
+                    "its loop did not return within " + stopTimeoutMillis + " ms", "report this as a bug");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping lcore " + lcore, e);
+        }
+    }
+
+    static native int[] nativeLayout();
+
+    private static native long nativeCreate(int lcore, int[] ports, int[] queues, int burstSize, int txRetries);
+
+    private static native ByteBuffer nativeCounters(long handle);
+
+    private static native int nativeLaunch(long handle);
+
+    private static native int nativeRun(long handle);
+
+    private static native void nativeRequestStop(long handle);
+
+    private static native int nativeJoin(long handle);
+
+    private static native void nativeDestroy(long handle);
+}

@@ -1,0 +1,94 @@
+package io.l2echo.dpdk;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A pool of packet buffers ({@code rte_pktmbuf_pool_create}) in hugepage memory. */
+public final class Mempool implements AutoCloseable {
+    /** RTE_MBUF_DEFAULT_BUF_SIZE: a 2048-byte data room after the 128-byte headroom. */
+    public static final int DEFAULT_DATA_ROOM_SIZE = 2048 + 128;
+    /** RTE_MEMPOOL_CACHE_MAX_SIZE. */
+    public static final int MAX_CACHE_SIZE = 512;
+
+    private final String name;
+    private final int size;
+    private final long handle;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Mempool(String name, int size, long handle) {
+        this.name = name;
+        this.size = size;
+        this.handle = handle;
+    }
+
+    /** Runs on the main lcore (see {@link Eal#createMempool}). */
+    static Mempool create(String name, int size, int cacheSize, int dataRoomSize, int socketId) {
+        long handle = NativeErrors.check(nativeCreate(name, size, cacheSize, dataRoomSize, socketId),
+                "create mbuf pool " + name,
+                "a pool needs free hugepage memory for " + size + " mbufs of about "
+                        + (dataRoomSize + 256) / 1024 + " KiB: reserve more (sudo scripts/setup_env.sh "
+                        + "--pages N) or ask for fewer mbufs");
+        return new Mempool(name, size, handle);
+    }
+
+    /**
+     * The smallest pool that cannot run dry in steady state: every descriptor of every queue
+     * holding an mbuf, a burst in flight per queue, and each polling lcore's cache full.
+     */
+    public static int requiredSize(int queues, int rxDescriptors, int txDescriptors, int burstSize,
+            int pollingLcores, int cacheSize) {
+        return queues * (rxDescriptors + txDescriptors + burstSize) + pollingLcores * cacheSize;
+    }
+
+    /** {@link #requiredSize}, at least 4095, rounded up to 2^n - 1 (the ring's best fit). */
+    public static int recommendedSize(int requiredSize) {
+        int size = Math.max(requiredSize, 4095);
+        return Integer.highestOneBit(size) == size + 1 ? size : (Integer.highestOneBit(size) << 1) - 1;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Mbufs free in the pool (the per-lcore caches count as free). */
+    public int available() {
+        ensureOpen();
+        return nativeAvailable(handle);
+    }
+
+    /** Mbufs taken out of the pool: held by rings, descriptors or the application. */
+    public int inUse() {
+        ensureOpen();
+        return nativeInUse(handle);
+    }
+
+    long handle() {
+        ensureOpen();
+        return handle;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("mbuf pool " + name + " is freed");
+        }
+    }
+
+    /** Frees the pool; every port using it must be closed first (the EAL closes in that order). */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            nativeFree(handle);
+        }
+    }
+
+    private static native long nativeCreate(String name, int size, int cacheSize, int dataRoomSize, int socketId);
+
+    private static native void nativeFree(long handle);
+
+    private static native int nativeAvailable(long handle);
+
+    private static native int nativeInUse(long handle);
+}

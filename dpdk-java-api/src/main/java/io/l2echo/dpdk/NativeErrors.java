@@ -1,0 +1,54 @@
+package io.l2echo.dpdk;
+
+import java.util.function.Function;
+
+/**
+ * Why the shim's last call on this thread failed, and DPDK's own text for an errno. Errno
+ * numbers and names come from C, so Java never hard-codes a platform constant.
+ */
+final class NativeErrors {
+    private NativeErrors() {
+    }
+
+    /** The message the failing native call recorded on the calling thread, or null. */
+    static native String lastMessage();
+
+    /** {@code rte_strerror(errnum)}: knows DPDK's own errno values too. */
+    static native String text(int errnum);
+
+    /** The symbolic name ({@code ENODEV}), or null where the C library has none. */
+    static native String name(int errnum);
+
+    /**
+     * Turns a shim return code into the exception to throw. Call it on the thread that made
+     * the failing call: the detail is kept per thread.
+     */
+    static DpdkException toException(String operation, int rc, String hint) {
+        int errno = -rc;
+        return new DpdkException(operation, lastMessage(), errno, name(errno), text(errno), hint);
+    }
+
+    /** Throws when {@code rc} is a negative errno, else returns it. */
+    static int check(int rc, String operation, String hint) {
+        if (rc < 0) {
+            throw toException(operation, rc, hint);
+        }
+        return rc;
+    }
+
+    /** As {@link #check(int, String, String)}, with a hint chosen by the errno's name. */
+    static int check(int rc, String operation, Function<String, String> hintByErrnoName) {
+        if (rc < 0) {
+            String name = name(-rc);
+            throw toException(operation, rc, hintByErrnoName.apply(name == null ? "" : name));
+        }
+        return rc;
+    }
+
+    static long check(long rc, String operation, String hint) {
+        if (rc < 0) {
+            throw toException(operation, (int) rc, hint);
+        }
+        return rc;
+    }
+}

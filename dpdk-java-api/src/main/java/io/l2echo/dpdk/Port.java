@@ -1,0 +1,252 @@
+package io.l2echo.dpdk;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A started Ethernet port. Brought up in DPDK's skeleton order (capabilities first, then
+ * configure, adjust descriptors, queues on the port's socket, start, promiscuous); closing
+ * stops and closes it. Counters and link are read on the caller's thread without stopping
+ * anything.
+ */
+public final class Port implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Port.class.getName());
+
+    private final MainLcoreThread mainThread;
+    private final DeviceInfo info;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /* Set on the main lcore during bring-up, read by any thread after. */
+    private volatile int rxDescriptors;
+    private volatile int txDescriptors;
+    private volatile boolean started;
+
+    private Port(MainLcoreThread mainThread, DeviceInfo info) {
+        this.mainThread = mainThread;
+        this.info = info;
+    }
+
+    static int count() {
+        return nativeCount();
+    }
+
+    static List<String> describeAll() {
+        List<String> ports = new ArrayList<>();
+        for (int id = 0; id < 65536 && ports.size() < nativeCount(); id++) {
+            String name = nativeName(id);
+            if (name != null) {
+                ports.add(id + " (" + name + ", " + nativeDriver(id) + ")");
+            }
+        }
+        return ports;
+    }
+
+    static int idByName(String name, Eal eal) {
+        int id = nativeIdByName(name);
+        if (id < 0) {
+            throw new DpdkException("find port " + name, "no port is named " + name + "; EAL probed "
+                    + describe(eal), probeHint());
+        }
+        return id;
+    }
+
+    static DeviceInfo deviceInfo(int portId, Eal eal) {
+        String name = portId >= 0 && portId < 65536 ? nativeName(portId) : null;
+        if (name == null) {
+            throw new DpdkException("open port " + portId, "there is no port " + portId + "; EAL probed "
+                    + describe(eal), probeHint());
+        }
+        long[] fields = new long[DeviceInfo.FIELD_COUNT];
+        NativeErrors.check(nativeInfo(portId, fields), "read port " + portId + "'s device info", (String) null);
+        return DeviceInfo.of(portId, name, nativeDriver(portId), fields,
+                List.of(nativeRssHashNames(fields[DeviceInfo.RSS_OFFLOADS])));
+    }
+
+    private static String describe(Eal eal) {
+        List<String> ports = eal.describePorts();
+        return ports.isEmpty() ? "no ports" : "port(s) " + String.join(", ", ports);
+    }
+
+    private static String probeHint() {
+        return "give EAL the device: --vdev=net_af_packet0,iface=IF for a kernel interface, or -a PCI_ADDRESS "
+                + "for a NIC bound to vfio-pci or uio_pci_generic (scripts/bind_nic.sh)";
+    }
+
+    static Port start(Eal eal, MainLcoreThread mainThread, PortConfig config, Mempool pool) {
+        int portId = config.portName().map(name -> idByName(name, eal)).orElse(config.portId());
+        DeviceInfo info = deviceInfo(portId, eal);
+        requireQueues(info, config);
+        Port port = new Port(mainThread, info);
+        try {
+            mainThread.run(() -> port.bringUp(config, pool));
+        } catch (RuntimeException e) {
+            try {
+                port.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        if (port.rxDescriptors != config.rxDescriptors() || port.txDescriptors != config.txDescriptors()) {
+            LOG.log(Level.INFO, "port {0}: descriptors adjusted to the device''s limits: {1} Rx, {2} Tx",
+                    portId, port.rxDescriptors, port.txDescriptors);
+        }
+        return port;
+    }
+
+    private static void requireQueues(DeviceInfo info, PortConfig config) {
+        if (config.rxQueues() > info.maxRxQueues() || config.txQueues() > info.maxTxQueues()) {
+            throw new DpdkException("configure port " + info.portId(), String.format(
+                    "%s (%s) offers at most %d Rx / %d Tx queues, %d / %d asked for", info.name(), info.driver(),
+                    info.maxRxQueues(), info.maxTxQueues(), config.rxQueues(), config.txQueues()),
+                    "use fewer lcores or queues, a NIC with more queues, or in a VM a multiqueue virtio NIC "
+                            + "(QEMU: -netdev tap,...,queues=N -device virtio-net-pci,mq=on,vectors=2N+2)");
+        }
+    }
+
+    private void bringUp(PortConfig config, Mempool pool) {
+        int id = info.portId();
+        int[] descriptors = {config.rxDescriptors(), config.txDescriptors()};
+        String where = "port " + id + " (" + info.name() + ")";
+        NativeErrors.check(nativeConfigure(id, config.rxQueues(), config.txQueues(), 0L), "configure " + where,
+                (String) null);
+        NativeErrors.check(nativeAdjustDescriptors(id, descriptors), "adjust descriptors of " + where,
+                (String) null);
+        rxDescriptors = descriptors[0];
+        txDescriptors = descriptors[1];
+        for (int q = 0; q < config.rxQueues(); q++) {
+            NativeErrors.check(nativeRxQueueSetup(id, q, descriptors[0], pool.handle()),
+                    "set up Rx queue " + q + " of " + where, "fewer --rx-desc, or more --mbufs");
+        }
+        for (int q = 0; q < config.txQueues(); q++) {
+            NativeErrors.check(nativeTxQueueSetup(id, q, descriptors[1]), "set up Tx queue " + q + " of " + where,
+                    "try fewer --tx-desc");
+        }
+        NativeErrors.check(nativeStart(id), "start " + where, "DPDK's log above names the cause");
+        started = true;
+        if (config.promiscuous()) {
+            int rc = nativeSetPromiscuous(id, true);
+            if (rc < 0) {
+                // Some virtual devices have no such mode and see every frame anyway.
+                LOG.log(Level.WARNING, where + ": promiscuous mode not set: " + NativeErrors.text(-rc));
+            }
+        }
+    }
+
+    public int id() {
+        return info.portId();
+    }
+
+    public DeviceInfo info() {
+        return info;
+    }
+
+    public int rxDescriptors() {
+        return rxDescriptors;
+    }
+
+    public int txDescriptors() {
+        return txDescriptors;
+    }
+
+    public PortStats stats() {
+        ensureOpen();
+        long[] fields = new long[PortStats.FIELD_COUNT];
+        NativeErrors.check(nativeStats(id(), fields), "read port " + id() + "'s stats", (String) null);
+        return PortStats.of(fields);
+    }
+
+    public void resetStats() {
+        ensureOpen();
+        NativeErrors.check(nativeResetStats(id()), "reset port " + id() + "'s stats", (String) null);
+    }
+
+    public LinkStatus link() {
+        ensureOpen();
+        long[] fields = new long[LinkStatus.FIELD_COUNT];
+        NativeErrors.check(nativeLink(id(), fields), "read port " + id() + "'s link", (String) null);
+        return LinkStatus.of(fields);
+    }
+
+    /** The driver's extended counters, named as DPDK names them. */
+    public List<ExtendedStat> extendedStats() {
+        ensureOpen();
+        String[] names = nativeXstatNames(id());
+        if (names == null) {
+            throw new DpdkException("read port " + id() + "'s xstat names", NativeErrors.lastMessage(), null);
+        }
+        long[] values = new long[names.length];
+        int count = NativeErrors.check(nativeXstatValues(id(), values), "read port " + id() + "'s xstats",
+                (String) null);
+        List<ExtendedStat> stats = new ArrayList<>(names.length);
+        for (int i = 0; i < Math.min(count, names.length); i++) {
+            stats.add(new ExtendedStat(names[i], values[i]));
+        }
+        return stats;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("port " + id() + " is closed");
+        }
+    }
+
+    /** Stops and closes the port on the main lcore. Idempotent, from any thread. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        int id = id();
+        mainThread.run(() -> {
+            if (started) {
+                NativeErrors.check(nativeStop(id), "stop port " + id, (String) null);
+            }
+            NativeErrors.check(nativeClose(id), "close port " + id, (String) null);
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "port " + id() + " (" + info.name() + ")";
+    }
+
+    private static native int nativeCount();
+
+    private static native int nativeIdByName(String name);
+
+    private static native String nativeName(int portId);
+
+    private static native String nativeDriver(int portId);
+
+    private static native int nativeInfo(int portId, long[] fields);
+
+    private static native String[] nativeRssHashNames(long bits);
+
+    private static native int nativeConfigure(int portId, int rxQueues, int txQueues, long rssHashFunctions);
+
+    private static native int nativeAdjustDescriptors(int portId, int[] rxTx);
+
+    private static native int nativeRxQueueSetup(int portId, int queue, int descriptors, long mempool);
+
+    private static native int nativeTxQueueSetup(int portId, int queue, int descriptors);
+
+    private static native int nativeStart(int portId);
+
+    private static native int nativeStop(int portId);
+
+    private static native int nativeClose(int portId);
+
+    private static native int nativeSetPromiscuous(int portId, boolean on);
+
+    private static native int nativeLink(int portId, long[] fields);
+
+    private static native int nativeStats(int portId, long[] fields);
+
+    private static native int nativeResetStats(int portId);
+
+    private static native String[] nativeXstatNames(int portId);
+
+    private static native int nativeXstatValues(int portId, long[] values);
+}

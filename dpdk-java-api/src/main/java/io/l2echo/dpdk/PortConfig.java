@@ -1,0 +1,113 @@
+package io.l2echo.dpdk;
+
+import java.util.Optional;
+
+/**
+ * How to bring a port up. Immutable; the builder validates what it can before any native
+ * call, and {@link Eal#startPort} checks the rest against the device's own limits.
+ */
+public final class PortConfig {
+    private final int portId;
+    private final String portName;
+    private final int rxQueues;
+    private final int txQueues;
+    private final int rxDescriptors;
+    private final int txDescriptors;
+    private final boolean promiscuous;
+
+    private PortConfig(Builder b) {
+        this.portId = b.portId;
+        this.portName = b.portName;
+        this.rxQueues = b.rxQueues;
+        this.txQueues = b.txQueues;
+        this.rxDescriptors = b.rxDescriptors;
+        this.txDescriptors = b.txDescriptors;
+        this.promiscuous = b.promiscuous;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port id, used when no {@link #portName()} is given. */
+    public int portId() {
+        return portId;
+    }
+
+    /** A device name such as {@code net_af_packet0}, which takes precedence over the id. */
+    public Optional<String> portName() {
+        return Optional.ofNullable(portName);
+    }
+
+    public int rxQueues() {
+        return rxQueues;
+    }
+
+    public int txQueues() {
+        return txQueues;
+    }
+
+    public int rxDescriptors() {
+        return rxDescriptors;
+    }
+
+    public int txDescriptors() {
+        return txDescriptors;
+    }
+
+    public boolean promiscuous() {
+        return promiscuous;
+    }
+
+    public static final class Builder {
+        private int portId;
+        private String portName;
+        private int rxQueues = 1;
+        private int txQueues = 1;
+        private int rxDescriptors = 1024;
+        private int txDescriptors = 1024;
+        private boolean promiscuous = true;
+
+        private Builder() {
+        }
+
+        public Builder portId(int portId) {
+            this.portId = requireRange("port id", portId, 0, 65535);
+            return this;
+        }
+
+        public Builder portName(String portName) {
+            this.portName = portName;
+            return this;
+        }
+
+        public Builder queues(int rxQueues, int txQueues) {
+            this.rxQueues = requireRange("Rx queues", rxQueues, 1, 65535);
+            this.txQueues = requireRange("Tx queues", txQueues, 1, 65535);
+            return this;
+        }
+
+        public Builder descriptors(int rxDescriptors, int txDescriptors) {
+            this.rxDescriptors = requireRange("Rx descriptors", rxDescriptors, 1, 65535);
+            this.txDescriptors = requireRange("Tx descriptors", txDescriptors, 1, 65535);
+            return this;
+        }
+
+        /** Receive frames whatever their destination MAC: an echo must see them all. */
+        public Builder promiscuous(boolean promiscuous) {
+            this.promiscuous = promiscuous;
+            return this;
+        }
+
+        public PortConfig build() {
+            return new PortConfig(this);
+        }
+    }
+
+    static int requireRange(String what, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " must be in " + min + ".." + max + ", not " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,152 @@
+package io.l2echo.dpdk;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * Checks, before DPDK is asked, what makes EAL fail with a message few users can act on:
+ * privileges and hugepages. Each problem comes with its fix. The file system root and the
+ * effective uid are injectable so the checks are tested without a special machine.
+ */
+public final class Preflight {
+    /** Capabilities EAL needs without root: hugepage mapping, physical addresses, raw sockets. */
+    private static final int CAP_NET_RAW = 13;
+    private static final int CAP_IPC_LOCK = 14;
+    private static final int CAP_SYS_ADMIN = 21;
+
+    private final Path root;
+    private final IntSupplier effectiveUid;
+
+    Preflight(Path root, IntSupplier effectiveUid) {
+        this.root = root;
+        this.effectiveUid = effectiveUid;
+    }
+
+    /** Checks this machine. */
+    public static Preflight ofThisMachine() {
+        return new Preflight(Path.of("/"), Libc.INSTANCE::geteuid);
+    }
+
+    /** One thing in the way, and what fixes it. */
+    public record Problem(String cause, String fix) {
+        @Override
+        public String toString() {
+            return cause + ": " + fix;
+        }
+    }
+
+    /** Throws a {@link DpdkException} that lists every problem found for these EAL arguments. */
+    public void require(List<String> ealArgs) {
+        List<Problem> problems = check(ealArgs);
+        if (!problems.isEmpty()) {
+            StringBuilder detail = new StringBuilder();
+            for (Problem problem : problems) {
+                detail.append(detail.length() == 0 ? "" : "; ").append(problem);
+            }
+            throw new DpdkException("check the environment for DPDK", detail.toString(), null);
+        }
+    }
+
+    public List<Problem> check(List<String> ealArgs) {
+        List<Problem> problems = new ArrayList<>();
+        checkPrivileges(problems);
+        if (!ealArgs.contains("--no-huge")) {
+            checkHugepages(problems, ealArgs.contains("--in-memory"));
+        }
+        return problems;
+    }
+
+    private void checkPrivileges(List<Problem> problems) {
+        if (effectiveUid.getAsInt() == 0) {
+            return;
+        }
+        long effective = effectiveCapabilities();
+        List<String> missing = new ArrayList<>();
+        if ((effective & (1L << CAP_SYS_ADMIN)) == 0) {
+            missing.add("CAP_SYS_ADMIN");
+        }
+        if ((effective & (1L << CAP_IPC_LOCK)) == 0) {
+            missing.add("CAP_IPC_LOCK");
+        }
+        if ((effective & (1L << CAP_NET_RAW)) == 0) {
+            missing.add("CAP_NET_RAW");
+        }
+        if (!missing.isEmpty()) {
+            problems.add(new Problem("not running as root (missing " + String.join(", ", missing) + ")",
+                    "run as root (sudo), or grant the capabilities: setcap cap_sys_admin,cap_ipc_lock,"
+                            + "cap_net_raw+ep on the java binary"));
+        }
+    }
+
+    private long effectiveCapabilities() {
+        for (String line : readLines(root.resolve("proc/self/status"))) {
+            if (line.startsWith("CapEff:")) {
+                return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+            }
+        }
+        return 0;
+    }
+
+    private void checkHugepages(List<Problem> problems, boolean inMemory) {
+        long freeBytes = 0;
+        long totalPages = 0;
+        Path sizes = root.resolve("sys/kernel/mm/hugepages");
+        if (Files.isDirectory(sizes)) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(sizes, "hugepages-*kB")) {
+                for (Path dir : dirs) {
+                    String name = dir.getFileName().toString();
+                    long pageKb = Long.parseLong(name.substring("hugepages-".length(), name.length() - 2));
+                    totalPages += readLong(dir.resolve("nr_hugepages"));
+                    freeBytes += readLong(dir.resolve("free_hugepages")) * pageKb * 1024;
+                }
+            } catch (IOException e) {
+                problems.add(new Problem("cannot read " + sizes + " (" + e.getMessage() + ")",
+                        "check that sysfs is mounted"));
+                return;
+            }
+        }
+        if (totalPages == 0) {
+            problems.add(new Problem("no hugepages are reserved",
+                    "run sudo scripts/setup_env.sh (or echo 512 > /proc/sys/vm/nr_hugepages), "
+                            + "or pass --no-huge for a functional test"));
+            return;
+        }
+        if (freeBytes == 0) {
+            problems.add(new Problem("all " + totalPages + " hugepages are in use",
+                    "stop the DPDK process holding them, remove stale files from the hugetlbfs "
+                            + "mount, or reserve more with sudo scripts/setup_env.sh --pages N"));
+        }
+        // --in-memory maps anonymous hugepages and needs no hugetlbfs mount.
+        if (!inMemory && !hasHugetlbfsMount()) {
+            problems.add(new Problem("no hugetlbfs is mounted",
+                    "run sudo scripts/setup_env.sh (mounts /dev/hugepages), or pass --in-memory"));
+        }
+    }
+
+    private boolean hasHugetlbfsMount() {
+        for (String line : readLines(root.resolve("proc/mounts"))) {
+            String[] fields = line.split(" ");
+            if (fields.length > 2 && fields[2].equals("hugetlbfs")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static long readLong(Path file) throws IOException {
+        return Long.parseLong(Files.readString(file).trim());
+    }
+}

@@ -1,0 +1,84 @@
+package io.l2echo.dpdk;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Java's view of one queue's counter record, written by the echo loop's lcore and read here
+ * with acquire loads while the loop runs: no JNI call, no lock on the loop's side. The layout
+ * is dpdkj_counters.h's; {@link #verifyLayout} checks it against the shim at load time.
+ *
+ * <pre>
+ *   0 rx_packets   8 rx_bytes    16 tx_packets   24 tx_bytes
+ *  32 tx_dropped  40 rx_bursts   48 empty_polls  56 tx_retries   64..127 padding
+ * </pre>
+ */
+public final class QueueCounters {
+    static final int RECORD_SIZE = 128;
+    static final int RX_PACKETS_OFFSET = 0;
+    static final int RX_BYTES_OFFSET = 8;
+    static final int TX_PACKETS_OFFSET = 16;
+    static final int TX_BYTES_OFFSET = 24;
+    static final int TX_DROPPED_OFFSET = 32;
+    static final int RX_BURSTS_OFFSET = 40;
+    static final int EMPTY_POLLS_OFFSET = 48;
+    static final int TX_RETRIES_OFFSET = 56;
+    /** The shim's largest burst (DPDKJ MAX_BURST), also checked at load time. */
+    public static final int MAX_BURST_SIZE = 512;
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private final EchoWorker owner;
+    private final ByteBuffer records;
+    private final int base;
+    private final QueueRef queue;
+
+    QueueCounters(EchoWorker owner, ByteBuffer records, int index, QueueRef queue) {
+        this.owner = owner;
+        this.records = records;
+        this.base = index * RECORD_SIZE;
+        this.queue = queue;
+    }
+
+    public QueueRef queue() {
+        return queue;
+    }
+
+    public int lcore() {
+        return owner.lcore();
+    }
+
+    /**
+     * The counters now, each read with acquire semantics. After the worker is closed this is
+     * the final snapshot taken when it stopped.
+     */
+    public QueueStats snapshot() {
+        return owner.snapshot(this);
+    }
+
+    /* Called by the owner under its lock, while the native record is still allocated. */
+    QueueStats readAcquire() {
+        return new QueueStats(owner.lcore(), queue, get(RX_PACKETS_OFFSET), get(RX_BYTES_OFFSET),
+                get(TX_PACKETS_OFFSET), get(TX_BYTES_OFFSET), get(TX_DROPPED_OFFSET), get(RX_BURSTS_OFFSET),
+                get(EMPTY_POLLS_OFFSET), get(TX_RETRIES_OFFSET));
+    }
+
+    private long get(int offset) {
+        return (long) LONGS.getAcquire(records, base + offset);
+    }
+
+    /** Fails loudly if this class and the shim disagree on where a counter lives. */
+    static void verifyLayout(int[] nativeLayout) {
+        int[] expected = {RECORD_SIZE, RX_PACKETS_OFFSET, RX_BYTES_OFFSET, TX_PACKETS_OFFSET, TX_BYTES_OFFSET,
+            TX_DROPPED_OFFSET, RX_BURSTS_OFFSET, EMPTY_POLLS_OFFSET, TX_RETRIES_OFFSET, MAX_BURST_SIZE};
+        if (!Arrays.equals(expected, nativeLayout)) {
+            throw new IllegalStateException("the shim's counter layout " + Arrays.toString(nativeLayout)
+                    + " differs from QueueCounters' " + Arrays.toString(expected)
+                    + ": the jar and libdpdkj.so come from different builds");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.l2echo.dpdk.cli;
+
+import io.l2echo.dpdk.DpdkException;
+import io.l2echo.dpdk.EchoService;
+import io.l2echo.dpdk.EchoStats;
+import io.l2echo.dpdk.LcorePlan;
+import java.io.PrintStream;
+import java.util.Set;
+
+/**
+ * The echo apps' {@code main}, short and linear: parse, start, await the shutdown signal (or
+ * the duration), stop the loops, print totals, close in reverse, return the exit status.
+ */
+public final class EchoApp {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private final String name;
+    private final String summary;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public EchoApp(String name, String summary, PrintStream out, PrintStream err) {
+        this.name = name;
+        this.summary = summary;
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run(String[] argv) {
+        // One line per log record, as DPDK prints its own.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        EchoCommandLine commandLine;
+        try {
+            commandLine = EchoCommandLine.parse(argv);
+        } catch (UsageException e) {
+            err.println(name + ": " + e.getMessage());
+            err.println("run with --help (after '--') for the options");
+            return EXIT_USAGE;
+        }
+        if (commandLine.helpRequested()) {
+            out.print(EchoCommandLine.usage(name, summary));
+            return EXIT_OK;
+        }
+        // Before EAL starts: a signal during start-up then stops the echo as soon as it runs.
+        ShutdownSignal shutdown = ShutdownSignal.register(out);
+        try (EchoService service = EchoService.start(commandLine.config())) {
+            printBanner(service, commandLine);
+            echoUntilStopped(service, commandLine, shutdown);
+            return EXIT_OK;
+        } catch (DpdkException | IllegalStateException e) {
+            err.println(name + ": " + e.getMessage());
+            for (Throwable suppressed : e.getSuppressed()) {
+                err.println(name + ":   also: " + suppressed.getMessage());
+            }
+            return EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println(name + ": interrupted");
+            return EXIT_FAILURE;
+        }
+    }
+
+    private void echoUntilStopped(EchoService service, EchoCommandLine commandLine, ShutdownSignal shutdown)
+            throws InterruptedException {
+        Set<Integer> controlCpus = service.eal().pinToControlPlane();
+        out.println(name + ": control-plane threads on CPUs " + controlCpus);
+        EchoStats first = service.stats();
+        try (StatsReporter reporter = new StatsReporter(name, service::stats, out,
+                commandLine.statsIntervalMillis(), service.eal()::pinToControlPlane)) {
+            if (commandLine.statsIntervalMillis() > 0) {
+                reporter.start();
+            }
+            boolean signalled = shutdown.await(commandLine.durationSeconds() * 1000);
+            out.println(name + ": " + (signalled ? shutdown.signalName() + " received"
+                    : commandLine.durationSeconds() + " s elapsed") + ", stopping");
+        }
+        service.stopWorkers();
+        out.print(StatsReporter.formatTotals(first, service.stats()));
+    }
+
+    private void printBanner(EchoService service, EchoCommandLine commandLine) {
+        LcorePlan plan = service.plan();
+        out.println(name + ": " + service.eal().dpdkVersion() + ", EAL arguments " + service.eal().arguments());
+        out.println(name + ": " + service.port().info().summary() + ", link " + service.port().link());
+        for (LcorePlan.Assignment assignment : plan.assignments()) {
+            out.println(name + ": " + assignment + (assignment.lcore() == service.eal().mainLcore()
+                    ? " (on the main lcore)" : ""));
+        }
+        if (!plan.idleLcores().isEmpty()) {
+            out.println(name + ": lcores " + plan.idleLcores() + " stay idle");
+        }
+        out.println(name + ": pool " + service.pool().name() + " of " + service.pool().size() + " mbufs, "
+                + service.port().rxDescriptors() + " Rx / " + service.port().txDescriptors()
+                + " Tx descriptors, bursts of " + commandLine.config().burstSize());
+        out.println(name + ": echoing" + (commandLine.durationSeconds() > 0
+                ? " for " + commandLine.durationSeconds() + " s" : "") + "; stop with Ctrl-C (SIGINT) or SIGTERM");
+    }
+}

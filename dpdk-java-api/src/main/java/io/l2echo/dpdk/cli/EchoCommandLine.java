@@ -1,0 +1,158 @@
+package io.l2echo.dpdk.cli;
+
+import io.l2echo.dpdk.EchoConfig;
+import io.l2echo.dpdk.QueueCounters;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The echo apps' command line, in DPDK's convention: {@code [EAL options] -- [app options]}.
+ * EAL's part goes to rte_eal_init untouched; the app's part is parsed here.
+ */
+public final class EchoCommandLine {
+    private final EchoConfig config;
+    private final long statsIntervalMillis;
+    private final long durationSeconds;
+    private final boolean help;
+
+    private EchoCommandLine(EchoConfig config, long statsIntervalMillis, long durationSeconds, boolean help) {
+        this.config = config;
+        this.statsIntervalMillis = statsIntervalMillis;
+        this.durationSeconds = durationSeconds;
+        this.help = help;
+    }
+
+    public EchoConfig config() {
+        return config;
+    }
+
+    /** 0 disables the periodic stats. */
+    public long statsIntervalMillis() {
+        return statsIntervalMillis;
+    }
+
+    /** 0 runs until SIGINT or SIGTERM. */
+    public long durationSeconds() {
+        return durationSeconds;
+    }
+
+    public boolean helpRequested() {
+        return help;
+    }
+
+    static Options options() {
+        Options options = new Options();
+        options.addOption(Option.builder("p").longOpt("port").hasArg().argName("ID|NAME")
+                .desc("port id or device name (net_af_packet0, 0000:03:00.0); default 0").build());
+        options.addOption(Option.builder().longOpt("burst").hasArg().argName("N")
+                .desc("frames per rx/tx burst, 1.." + QueueCounters.MAX_BURST_SIZE + "; default 32").build());
+        options.addOption(Option.builder().longOpt("rx-desc").hasArg().argName("N")
+                .desc("Rx ring descriptors per queue; default 1024 (rounded to the device's limits)").build());
+        options.addOption(Option.builder().longOpt("tx-desc").hasArg().argName("N")
+                .desc("Tx ring descriptors per queue; default 1024 (rounded to the device's limits)").build());
+        options.addOption(Option.builder().longOpt("mbufs").hasArg().argName("N")
+                .desc("mbuf pool size; default: sized from descriptors, bursts and caches").build());
+        options.addOption(Option.builder().longOpt("mbuf-cache").hasArg().argName("N")
+                .desc("per-lcore mbuf cache, 0.." + io.l2echo.dpdk.Mempool.MAX_CACHE_SIZE + "; default 256").build());
+        options.addOption(Option.builder().longOpt("tx-retries").hasArg().argName("N")
+                .desc("extra tx attempts for frames the Tx ring refused before dropping them; default 0").build());
+        options.addOption(Option.builder().longOpt("no-promisc")
+                .desc("leave promiscuous mode off (then only frames to the port's MAC are echoed)").build());
+        options.addOption(Option.builder().longOpt("stats-interval").hasArg().argName("MS")
+                .desc("live stats period in milliseconds, 0 for none; default 1000").build());
+        options.addOption(Option.builder().longOpt("duration").hasArg().argName("S")
+                .desc("stop by itself after S seconds; default: run until SIGINT/SIGTERM").build());
+        options.addOption(Option.builder("h").longOpt("help").desc("print this help and exit").build());
+        return options;
+    }
+
+    /** Parses {@code [EAL options] -- [app options]}; help anywhere wins. */
+    public static EchoCommandLine parse(String[] argv) throws UsageException {
+        List<String> all = Arrays.asList(argv);
+        int separator = all.indexOf("--");
+        List<String> ealArgs = separator < 0 ? all : all.subList(0, separator);
+        List<String> appArgs = separator < 0 ? List.of() : all.subList(separator + 1, all.size());
+        if (ealArgs.contains("-h") || ealArgs.contains("--help")) {
+            return new EchoCommandLine(null, 0, 0, true);
+        }
+        CommandLine line;
+        try {
+            line = new DefaultParser().parse(options(), appArgs.toArray(String[]::new));
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (line.hasOption("help")) {
+            return new EchoCommandLine(null, 0, 0, true);
+        }
+        if (!line.getArgList().isEmpty()) {
+            throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "' after '--'");
+        }
+        EchoConfig.Builder config = EchoConfig.builder().ealArgs(ealArgs);
+        try {
+            String port = line.getOptionValue("port", "0");
+            if (port.chars().allMatch(Character::isDigit)) {
+                config.portId(Integer.parseInt(port));
+            } else {
+                config.portName(port);
+            }
+            config.burstSize(intOption(line, "burst", 32))
+                    .descriptors(intOption(line, "rx-desc", 1024), intOption(line, "tx-desc", 1024))
+                    .mbufs(intOption(line, "mbufs", 0))
+                    .mbufCacheSize(intOption(line, "mbuf-cache", 256))
+                    .txRetries(intOption(line, "tx-retries", 0))
+                    .promiscuous(!line.hasOption("no-promisc"));
+            long interval = intOption(line, "stats-interval", 1000);
+            long duration = intOption(line, "duration", 0);
+            if (interval < 0 || duration < 0) {
+                throw new IllegalArgumentException("--stats-interval and --duration must not be negative");
+            }
+            return new EchoCommandLine(config.build(), interval, duration, false);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static int intOption(CommandLine line, String name, int defaultValue) {
+        String value = line.getOptionValue(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + value + "'");
+        }
+    }
+
+    /** The usage text for {@code appName}, EAL's part summarised. */
+    public static String usage(String appName, String summary) {
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+        out.println("usage: java -jar " + appName + ".jar [EAL options] -- [" + appName + " options]");
+        out.println();
+        out.println(summary);
+        out.println();
+        out.println("EAL options (DPDK's own, passed to rte_eal_init unchanged), for example:");
+        out.println("  -l 0,1                       lcores: the first is the main lcore, the others poll");
+        out.println("  --no-pci --vdev=net_af_packet0,iface=IF   a kernel interface, no PCI probing");
+        out.println("  -a 0000:03:00.0              a NIC bound to vfio-pci or uio_pci_generic");
+        out.println("  --in-memory                  no hugepage files on disk (recommended)");
+        out.println("  --file-prefix=NAME           runtime directory name, one per DPDK process");
+        out.println();
+        HelpFormatter formatter = new HelpFormatter();
+        formatter.printOptions(out, 100, options(), 2, 3);
+        out.println();
+        out.println("Exit status: 0 after a clean stop (SIGINT, SIGTERM or --duration), 1 when DPDK or the");
+        out.println("environment fails, 2 on a usage error.");
+        out.flush();
+        return text.toString();
+    }
+}

@@ -1,0 +1,114 @@
+package io.l2echo.dpdk.cli;
+
+import io.l2echo.dpdk.EchoStats;
+import io.l2echo.dpdk.PortStats;
+import io.l2echo.dpdk.QueueStats;
+import java.io.PrintStream;
+import java.util.function.Supplier;
+
+/**
+ * Live stats: per queue (its lcore, rates and totals) and per port, every interval, from a
+ * thread of its own. Formatting is kept apart from the thread so it is tested on its own.
+ */
+public final class StatsReporter implements AutoCloseable {
+    private static final String QUEUE_HEADER = String.format("%6s %8s %12s %12s %14s %14s %10s %6s %6s",
+            "lcore", "port/q", "rx pps", "tx pps", "rx frames", "tx frames", "dropped", "burst", "idle%");
+
+    private final Supplier<EchoStats> source;
+    private final PrintStream out;
+    private final long intervalMillis;
+    private final Runnable threadSetup;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param threadSetup runs first on the reporter's thread (to pin it off the polling cores)
+     */
+    public StatsReporter(String appName, Supplier<EchoStats> source, PrintStream out, long intervalMillis,
+            Runnable threadSetup) {
+        this.source = source;
+        this.out = out;
+        this.intervalMillis = intervalMillis;
+        this.threadSetup = threadSetup;
+        this.thread = new Thread(this::run, appName + "-stats");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        threadSetup.run();
+        EchoStats previous = source.get();
+        while (running) {
+            try {
+                Thread.sleep(intervalMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!running) {
+                return;
+            }
+            EchoStats current = source.get();
+            out.print(formatInterval(previous, current));
+            out.flush();
+            previous = current;
+        }
+    }
+
+    /** Rates over the interval between two snapshots, and totals so far. */
+    static String formatInterval(EchoStats previous, EchoStats current) {
+        double seconds = Math.max(1, current.nanoTime() - previous.nanoTime()) / 1e9;
+        StringBuilder text = new StringBuilder(QUEUE_HEADER).append('\n');
+        for (int i = 0; i < current.queues().size(); i++) {
+            QueueStats now = current.queues().get(i);
+            QueueStats before = i < previous.queues().size() ? previous.queues().get(i) : now;
+            long polls = (now.rxBursts() - before.rxBursts()) + (now.emptyPolls() - before.emptyPolls());
+            long bursts = now.rxBursts() - before.rxBursts();
+            text.append(String.format("%6d %8s %,12.0f %,12.0f %,14d %,14d %,10d %6.1f %6.1f%n", now.lcore(),
+                    now.queue().port() + "/" + now.queue().queue(),
+                    (now.rxPackets() - before.rxPackets()) / seconds,
+                    (now.txPackets() - before.txPackets()) / seconds, now.rxPackets(), now.txPackets(),
+                    now.txDropped(), bursts == 0 ? 0.0 : (double) (now.rxPackets() - before.rxPackets()) / bursts,
+                    polls == 0 ? 100.0 : 100.0 * (now.emptyPolls() - before.emptyPolls()) / polls));
+        }
+        text.append(formatPort(current)).append('\n');
+        return text.toString();
+    }
+
+    /** The port's own counters, as its driver reports them. */
+    static String formatPort(EchoStats stats) {
+        PortStats port = stats.port();
+        return String.format("  port: rx %,d  tx %,d  missed %,d  rx-errors %,d  tx-errors %,d  no-mbuf %,d"
+                + "  | mbufs in use %,d", port.rxPackets(), port.txPackets(), port.rxMissed(), port.rxErrors(),
+                port.txErrors(), port.rxNoMbuf(), stats.mbufsInUse());
+    }
+
+    /** Totals over the whole run. */
+    public static String formatTotals(EchoStats first, EchoStats last) {
+        double seconds = Math.max(1, last.nanoTime() - first.nanoTime()) / 1e9;
+        StringBuilder text = new StringBuilder(String.format(
+                "final: rx %,d  tx %,d  dropped %,d frames in %.1f s (%,.0f pps average)%n", last.rxPackets(),
+                last.txPackets(), last.txDropped(), seconds, (last.rxPackets() - first.rxPackets()) / seconds));
+        for (QueueStats queue : last.queues()) {
+            text.append(String.format("  lcore %d %s: rx %,d  tx %,d  dropped %,d  tx-retries %,d  bursts %,d"
+                    + "  empty polls %,d%n", queue.lcore(), queue.queue(), queue.rxPackets(), queue.txPackets(),
+                    queue.txDropped(), queue.txRetries(), queue.rxBursts(), queue.emptyPolls()));
+        }
+        text.append(formatPort(last)).append('\n');
+        return text.toString();
+    }
+
+    /** Stops the thread and waits for it, so nothing prints after. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(intervalMillis + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
