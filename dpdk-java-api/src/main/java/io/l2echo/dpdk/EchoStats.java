@@ -5,6 +5,11 @@ import java.util.List;
 /** The echo at one instant: each queue's counters, the port's, and the pool's occupancy. */
 public record EchoStats(long nanoTime, List<QueueStats> queues, PortStats port, int mbufsInUse) {
 
+    /** The same figures stamped with another time, to compare snapshots by value. */
+    public EchoStats withNanoTime(long otherNanoTime) {
+        return new EchoStats(otherNanoTime, queues, port, mbufsInUse);
+    }
+
     public long rxPackets() {
         return queues.stream().mapToLong(QueueStats::rxPackets).sum();
     }

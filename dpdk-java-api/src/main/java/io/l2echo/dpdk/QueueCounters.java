@@ -53,8 +53,9 @@ public final class QueueCounters {
     }
 
     /**
-     * The counters now, each read with acquire semantics. After the worker is closed this is
-     * the final snapshot taken when it stopped.
+     * The counters now, each read with acquire semantics. While the loop runs, two fields may
+     * come from different bursts (each is exact, the set is not atomic); after the worker is
+     * closed this is the final snapshot taken when it stopped, which is consistent.
      */
     public QueueStats snapshot() {
         return owner.snapshot(this);

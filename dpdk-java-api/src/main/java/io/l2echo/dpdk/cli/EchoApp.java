@@ -1,11 +1,13 @@
 package io.l2echo.dpdk.cli;
 
 import io.l2echo.dpdk.DpdkException;
+import io.l2echo.dpdk.EchoConfig;
 import io.l2echo.dpdk.EchoService;
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LcorePlan;
 import java.io.PrintStream;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The echo apps' {@code main}, short and linear: parse, start, await the shutdown signal (or
@@ -20,12 +22,18 @@ public final class EchoApp {
     private final String summary;
     private final PrintStream out;
     private final PrintStream err;
+    private final Function<EchoConfig, EchoService> starter;
 
     public EchoApp(String name, String summary, PrintStream out, PrintStream err) {
+        this(name, summary, out, err, EchoService::start);
+    }
+
+    EchoApp(String name, String summary, PrintStream out, PrintStream err, Function<EchoConfig, EchoService> starter) {
         this.name = name;
         this.summary = summary;
         this.out = out;
         this.err = err;
+        this.starter = starter;
     }
 
     public int run(String[] argv) {
@@ -45,7 +53,7 @@ public final class EchoApp {
         }
         // Before EAL starts: a signal during start-up then stops the echo as soon as it runs.
         ShutdownSignal shutdown = ShutdownSignal.register(out);
-        try (EchoService service = EchoService.start(commandLine.config())) {
+        try (EchoService service = starter.apply(commandLine.config())) {
             printBanner(service, commandLine);
             echoUntilStopped(service, commandLine, shutdown);
             return EXIT_OK;

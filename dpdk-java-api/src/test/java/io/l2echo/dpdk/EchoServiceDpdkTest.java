@@ -1,0 +1,105 @@
+package io.l2echo.dpdk;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The API on real DPDK, in this JVM: EAL, a port, a pool and a worker lcore echoing what
+ * {@code net_null} generates. One EAL per process, so this is the module's only class that
+ * initialises one; the tests run in order against the same service. Frames on a real wire
+ * are l2echo-app's integration tests.
+ */
+@Tag("dpdk")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EchoServiceDpdkTest {
+    private static EchoService service;
+
+    @BeforeAll
+    static void start() {
+        List<String> eal = List.of("-l", "0,1", "--no-pci", "--no-huge", "-m", "128", "--vdev=net_null0",
+                "--file-prefix=l2e-api-" + ProcessHandle.current().pid(), "--log-level=lib.eal:warning");
+        service = EchoService.start(EchoConfig.builder().ealArgs(eal).burstSize(32).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void thePlanPutsTheQueueOnTheWorkerAndTheDeviceIsDescribed() {
+        assertEquals(List.of(new LcorePlan.Assignment(1, List.of(new QueueRef(0, 0)))), service.plan().assignments());
+        DeviceInfo info = service.port().info();
+        assertEquals("net_null0", info.name());
+        assertEquals("net_null", info.driver());
+        assertTrue(info.maxRxQueues() >= 1, info.summary());
+        assertTrue(service.eal().dpdkVersion().startsWith("DPDK "), service.eal().dpdkVersion());
+    }
+
+    @Test
+    @Order(2)
+    void countersMoveWhileTheLoopRuns() throws InterruptedException {
+        EchoStats before = service.stats();
+        Thread.sleep(200);
+        EchoStats after = service.stats();
+        assertTrue(after.rxPackets() > before.rxPackets(), "net_null delivers frames continuously");
+        QueueStats queue = after.queues().get(0);
+        assertTrue(queue.rxBursts() > 0);
+        assertTrue(queue.averageBurst() > 0 && queue.averageBurst() <= 32, String.valueOf(queue.averageBurst()));
+    }
+
+    @Test
+    @Order(3)
+    void aSecondEalInitIsAClearError() {
+        DpdkException e = assertThrows(DpdkException.class, () -> Eal.init(List.of("--no-huge")));
+        assertTrue(e.getMessage().contains("already initialised"), e.getMessage());
+        assertTrue(e.hint().orElseThrow().contains("one EAL per process"), e.getMessage());
+    }
+
+    @Test
+    @Order(4)
+    void afterStoppingTheCountersAgreeWithThePortAndEveryMbufIsBack() {
+        service.stopWorkers();
+        EchoStats last = service.stats();
+        QueueStats queue = last.queues().get(0);
+        assertEquals(last.port().rxPackets(), queue.rxPackets(), "the port counted what the loop received");
+        assertEquals(last.port().txPackets(), queue.txPackets(), "the port counted what the loop sent");
+        assertEquals(queue.rxPackets(), queue.txPackets() + queue.txDropped(), "every frame sent or dropped");
+        assertEquals(queue.rxPackets() * 64, queue.rxBytes(), "net_null frames are 64 bytes");
+        assertEquals(queue.rxBytes(), queue.txBytes() + 64 * queue.txDropped());
+        assertEquals(0, last.mbufsInUse(), "no mbuf leaked");
+        assertEquals(last, service.stats().withNanoTime(last.nanoTime()), "stopped counters stay still");
+        assertDoesNotThrow(service::stopWorkers, "stopping twice is harmless");
+    }
+
+    @Test
+    @Order(5)
+    void afterCloseEverythingFailsClearlyAndCloseIsIdempotent() {
+        service.close();
+        assertDoesNotThrow(service::close);
+        assertTrue(service.eal().isClosed());
+        assertFalse(Files.exists(service.eal().runtimeDir()), "EAL's runtime directory is removed");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> service.port().stats());
+        assertEquals("port 0 is closed", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> service.eal().portCount());
+        assertThrows(IllegalStateException.class, () -> service.pool().inUse());
+        // The final counters outlive the native memory they were read from.
+        assertTrue(service.workers().get(0).counters().get(0).snapshot().rxPackets() > 0);
+    }
+}

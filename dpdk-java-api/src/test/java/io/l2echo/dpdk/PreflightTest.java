@@ -1,0 +1,78 @@
+package io.l2echo.dpdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreflightTest {
+    @TempDir
+    Path root;
+
+    private void machine(int totalPages, int freePages, boolean mounted, String capEff) throws IOException {
+        Path size = Files.createDirectories(root.resolve("sys/kernel/mm/hugepages/hugepages-2048kB"));
+        Files.writeString(size.resolve("nr_hugepages"), totalPages + "\n");
+        Files.writeString(size.resolve("free_hugepages"), freePages + "\n");
+        Files.createDirectories(root.resolve("proc/self"));
+        Files.writeString(root.resolve("proc/mounts"), "proc /proc proc rw 0 0\n"
+                + (mounted ? "nodev /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\n" : ""));
+        Files.writeString(root.resolve("proc/self/status"), "Name:\tjava\nCapEff:\t" + capEff + "\n");
+    }
+
+    @Test
+    void aReadyMachinePasses() throws IOException {
+        machine(512, 512, true, "000001ffffffffff");
+        assertEquals(List.of(), new Preflight(root, () -> 0).check(List.of("-l", "0,1")));
+    }
+
+    @Test
+    void noHugepagesSaysHowToReserveThem() throws IOException {
+        machine(0, 0, true, "0");
+        List<Preflight.Problem> problems = new Preflight(root, () -> 0).check(List.of());
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).fix().contains("scripts/setup_env.sh"), problems.toString());
+    }
+
+    @Test
+    void noHugepagesIsFineWithNoHuge() throws IOException {
+        machine(0, 0, false, "0");
+        assertEquals(List.of(), new Preflight(root, () -> 0).check(List.of("--no-huge")));
+    }
+
+    @Test
+    void allPagesTakenIsReported() throws IOException {
+        machine(64, 0, true, "0");
+        List<Preflight.Problem> problems = new Preflight(root, () -> 0).check(List.of());
+        assertTrue(problems.get(0).cause().contains("all 64 hugepages are in use"), problems.toString());
+    }
+
+    @Test
+    void aMissingMountMattersOnlyWithoutInMemory() throws IOException {
+        machine(512, 512, false, "0");
+        assertTrue(new Preflight(root, () -> 0).check(List.of()).get(0).cause().contains("hugetlbfs"));
+        assertEquals(List.of(), new Preflight(root, () -> 0).check(List.of("--in-memory")));
+    }
+
+    @Test
+    void anUnprivilegedUserIsToldToUseRoot() throws IOException {
+        machine(512, 512, true, "0000000000000000");
+        DpdkException e = assertThrows(DpdkException.class,
+                () -> new Preflight(root, () -> 1000).require(List.of("--in-memory")));
+        assertTrue(e.getMessage().contains("not running as root (missing CAP_SYS_ADMIN, CAP_IPC_LOCK, CAP_NET_RAW)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("sudo"), e.getMessage());
+    }
+
+    @Test
+    void capabilitiesReplaceRoot() throws IOException {
+        long caps = (1L << 13) | (1L << 14) | (1L << 21);
+        machine(512, 512, true, Long.toHexString(caps));
+        assertEquals(List.of(), new Preflight(root, () -> 1000).check(List.of()));
+    }
+}

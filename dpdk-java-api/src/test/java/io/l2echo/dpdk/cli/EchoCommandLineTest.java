@@ -1,0 +1,97 @@
+package io.l2echo.dpdk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.l2echo.dpdk.EchoConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EchoCommandLineTest {
+    @Test
+    void ealArgumentsGoBeforeTheSeparatorUntouched() throws UsageException {
+        EchoCommandLine line = EchoCommandLine.parse(new String[] {"-l", "0,1", "--no-pci",
+            "--vdev=net_af_packet0,iface=dut0", "--", "--burst", "64"});
+        assertEquals(List.of("-l", "0,1", "--no-pci", "--vdev=net_af_packet0,iface=dut0"), line.config().ealArgs());
+        assertEquals(64, line.config().burstSize());
+    }
+
+    @Test
+    void defaults() throws UsageException {
+        EchoCommandLine line = EchoCommandLine.parse(new String[] {"-l", "1"});
+        EchoConfig config = line.config();
+        assertEquals(0, config.portId());
+        assertTrue(config.portName().isEmpty());
+        assertEquals(32, config.burstSize());
+        assertEquals(1024, config.rxDescriptors());
+        assertEquals(1024, config.txDescriptors());
+        assertEquals(0, config.mbufs());
+        assertEquals(256, config.mbufCacheSize());
+        assertEquals(0, config.txRetries());
+        assertTrue(config.promiscuous());
+        assertEquals(1000, line.statsIntervalMillis());
+        assertEquals(0, line.durationSeconds());
+        assertFalse(line.helpRequested());
+    }
+
+    @Test
+    void everyOption() throws UsageException {
+        EchoCommandLine line = EchoCommandLine.parse(new String[] {"--", "-p", "net_af_packet0", "--rx-desc", "512",
+            "--tx-desc", "256", "--mbufs", "8191", "--mbuf-cache", "128", "--tx-retries", "3", "--no-promisc",
+            "--stats-interval", "250", "--duration", "5"});
+        EchoConfig config = line.config();
+        assertEquals("net_af_packet0", config.portName().orElseThrow());
+        assertEquals(512, config.rxDescriptors());
+        assertEquals(256, config.txDescriptors());
+        assertEquals(8191, config.mbufs());
+        assertEquals(128, config.mbufCacheSize());
+        assertEquals(3, config.txRetries());
+        assertFalse(config.promiscuous());
+        assertEquals(250, line.statsIntervalMillis());
+        assertEquals(5, line.durationSeconds());
+    }
+
+    @Test
+    void aNumericPortIsAnId() throws UsageException {
+        assertEquals(3, EchoCommandLine.parse(new String[] {"--", "--port", "3"}).config().portId());
+    }
+
+    @Test
+    void helpBeforeOrAfterTheSeparator() throws UsageException {
+        assertTrue(EchoCommandLine.parse(new String[] {"--help"}).helpRequested());
+        assertTrue(EchoCommandLine.parse(new String[] {"-l", "1", "--", "-h"}).helpRequested());
+    }
+
+    @Test
+    void badValuesSayWhatIsWrong() {
+        assertEquals("--burst takes a whole number, not 'lots'",
+                assertThrows(UsageException.class, () -> parse("--burst", "lots")).getMessage());
+        assertEquals("burst size must be in 1..512, not 1000",
+                assertThrows(UsageException.class, () -> parse("--burst", "1000")).getMessage());
+        assertTrue(assertThrows(UsageException.class, () -> parse("--frobnicate")).getMessage()
+                .contains("frobnicate"));
+        assertEquals("unexpected argument 'extra' after '--'",
+                assertThrows(UsageException.class, () -> parse("extra")).getMessage());
+        assertTrue(assertThrows(UsageException.class, () -> parse("--duration", "-1")).getMessage()
+                .contains("must not be negative"));
+    }
+
+    @Test
+    void usageNamesTheConventionAndEveryOption() {
+        String usage = EchoCommandLine.usage("l2echo", "Echoes.");
+        assertTrue(usage.startsWith("usage: java -jar l2echo.jar [EAL options] -- [l2echo options]"), usage);
+        for (String option : List.of("--port", "--burst", "--rx-desc", "--tx-desc", "--mbufs", "--mbuf-cache",
+                "--tx-retries", "--no-promisc", "--stats-interval", "--duration", "--help")) {
+            assertTrue(usage.contains(option), option);
+        }
+    }
+
+    private static EchoCommandLine parse(String... appArgs) throws UsageException {
+        String[] argv = new String[appArgs.length + 1];
+        argv[0] = "--";
+        System.arraycopy(appArgs, 0, argv, 1, appArgs.length);
+        return EchoCommandLine.parse(argv);
+    }
+}
