@@ -138,16 +138,17 @@ public final class EchoCommandLine {
         PrintWriter out = new PrintWriter(text);
         out.println("usage: java -jar " + appName + ".jar [EAL options] -- [" + appName + " options]");
         out.println();
-        out.println(summary);
+        HelpFormatter formatter = new HelpFormatter();
+        formatter.setOptionComparator(null); // declaration order: the port first
+        formatter.printWrapped(out, 100, summary);
         out.println();
         out.println("EAL options (DPDK's own, passed to rte_eal_init unchanged), for example:");
         out.println("  -l 0,1                       lcores: the first is the main lcore, the others poll");
         out.println("  --no-pci --vdev=net_af_packet0,iface=IF   a kernel interface, no PCI probing");
         out.println("  -a 0000:03:00.0              a NIC bound to vfio-pci or uio_pci_generic");
-        out.println("  --in-memory                  no hugepage files on disk (recommended)");
+        out.println("  --in-memory                  no hugepage files on disk (added unless a memory mode is given)");
         out.println("  --file-prefix=NAME           runtime directory name, one per DPDK process");
         out.println();
-        HelpFormatter formatter = new HelpFormatter();
         formatter.printOptions(out, 100, options(), 2, 3);
         out.println();
         out.println("Exit status: 0 after a clean stop (SIGINT, SIGTERM or --duration), 1 when DPDK or the");

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs, from distribution packages, what building and running dpdk-l2echo needs.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/install_deps.sh [--help]
+
+Installs from Debian/Ubuntu packages (as root) what building and running needs:
+  dpdk dpdk-dev libdpdk-dev pkg-config cmake g++ make openjdk-17-jdk-headless
+  maven iproute2 iputils-ping procps
+Packages already installed are skipped; when all are present nothing touches apt.
+The JDK is skipped when a javac >= 17 is already on PATH.
+Prints the versions it ends up with (libdpdk, java, mvn, cmake).
+
+Your own DPDK build (22.11 through 24.11) is used instead of the distribution's when
+pkg-config finds it first: export PKG_CONFIG_PATH=<prefix>/lib/x86_64-linux-gnu/pkgconfig
+(the directory holding libdpdk.pc) before building. The packaged DPDK may stay installed.
+
+Tested on Debian 12; Ubuntu 22.04 ships DPDK 21.11 and 24.04 ships 23.11.
+USAGE
+}
+
+die() { echo "install_deps: error: $*" >&2; exit 1; }
+say() { echo "install_deps: $*"; }
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  *) die "unknown option '$1' (see --help)" ;;
+esac
+
+PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config cmake g++ make maven iproute2 iputils-ping procps)
+
+# javac -version prints "javac 17.0.15" (or "javac 1.8.0_392" for old JDKs).
+javac_major() {
+  local v
+  v=$(javac -version 2>&1 | awk '/^javac /{print $2; exit}') || return 1
+  [[ -n "$v" ]] || return 1
+  v=${v#1.}          # 1.8 -> 8
+  echo "${v%%[.+-]*}"
+}
+
+if command -v javac >/dev/null 2>&1 && major=$(javac_major) && [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 17 )); then
+  say "javac $major already on PATH ($(command -v javac)): not installing openjdk-17-jdk-headless"
+else
+  PKGS+=(openjdk-17-jdk-headless)
+fi
+
+command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+  || die "apt-get/dpkg not found: this script supports Debian 12 and Ubuntu 22.04/24.04 only; install the packages listed in --help by hand"
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
+    missing+=("$p")
+  fi
+done
+
+if (( ${#missing[@]} == 0 )); then
+  say "all packages already installed"
+else
+  (( EUID == 0 )) || die "missing packages (${missing[*]}) and not root: run as root (sudo $0)"
+  # No prompts from debconf, conffile questions or Ubuntu's needrestart: this runs in CI without a tty.
+  export DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a
+  # A fresh cloud VM often holds the dpkg lock for minutes (unattended-upgrades): wait instead of failing.
+  APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  say "apt-get update"
+  apt-get "${APT_OPTS[@]}" update -qq || die "apt-get update failed: check the machine can reach its package mirrors (/etc/apt/sources.list*)"
+  say "apt-get install ${missing[*]}"
+  # Recommends stay on: dpdk recommends its PMD libraries (net_af_packet among them).
+  apt-get "${APT_OPTS[@]}" install -y -q "${missing[@]}" \
+    || die "apt-get install failed for: ${missing[*]} (see apt's message above; 'apt-cache policy <pkg>' tells whether the package exists here)"
+fi
+
+for c in pkg-config java javac mvn cmake g++ make ip ping; do
+  command -v "$c" >/dev/null 2>&1 || die "'$c' is not on PATH after installing: check PATH (packages put it in /usr/bin) or install it by hand"
+done
+
+# Versions actually picked up (PKG_CONFIG_PATH included).
+dpdk_ver=$(pkg-config --modversion libdpdk 2>/dev/null) || die "pkg-config cannot find libdpdk: install libdpdk-dev or point PKG_CONFIG_PATH at your DPDK's libdpdk.pc"
+say "libdpdk $dpdk_ver ($(pkg-config --variable=prefix libdpdk 2>/dev/null || echo '?'))"
+case "$dpdk_ver" in
+  2[2-9].*|[3-9][0-9].*) ;;
+  *) echo "install_deps: warning: DPDK $dpdk_ver is older than 22.11, which this project targets; build DPDK 22.11+ and set PKG_CONFIG_PATH" >&2 ;;
+esac
+say "java:  $(java -version 2>&1 | head -n1)"
+say "javac: $(javac -version 2>&1 | head -n1)"
+say "mvn:   $(mvn -v 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g')"
+say "cmake: $(cmake --version | head -n1)"
+if major=$(javac_major) && [[ "$major" =~ ^[0-9]+$ ]] && (( major < 17 )); then
+  die "javac on PATH is $major, the build needs 17+: run 'update-alternatives --config javac' (and java) or set JAVA_HOME/PATH to a JDK 17+"
+fi

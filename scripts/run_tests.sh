@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The test command: dependencies, hugepages, then the full Maven build with every test.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: sudo scripts/run_tests.sh [mvn arguments...]
+
+  1. scripts/install_deps.sh   distribution packages (fast when present)
+  2. scripts/setup_env.sh      512 x 2 MB hugepages and a hugetlbfs mount
+  3. mvn -B verify [mvn arguments...] in the repository root
+
+Extra arguments go to mvn, e.g.:
+  sudo scripts/run_tests.sh -DexcludedGroups=dpdk     leave out tests that need root/hugepages/DPDK
+  sudo scripts/run_tests.sh -pl dpdk-java-api -am     one module and what it needs
+Exit status: mvn's (non-zero when a step before it fails).
+USAGE
+}
+
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
+
+say() { echo "run_tests: $*"; }
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+(( EUID == 0 )) || say "warning: not root: installing packages, reserving hugepages and the DPDK tests need root (sudo $0)"
+
+say "[1/3] scripts/install_deps.sh"
+scripts/install_deps.sh
+say "[2/3] scripts/setup_env.sh"
+scripts/setup_env.sh
+say "[3/3] mvn -B verify $*"
+rc=0
+mvn -B verify "$@" || rc=$?
+if (( rc == 0 )); then say "all tests passed"; else say "mvn -B verify failed (status $rc): the first error above names the module and test"; fi
+exit "$rc"
