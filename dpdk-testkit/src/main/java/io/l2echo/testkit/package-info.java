@@ -1,0 +1,12 @@
+/**
+ * Test support for the echo apps' integration tests: build UDP test frames
+ * ({@link io.l2echo.testkit.UdpFrameTemplate}, {@link io.l2echo.testkit.Frames}), put up a veth
+ * bed ({@link io.l2echo.testkit.VethBed}), send and receive whole frames in its namespace
+ * ({@link io.l2echo.testkit.RawSocket}), check the echoes ({@link io.l2echo.testkit.EchoVerifier}),
+ * run and stop the echo ({@link io.l2echo.testkit.ChildProcess}, {@link io.l2echo.testkit.Processes})
+ * and check that it left nothing behind ({@link io.l2echo.testkit.Leftovers}).
+ *
+ * <p>Linux only; everything but the frame classes needs root. No test framework is needed:
+ * failures are {@link java.io.IOException}s and {@link java.lang.AssertionError}s.
+ */
+package io.l2echo.testkit;
