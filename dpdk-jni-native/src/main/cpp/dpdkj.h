@@ -7,6 +7,8 @@
 
 #include <jni.h>
 
+#include <cstddef>
+
 #define DPDKJ_PACKAGE "io/l2echo/dpdk/"
 
 namespace dpdkj {
@@ -31,6 +33,10 @@ int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Forgets the previous failure: every native entry point that can fail calls it first. */
 void clear_error();
+
+/* Java arrays from C ones; null with an OutOfMemoryError pending when allocation fails. */
+jintArray new_int_array(JNIEnv *env, const jint *values, size_t count);
+jobjectArray new_string_array(JNIEnv *env, const char *const *strings, size_t count);
 
 } // namespace dpdkj
 

@@ -57,10 +57,7 @@ jintArray worker_lcores_native(JNIEnv *env, jclass) {
     std::vector<jint> lcores;
     unsigned int lcore_id;
     RTE_LCORE_FOREACH_WORKER(lcore_id) { lcores.push_back(static_cast<jint>(lcore_id)); }
-    jintArray result = env->NewIntArray(static_cast<jsize>(lcores.size()));
-    if (result != nullptr)
-        env->SetIntArrayRegion(result, 0, static_cast<jsize>(lcores.size()), lcores.data());
-    return result;
+    return new_int_array(env, lcores.data(), lcores.size());
 }
 
 /* The CPUs an lcore's thread is pinned to, so Java can keep its own threads off them. */
@@ -73,10 +70,7 @@ jintArray lcore_cpus_native(JNIEnv *env, jclass, jint lcore_id) {
                 cpus.push_back(cpu);
         }
     }
-    jintArray result = env->NewIntArray(static_cast<jsize>(cpus.size()));
-    if (result != nullptr)
-        env->SetIntArrayRegion(result, 0, static_cast<jsize>(cpus.size()), cpus.data());
-    return result;
+    return new_int_array(env, cpus.data(), cpus.size());
 }
 
 jint lcore_socket_native(JNIEnv *, jclass, jint lcore_id) {

@@ -1,4 +1,5 @@
-/* Library entry: registers every concern's natives, or undoes what it registered. */
+/* Library entry (registers every concern's natives, or undoes what it registered) and the
+ * small JNI conversions the concerns share. */
 #include <cstdio>
 
 #include "dpdkj.h"
@@ -27,6 +28,33 @@ void unregister(JNIEnv *env, size_t count) {
 }
 
 } // namespace
+
+namespace dpdkj {
+
+jintArray new_int_array(JNIEnv *env, const jint *values, size_t count) {
+    jintArray result = env->NewIntArray(static_cast<jsize>(count));
+    if (result != nullptr)
+        env->SetIntArrayRegion(result, 0, static_cast<jsize>(count), values);
+    return result;
+}
+
+jobjectArray new_string_array(JNIEnv *env, const char *const *strings, size_t count) {
+    jclass string_class = env->FindClass("java/lang/String");
+    if (string_class == nullptr)
+        return nullptr;
+    jobjectArray result = env->NewObjectArray(static_cast<jsize>(count), string_class, nullptr);
+    env->DeleteLocalRef(string_class);
+    for (size_t i = 0; result != nullptr && i < count; i++) {
+        jstring s = env->NewStringUTF(strings[i]);
+        if (s == nullptr)
+            return nullptr;
+        env->SetObjectArrayElement(result, static_cast<jsize>(i), s);
+        env->DeleteLocalRef(s);
+    }
+    return result;
+}
+
+} // namespace dpdkj
 
 extern "C" __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *) {
     JNIEnv *env = nullptr;

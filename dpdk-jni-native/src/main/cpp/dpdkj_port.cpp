@@ -193,18 +193,7 @@ jobjectArray rss_hash_names_native(JNIEnv *env, jclass, jlong bits) {
             rest &= ~(UINT64_C(1) << bit);
         }
     }
-    jclass string_class = env->FindClass("java/lang/String");
-    if (string_class == nullptr)
-        return nullptr;
-    jobjectArray result = env->NewObjectArray(static_cast<jsize>(names.size()), string_class, nullptr);
-    for (jsize i = 0; result != nullptr && i < static_cast<jsize>(names.size()); i++) {
-        jstring s = env->NewStringUTF(names[static_cast<size_t>(i)]);
-        if (s == nullptr)
-            return nullptr;
-        env->SetObjectArrayElement(result, i, s);
-        env->DeleteLocalRef(s);
-    }
-    return result;
+    return new_string_array(env, names.data(), names.size());
 }
 
 /* RSS only with several Rx queues; Java has already masked rss_hf to what the device offers. */
@@ -374,18 +363,10 @@ jobjectArray xstat_names_native(JNIEnv *env, jclass, jint port_id) {
         fail(n, "rte_eth_xstats_get_names(port %d) failed", port_id);
         return nullptr;
     }
-    jclass string_class = env->FindClass("java/lang/String");
-    if (string_class == nullptr)
-        return nullptr;
-    jobjectArray result = env->NewObjectArray(n, string_class, nullptr);
-    for (jsize i = 0; result != nullptr && i < n; i++) {
-        jstring s = env->NewStringUTF(names[static_cast<size_t>(i)].name);
-        if (s == nullptr)
-            return nullptr;
-        env->SetObjectArrayElement(result, i, s);
-        env->DeleteLocalRef(s);
-    }
-    return result;
+    std::vector<const char *> strings;
+    for (const rte_eth_xstat_name &name : names)
+        strings.push_back(name.name);
+    return new_string_array(env, strings.data(), strings.size());
 }
 
 /* Fills values by xstat id (the index into xstat_names_native); returns how many exist. */

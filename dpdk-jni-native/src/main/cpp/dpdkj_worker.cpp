@@ -177,10 +177,7 @@ jintArray layout_native(JNIEnv *env, jclass) {
         static_cast<jint>(offsetof(queue_counters, tx_retries)),
         MAX_BURST,
     };
-    jintArray result = env->NewIntArray(DPDKJ_COUNT_OF(layout));
-    if (result != nullptr)
-        env->SetIntArrayRegion(result, 0, DPDKJ_COUNT_OF(layout), layout);
-    return result;
+    return new_int_array(env, layout, sizeof(layout) / sizeof(layout[0]));
 }
 
 const JNINativeMethod methods[] = {

@@ -15,6 +15,7 @@ import io.l2echo.testkit.VethBed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,18 @@ class L2EchoIT {
         args.add("--");
         args.addAll(List.of(appArgs));
         return ChildProcess.start(Processes.javaJar(JAR, List.of(), args));
+    }
+
+    /** How a run that ends by itself ended. */
+    private record Exit(int status, String output) {
+    }
+
+    private static Exit runToExit(List<String> eal, String... appArgs) throws IOException {
+        try (ChildProcess echo = startEcho(eal, appArgs)) {
+            OptionalInt status = echo.awaitExit(START_TIMEOUT);
+            assertTrue(status.isPresent(), () -> "still running after " + START_TIMEOUT + ":\n" + echo.outputTail(30));
+            return new Exit(status.getAsInt(), echo.output());
+        }
     }
 
     /** The app's own final totals: rx, tx, dropped. */
@@ -133,14 +146,12 @@ class L2EchoIT {
     void anUnknownPortSaysWhichPortsExistAndExitsOne() throws IOException {
         String prefix = uniquePrefix();
         Leftovers leftovers = Leftovers.snapshot(prefix);
-        ChildProcess echo = startEcho(List.of("-l", "0", "--no-pci", "--vdev=net_null0", "--file-prefix=" + prefix),
+        Exit exit = runToExit(List.of("-l", "0", "--no-pci", "--vdev=net_null0", "--file-prefix=" + prefix),
                 "--port", "3");
-        OptionalInt status = echo.awaitExit(START_TIMEOUT);
-        echo.close();
-        assertEquals(OptionalInt.of(1), status, echo::output);
-        assertTrue(echo.output().contains("l2echo: open port 3 failed: there is no port 3; EAL probed port(s) 0 "
-                + "(net_null0, net_null)"), echo::output);
-        assertTrue(echo.output().contains("--vdev"), "says how to give EAL a device");
+        assertEquals(1, exit.status(), exit.output());
+        assertTrue(exit.output().contains("l2echo: open port 3 failed: there is no port 3; EAL probed port(s) 0 "
+                + "(net_null0, net_null)"), exit.output());
+        assertTrue(exit.output().contains("--vdev"), "says how to give EAL a device");
         assertTrue(leftovers.check().isEmpty(), () -> "left behind: " + leftoversRemoved(leftovers));
     }
 
@@ -148,23 +159,19 @@ class L2EchoIT {
     void aBadEalOptionExitsOneAndSaysWhereOptionsGo() throws IOException {
         String prefix = uniquePrefix();
         Leftovers leftovers = Leftovers.snapshot(prefix);
-        ChildProcess echo = startEcho(List.of("-l", "0", "--no-pci", "--burst", "64", "--file-prefix=" + prefix));
-        OptionalInt status = echo.awaitExit(START_TIMEOUT);
-        echo.close();
-        assertEquals(OptionalInt.of(1), status, echo::output);
-        assertTrue(echo.output().contains("l2echo: initialise EAL failed"), echo::output);
-        assertTrue(echo.output().contains("application options go after '--'"), echo::output);
+        Exit exit = runToExit(List.of("-l", "0", "--no-pci", "--burst", "64", "--file-prefix=" + prefix));
+        assertEquals(1, exit.status(), exit.output());
+        assertTrue(exit.output().contains("l2echo: initialise EAL failed"), exit.output());
+        assertTrue(exit.output().contains("application options go after '--'"), exit.output());
         assertTrue(leftovers.check().isEmpty(), () -> "left behind: " + leftoversRemoved(leftovers));
     }
 
     @Test
     void aBadAppOptionExitsTwoBeforeDpdkStarts() throws IOException {
-        ChildProcess echo = startEcho(List.of("-l", "0", "--no-pci"), "--burst", "0");
-        OptionalInt status = echo.awaitExit(START_TIMEOUT);
-        echo.close();
-        assertEquals(OptionalInt.of(2), status, echo::output);
-        assertTrue(echo.output().contains("l2echo: burst size must be in 1..512, not 0"), echo::output);
-        assertFalse(echo.output().contains("EAL:"), "DPDK was never started");
+        Exit exit = runToExit(List.of("-l", "0", "--no-pci"), "--burst", "0");
+        assertEquals(2, exit.status(), exit.output());
+        assertTrue(exit.output().contains("l2echo: burst size must be in 1..512, not 0"), exit.output());
+        assertFalse(exit.output().contains("EAL:"), "DPDK was never started");
     }
 
     @Test
@@ -173,7 +180,7 @@ class L2EchoIT {
         Path dir = Files.createDirectories(Path.of("/tmp", "l2e-it-jar-" + ProcessHandle.current().pid()));
         Path jar = dir.resolve("l2echo.jar");
         try {
-            Files.copy(JAR, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(JAR, jar, StandardCopyOption.REPLACE_EXISTING);
             Processes.run(Duration.ofSeconds(5), "chmod", "755", dir.toString());
             Processes.run(Duration.ofSeconds(5), "chmod", "644", jar.toString());
             List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534",
