@@ -1,17 +1,20 @@
 package io.l2echo.dpdk;
 
+import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
  * Checks, before DPDK is asked, what makes EAL fail with a message few users can act on:
- * privileges and hugepages. Each problem comes with its fix. The file system root and the
- * effective uid are injectable so the checks are tested without a special machine.
+ * DPDK's libraries, privileges and hugepages. Each problem comes with its fix. The file
+ * system root, the effective uid and the library probe are injectable so the checks are
+ * tested without a special machine.
  */
 public final class Preflight {
     /** Capabilities EAL needs without root: hugepage mapping, physical addresses, raw sockets. */
@@ -21,15 +24,27 @@ public final class Preflight {
 
     private final Path root;
     private final IntSupplier effectiveUid;
+    private final BooleanSupplier dpdkLibrariesPresent;
 
-    Preflight(Path root, IntSupplier effectiveUid) {
+    Preflight(Path root, IntSupplier effectiveUid, BooleanSupplier dpdkLibrariesPresent) {
         this.root = root;
         this.effectiveUid = effectiveUid;
+        this.dpdkLibrariesPresent = dpdkLibrariesPresent;
     }
 
     /** Checks this machine. */
     public static Preflight ofThisMachine() {
-        return new Preflight(Path.of("/"), Libc.INSTANCE::geteuid);
+        return new Preflight(Path.of("/"), Libc.INSTANCE::geteuid, Preflight::canLoadEal);
+    }
+
+    /* JNA finds versioned sonames (librte_eal.so.23) too, so this needs no -dev package. */
+    private static boolean canLoadEal() {
+        try {
+            NativeLibrary.getInstance("rte_eal");
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 
     /** One thing in the way, and what fixes it. */
@@ -54,6 +69,11 @@ public final class Preflight {
 
     public List<Problem> check(List<String> ealArgs) {
         List<Problem> problems = new ArrayList<>();
+        if (!dpdkLibrariesPresent.getAsBoolean()) {
+            problems.add(new Problem("DPDK's runtime libraries are not installed (no librte_eal)",
+                    "install them (sudo scripts/install_deps.sh, or apt-get install dpdk), or put your own "
+                            + "DPDK build's lib directory on LD_LIBRARY_PATH"));
+        }
         checkPrivileges(problems);
         if (!ealArgs.contains("--no-huge")) {
             checkHugepages(problems, ealArgs.contains("--in-memory"));

@@ -84,6 +84,9 @@ class EchoServiceDpdkTest {
         assertEquals(queue.rxPackets() * 64, queue.rxBytes(), "net_null frames are 64 bytes");
         assertEquals(queue.rxBytes(), queue.txBytes() + 64 * queue.txDropped());
         assertEquals(0, last.mbufsInUse(), "no mbuf leaked");
+        List<ExtendedStat> xstats = service.port().extendedStats();
+        assertTrue(xstats.contains(new ExtendedStat("rx_good_packets", last.port().rxPackets())), xstats::toString);
+        assertTrue(xstats.contains(new ExtendedStat("tx_good_packets", last.port().txPackets())), xstats::toString);
         assertEquals(last, service.stats().withNanoTime(last.nanoTime()), "stopped counters stay still");
         assertDoesNotThrow(service::stopWorkers, "stopping twice is harmless");
     }

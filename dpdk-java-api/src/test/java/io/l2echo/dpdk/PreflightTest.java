@@ -28,13 +28,13 @@ class PreflightTest {
     @Test
     void aReadyMachinePasses() throws IOException {
         machine(512, 512, true, "000001ffffffffff");
-        assertEquals(List.of(), new Preflight(root, () -> 0).check(List.of("-l", "0,1")));
+        assertEquals(List.of(), new Preflight(root, () -> 0, () -> true).check(List.of("-l", "0,1")));
     }
 
     @Test
     void noHugepagesSaysHowToReserveThem() throws IOException {
         machine(0, 0, true, "0");
-        List<Preflight.Problem> problems = new Preflight(root, () -> 0).check(List.of());
+        List<Preflight.Problem> problems = new Preflight(root, () -> 0, () -> true).check(List.of());
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).fix().contains("scripts/setup_env.sh"), problems.toString());
     }
@@ -42,37 +42,46 @@ class PreflightTest {
     @Test
     void noHugepagesIsFineWithNoHuge() throws IOException {
         machine(0, 0, false, "0");
-        assertEquals(List.of(), new Preflight(root, () -> 0).check(List.of("--no-huge")));
+        assertEquals(List.of(), new Preflight(root, () -> 0, () -> true).check(List.of("--no-huge")));
     }
 
     @Test
     void allPagesTakenIsReported() throws IOException {
         machine(64, 0, true, "0");
-        List<Preflight.Problem> problems = new Preflight(root, () -> 0).check(List.of());
+        List<Preflight.Problem> problems = new Preflight(root, () -> 0, () -> true).check(List.of());
         assertTrue(problems.get(0).cause().contains("all 64 hugepages are in use"), problems.toString());
     }
 
     @Test
     void aMissingMountMattersOnlyWithoutInMemory() throws IOException {
         machine(512, 512, false, "0");
-        assertTrue(new Preflight(root, () -> 0).check(List.of()).get(0).cause().contains("hugetlbfs"));
-        assertEquals(List.of(), new Preflight(root, () -> 0).check(List.of("--in-memory")));
+        assertTrue(new Preflight(root, () -> 0, () -> true).check(List.of()).get(0).cause().contains("hugetlbfs"));
+        assertEquals(List.of(), new Preflight(root, () -> 0, () -> true).check(List.of("--in-memory")));
     }
 
     @Test
     void anUnprivilegedUserIsToldToUseRoot() throws IOException {
         machine(512, 512, true, "0000000000000000");
         DpdkException e = assertThrows(DpdkException.class,
-                () -> new Preflight(root, () -> 1000).require(List.of("--in-memory")));
+                () -> new Preflight(root, () -> 1000, () -> true).require(List.of("--in-memory")));
         assertTrue(e.getMessage().contains("not running as root (missing CAP_SYS_ADMIN, CAP_IPC_LOCK, CAP_NET_RAW)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("sudo"), e.getMessage());
     }
 
     @Test
+    void missingDpdkLibrariesSayHowToInstallThem() throws IOException {
+        machine(512, 512, true, "0");
+        List<Preflight.Problem> problems = new Preflight(root, () -> 0, () -> false).check(List.of());
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).cause().contains("librte_eal"), problems.toString());
+        assertTrue(problems.get(0).fix().contains("scripts/install_deps.sh"), problems.toString());
+    }
+
+    @Test
     void capabilitiesReplaceRoot() throws IOException {
         long caps = (1L << 13) | (1L << 14) | (1L << 21);
         machine(512, 512, true, Long.toHexString(caps));
-        assertEquals(List.of(), new Preflight(root, () -> 1000).check(List.of()));
+        assertEquals(List.of(), new Preflight(root, () -> 1000, () -> true).check(List.of()));
     }
 }
