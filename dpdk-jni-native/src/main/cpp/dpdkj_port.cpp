@@ -2,6 +2,7 @@
  * Ethernet ports: capabilities, configuration in DPDK's skeleton order (info, configure,
  * adjust descriptors, queues on the port's socket, start), link, and counters.
  */
+#include <cstring>
 #include <vector>
 
 #include <rte_errno.h>
@@ -87,6 +88,17 @@ const struct {
     {RTE_ETH_RSS_PPPOE, "pppoe"},
     {RTE_ETH_RSS_ECPRI, "ecpri"},
     {RTE_ETH_RSS_MPLS, "mpls"},
+};
+
+/* Names a user may give for several types at once: testpmd's and DPDK's own groupings. */
+const struct {
+    uint64_t bits;
+    const char *name;
+} rss_groups[] = {
+    {RTE_ETH_RSS_IP, "ip"},
+    {RTE_ETH_RSS_TCP, "tcp"},
+    {RTE_ETH_RSS_UDP, "udp"},
+    {RTE_ETH_RSS_SCTP, "sctp"},
 };
 
 inline uint16_t port_of(jint port_id) { return static_cast<uint16_t>(port_id); }
@@ -196,8 +208,30 @@ jobjectArray rss_hash_names_native(JNIEnv *env, jclass, jlong bits) {
     return new_string_array(env, names.data(), names.size());
 }
 
-/* RSS only with several Rx queues; Java has already masked rss_hf to what the device offers. */
-jint configure_native(JNIEnv *, jclass, jint port_id, jint rx_queues, jint tx_queues, jlong rss_hf) {
+/* The hash-type bits a name (or group name) stands for; 0 for a name DPDK does not have. */
+jlong rss_hash_bits_native(JNIEnv *env, jclass, jstring name) {
+    const char *utf = env->GetStringUTFChars(name, nullptr);
+    if (utf == nullptr)
+        return 0;
+    uint64_t bits = 0;
+    for (const auto &group : rss_groups) {
+        if (strcmp(group.name, utf) == 0)
+            bits = group.bits;
+    }
+    for (const auto &entry : rss_names) {
+        if (strcmp(entry.name, utf) == 0)
+            bits = entry.bit;
+    }
+    env->ReleaseStringUTFChars(name, utf);
+    return static_cast<jlong>(bits);
+}
+
+/*
+ * RSS only with several Rx queues; Java has already masked rss_hf to what the device offers.
+ * A null key keeps the driver's default.
+ */
+jint configure_native(JNIEnv *env, jclass, jint port_id, jint rx_queues, jint tx_queues, jlong rss_hf,
+                      jbyteArray rss_key) {
     clear_error();
     DPDKJ_CHECK_PORT(port_id);
     const uint16_t port = port_of(port_id);
@@ -211,9 +245,19 @@ jint configure_native(JNIEnv *, jclass, jint port_id, jint rx_queues, jint tx_qu
                     tx_queues);
 
     rte_eth_conf conf{};
+    uint8_t key[256];
     if (rx_queues > 1 && rss_hf != 0) {
         conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
         conf.rx_adv_conf.rss_conf.rss_hf = static_cast<uint64_t>(rss_hf);
+        if (rss_key != nullptr) {
+            const jsize key_len = env->GetArrayLength(rss_key);
+            if (key_len != info.hash_key_size || key_len > static_cast<jsize>(sizeof(key)))
+                return fail(-EINVAL, "port %u takes a %u-byte RSS key, %d given", port, info.hash_key_size,
+                            key_len);
+            env->GetByteArrayRegion(rss_key, 0, key_len, reinterpret_cast<jbyte *>(key));
+            conf.rx_adv_conf.rss_conf.rss_key = key;
+            conf.rx_adv_conf.rss_conf.rss_key_len = static_cast<uint8_t>(key_len);
+        }
     }
     conf.txmode.offloads = tx_offloads(info);
 
@@ -397,7 +441,8 @@ const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeDriver", "(I)Ljava/lang/String;", driver_native),
     DPDKJ_NATIVE("nativeInfo", "(I[J)I", info_native),
     DPDKJ_NATIVE("nativeRssHashNames", "(J)[Ljava/lang/String;", rss_hash_names_native),
-    DPDKJ_NATIVE("nativeConfigure", "(IIIJ)I", configure_native),
+    DPDKJ_NATIVE("nativeRssHashBits", "(Ljava/lang/String;)J", rss_hash_bits_native),
+    DPDKJ_NATIVE("nativeConfigure", "(IIIJ[B)I", configure_native),
     DPDKJ_NATIVE("nativeAdjustDescriptors", "(I[I)I", adjust_descriptors_native),
     DPDKJ_NATIVE("nativeRxQueueSetup", "(IIIJ)I", rx_queue_setup_native),
     DPDKJ_NATIVE("nativeTxQueueSetup", "(III)I", tx_queue_setup_native),

@@ -8,6 +8,9 @@ import java.util.Optional;
  * before any native call; limits that depend on the device are checked at start.
  */
 public final class EchoConfig {
+    /** {@link Builder#queues}: one queue pair for each polling lcore EAL has. */
+    public static final int ONE_QUEUE_PER_LCORE = 0;
+
     private final List<String> ealArgs;
     private final int portId;
     private final String portName;
@@ -19,6 +22,8 @@ public final class EchoConfig {
     private final int mbufCacheSize;
     private final int txRetries;
     private final boolean promiscuous;
+    private final List<String> rssHashTypes;
+    private final boolean rssSymmetric;
 
     private EchoConfig(Builder b) {
         this.ealArgs = List.copyOf(b.ealArgs);
@@ -32,6 +37,8 @@ public final class EchoConfig {
         this.mbufCacheSize = b.mbufCacheSize;
         this.txRetries = b.txRetries;
         this.promiscuous = b.promiscuous;
+        this.rssHashTypes = b.rssHashTypes;
+        this.rssSymmetric = b.rssSymmetric;
     }
 
     public static Builder builder() {
@@ -50,7 +57,7 @@ public final class EchoConfig {
         return Optional.ofNullable(portName);
     }
 
-    /** Rx/Tx queue pairs, one per polling lcore. */
+    /** Rx/Tx queue pairs, each on a polling lcore of its own; {@link #ONE_QUEUE_PER_LCORE} for all of them. */
     public int queues() {
         return queues;
     }
@@ -85,9 +92,20 @@ public final class EchoConfig {
         return promiscuous;
     }
 
-    public PortConfig portConfig(int resolvedPortId) {
-        return PortConfig.builder().portId(resolvedPortId).queues(queues, queues)
-                .descriptors(rxDescriptors, txDescriptors).promiscuous(promiscuous).build();
+    /** RSS hash types for several queues; default ip, tcp, udp. */
+    public List<String> rssHashTypes() {
+        return rssHashTypes;
+    }
+
+    public boolean rssSymmetric() {
+        return rssSymmetric;
+    }
+
+    /** The port's configuration once the port id and the number of queues are known. */
+    public PortConfig portConfig(int resolvedPortId, int resolvedQueues) {
+        return PortConfig.builder().portId(resolvedPortId).queues(resolvedQueues, resolvedQueues)
+                .descriptors(rxDescriptors, txDescriptors).promiscuous(promiscuous)
+                .rss(rssHashTypes, rssSymmetric).build();
     }
 
     public static final class Builder {
@@ -102,6 +120,8 @@ public final class EchoConfig {
         private int mbufCacheSize = 256;
         private int txRetries;
         private boolean promiscuous = true;
+        private List<String> rssHashTypes = List.of("ip", "tcp", "udp");
+        private boolean rssSymmetric;
 
         private Builder() {
         }
@@ -127,7 +147,19 @@ public final class EchoConfig {
         }
 
         public Builder queues(int queues) {
-            this.queues = PortConfig.requireRange("queues", queues, 1, 1024);
+            this.queues = PortConfig.requireRange("queues", queues, ONE_QUEUE_PER_LCORE, 1024);
+            return this;
+        }
+
+        /** Hash types by DPDK's names or groups (ip, tcp, udp, sctp), and whether the key is symmetric. */
+        public Builder rss(List<String> hashTypes, boolean symmetric) {
+            for (String type : hashTypes) {
+                if (type.isBlank()) {
+                    throw new IllegalArgumentException("an RSS hash type must not be blank");
+                }
+            }
+            this.rssHashTypes = List.copyOf(hashTypes);
+            this.rssSymmetric = symmetric;
             return this;
         }
 

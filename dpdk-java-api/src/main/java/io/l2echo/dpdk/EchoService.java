@@ -49,7 +49,7 @@ public final class EchoService implements AutoCloseable {
 
         Mempool pool = eal.createMempool("echo_pool_p" + portId, mbufs, config.mbufCacheSize(),
                 Mempool.DEFAULT_DATA_ROOM_SIZE, info.socketId());
-        Port port = eal.startPort(config.portConfig(portId), pool);
+        Port port = eal.startPort(config.portConfig(portId, plan.queueCount()), pool);
         List<EchoWorker> workers = new ArrayList<>();
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             workers.add(eal.launchEcho(assignment.lcore(), assignment.queues(), config.burstSize(),

@@ -19,13 +19,15 @@ public record LcorePlan(List<Assignment> assignments, List<Integer> idleLcores) 
     }
 
     /**
-     * Queue {@code i} of {@code port} on the i-th polling lcore, for {@code queues} queues.
-     * Lcores beyond that stay idle.
+     * Queue {@code i} of {@code port} on the i-th polling lcore, for {@code queues} queues
+     * ({@link EchoConfig#ONE_QUEUE_PER_LCORE}: as many as there are polling lcores). Lcores
+     * beyond that stay idle.
      */
-    public static LcorePlan queuePerLcore(int mainLcore, List<Integer> workerLcores, int port, int queues) {
+    public static LcorePlan queuePerLcore(int mainLcore, List<Integer> workerLcores, int port, int requestedQueues) {
         List<Integer> polling = workerLcores.isEmpty() ? List.of(mainLcore) : workerLcores;
-        if (queues < 1) {
-            throw new IllegalArgumentException("at least one queue, not " + queues);
+        int queues = requestedQueues == EchoConfig.ONE_QUEUE_PER_LCORE ? polling.size() : requestedQueues;
+        if (queues < 0) {
+            throw new IllegalArgumentException("queues must not be negative, not " + queues);
         }
         if (queues > polling.size()) {
             throw new DpdkException("plan " + queues + " queues over lcores", queues

@@ -21,6 +21,7 @@ public final class Port implements AutoCloseable {
     private volatile int rxDescriptors;
     private volatile int txDescriptors;
     private volatile boolean started;
+    private volatile RssSetup rss = RssSetup.NONE;
 
     private Port(MainLcoreThread mainThread, DeviceInfo info) {
         this.mainThread = mainThread;
@@ -105,12 +106,47 @@ public final class Port implements AutoCloseable {
         }
     }
 
+    /* Masks the requested hash types to the device's, and says what it dropped. */
+    private static RssSetup planRss(DeviceInfo info, PortConfig config) {
+        if (config.rxQueues() < 2 || config.rssHashTypes().isEmpty()) {
+            return RssSetup.NONE;
+        }
+        long requested = 0;
+        for (String name : config.rssHashTypes()) {
+            long bits = nativeRssHashBits(name);
+            if (bits == 0) {
+                throw new DpdkException("configure RSS on port " + info.portId(), "'" + name
+                        + "' is not an RSS hash type", "use ip, tcp, udp, sctp, or DPDK's names such as ipv4, "
+                        + "ipv4-tcp, ipv6-udp (the device offers " + info.rssHashTypes() + ")");
+            }
+            requested |= bits;
+        }
+        RssSetup rss = RssSetup.mask(config.rssHashTypes(), requested, info.rssOffloads(), config.rssSymmetric(),
+                bits -> List.of(nativeRssHashNames(bits)));
+        if (info.rssOffloads() == 0) {
+            LOG.log(Level.WARNING, "port {0} ({1}) offers no RSS: which queue a frame lands on is the device''s "
+                    + "own choice", info.portId(), info.driver());
+        } else if (!rss.unsupported().isEmpty()) {
+            LOG.log(Level.WARNING, "port {0} ({1}) cannot hash on {2}: RSS uses {3}", info.portId(), info.driver(),
+                    rss.unsupported(), rss.enabled() ? rss.applied() : "nothing");
+        }
+        if (config.rssSymmetric() && rss.enabled() && info.hashKeySize() == 0) {
+            LOG.log(Level.WARNING, "port {0} ({1}) takes no RSS key: the hash stays the driver''s own",
+                    info.portId(), info.driver());
+            return new RssSetup(rss.requested(), rss.appliedBits(), rss.applied(), rss.unsupported(), false);
+        }
+        return rss;
+    }
+
     private void bringUp(PortConfig config, Mempool pool) {
         int id = info.portId();
         int[] descriptors = {config.rxDescriptors(), config.txDescriptors()};
         String where = "port " + id + " (" + info.name() + ")";
-        NativeErrors.check(nativeConfigure(id, config.rxQueues(), config.txQueues(), 0L), "configure " + where,
-                (String) null);
+        RssSetup plannedRss = planRss(info, config);
+        byte[] key = plannedRss.symmetric() ? RssSetup.symmetricKey(info.hashKeySize()) : null;
+        NativeErrors.check(nativeConfigure(id, config.rxQueues(), config.txQueues(), plannedRss.appliedBits(), key),
+                "configure " + where, (String) null);
+        rss = plannedRss;
         NativeErrors.check(nativeAdjustDescriptors(id, descriptors), "adjust descriptors of " + where,
                 (String) null);
         rxDescriptors = descriptors[0];
@@ -144,6 +180,11 @@ public final class Port implements AutoCloseable {
 
     public int rxDescriptors() {
         return rxDescriptors;
+    }
+
+    /** How received frames are spread over the Rx queues. */
+    public RssSetup rss() {
+        return rss;
     }
 
     public int txDescriptors() {
@@ -224,7 +265,10 @@ public final class Port implements AutoCloseable {
 
     private static native String[] nativeRssHashNames(long bits);
 
-    private static native int nativeConfigure(int portId, int rxQueues, int txQueues, long rssHashFunctions);
+    private static native long nativeRssHashBits(String name);
+
+    private static native int nativeConfigure(int portId, int rxQueues, int txQueues, long rssHashFunctions,
+            byte[] rssKey);
 
     private static native int nativeAdjustDescriptors(int portId, int[] rxTx);
 

@@ -1,5 +1,6 @@
 package io.l2echo.dpdk;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,8 @@ public final class PortConfig {
     private final int rxDescriptors;
     private final int txDescriptors;
     private final boolean promiscuous;
+    private final List<String> rssHashTypes;
+    private final boolean rssSymmetric;
 
     private PortConfig(Builder b) {
         this.portId = b.portId;
@@ -23,6 +26,8 @@ public final class PortConfig {
         this.rxDescriptors = b.rxDescriptors;
         this.txDescriptors = b.txDescriptors;
         this.promiscuous = b.promiscuous;
+        this.rssHashTypes = b.rssHashTypes;
+        this.rssSymmetric = b.rssSymmetric;
     }
 
     public static Builder builder() {
@@ -59,6 +64,16 @@ public final class PortConfig {
         return promiscuous;
     }
 
+    /** RSS hash types by DPDK's names or groups (ip, tcp, udp, sctp); used with several Rx queues. */
+    public List<String> rssHashTypes() {
+        return rssHashTypes;
+    }
+
+    /** Whether RSS uses a symmetric key, so both directions of a flow share a queue. */
+    public boolean rssSymmetric() {
+        return rssSymmetric;
+    }
+
     public static final class Builder {
         private int portId;
         private String portName;
@@ -67,6 +82,8 @@ public final class PortConfig {
         private int rxDescriptors = 1024;
         private int txDescriptors = 1024;
         private boolean promiscuous = true;
+        private List<String> rssHashTypes = List.of();
+        private boolean rssSymmetric;
 
         private Builder() {
         }
@@ -96,6 +113,12 @@ public final class PortConfig {
         /** Receive frames whatever their destination MAC: an echo must see them all. */
         public Builder promiscuous(boolean promiscuous) {
             this.promiscuous = promiscuous;
+            return this;
+        }
+
+        public Builder rss(List<String> hashTypes, boolean symmetric) {
+            this.rssHashTypes = List.copyOf(hashTypes);
+            this.rssSymmetric = symmetric;
             return this;
         }
 

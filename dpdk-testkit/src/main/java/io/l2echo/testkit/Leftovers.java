@@ -119,6 +119,18 @@ public final class Leftovers {
     }
 
     /**
+     * Fails when the process under test left anything behind, after removing it so that the
+     * next test starts clean.
+     */
+    public void assertNoneLeft() throws IOException {
+        Found found = check();
+        if (!found.isEmpty()) {
+            remove();
+            throw new AssertionError("left behind (now removed): " + found);
+        }
+    }
+
+    /**
      * Deletes what {@link #check()} finds, and the {@code dpdk} directory above the runtime
      * directory if the snapshot predates it and it is empty now. Call once the process has exited.
      *

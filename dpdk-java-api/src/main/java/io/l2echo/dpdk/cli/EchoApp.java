@@ -20,17 +20,24 @@ public final class EchoApp {
 
     private final String name;
     private final String summary;
+    private final boolean multiQueue;
     private final PrintStream out;
     private final PrintStream err;
     private final Function<EchoConfig, EchoService> starter;
 
-    public EchoApp(String name, String summary, PrintStream out, PrintStream err) {
-        this(name, summary, out, err, EchoService::start);
+    /**
+     * @param multiQueue whether the app takes --queues and RSS options (l2multi) or echoes on
+     *                   one queue (l2echo)
+     */
+    public EchoApp(String name, String summary, boolean multiQueue, PrintStream out, PrintStream err) {
+        this(name, summary, multiQueue, out, err, EchoService::start);
     }
 
-    EchoApp(String name, String summary, PrintStream out, PrintStream err, Function<EchoConfig, EchoService> starter) {
+    EchoApp(String name, String summary, boolean multiQueue, PrintStream out, PrintStream err,
+            Function<EchoConfig, EchoService> starter) {
         this.name = name;
         this.summary = summary;
+        this.multiQueue = multiQueue;
         this.out = out;
         this.err = err;
         this.starter = starter;
@@ -41,14 +48,14 @@ public final class EchoApp {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         EchoCommandLine commandLine;
         try {
-            commandLine = EchoCommandLine.parse(argv);
+            commandLine = EchoCommandLine.parse(argv, multiQueue);
         } catch (UsageException e) {
             err.println(name + ": " + e.getMessage());
             err.println("run with --help (after '--') for the options");
             return EXIT_USAGE;
         }
         if (commandLine.helpRequested()) {
-            out.print(EchoCommandLine.usage(name, summary));
+            out.print(EchoCommandLine.usage(name, summary, multiQueue));
             return EXIT_OK;
         }
         // Before EAL starts: a signal during start-up then stops the echo as soon as it runs.
@@ -95,6 +102,9 @@ public final class EchoApp {
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             out.println(name + ": " + assignment + (assignment.lcore() == service.eal().mainLcore()
                     ? " (on the main lcore)" : ""));
+        }
+        if (multiQueue) {
+            out.println(name + ": RSS " + service.port().rss().summary());
         }
         if (!plan.idleLcores().isEmpty()) {
             out.println(name + ": lcores " + plan.idleLcores() + " stay idle");

@@ -48,7 +48,10 @@ public final class EchoCommandLine {
         return help;
     }
 
-    static Options options() {
+    /**
+     * The options of an app; a multi-queue app also takes the number of queues and RSS.
+     */
+    static Options options(boolean multiQueue) {
         Options options = new Options();
         options.addOption(Option.builder("p").longOpt("port").hasArg().argName("ID|NAME")
                 .desc("port id or device name (net_af_packet0, 0000:03:00.0); default 0").build());
@@ -62,6 +65,15 @@ public final class EchoCommandLine {
                 .desc("mbuf pool size; default: sized from descriptors, bursts and caches").build());
         options.addOption(Option.builder().longOpt("mbuf-cache").hasArg().argName("N")
                 .desc("per-lcore mbuf cache, 0.." + io.l2echo.dpdk.Mempool.MAX_CACHE_SIZE + "; default 256").build());
+        if (multiQueue) {
+            options.addOption(Option.builder().longOpt("queues").hasArg().argName("N")
+                    .desc("Rx/Tx queue pairs, one per worker lcore; default: one for every worker lcore").build());
+            options.addOption(Option.builder().longOpt("rss").hasArg().argName("TYPES")
+                    .desc("RSS hash types, comma-separated: ip, tcp, udp, sctp or DPDK's names (ipv4-udp, ...), "
+                            + "masked to what the device supports; 'none' for no RSS; default ip,tcp,udp").build());
+            options.addOption(Option.builder().longOpt("rss-symmetric")
+                    .desc("symmetric RSS key: both directions of a flow land on the same queue").build());
+        }
         options.addOption(Option.builder().longOpt("tx-retries").hasArg().argName("N")
                 .desc("extra tx attempts for frames the Tx ring refused before dropping them; default 0").build());
         options.addOption(Option.builder().longOpt("no-promisc")
@@ -75,7 +87,7 @@ public final class EchoCommandLine {
     }
 
     /** Parses {@code [EAL options] -- [app options]}; help anywhere wins. */
-    public static EchoCommandLine parse(String[] argv) throws UsageException {
+    public static EchoCommandLine parse(String[] argv, boolean multiQueue) throws UsageException {
         List<String> all = Arrays.asList(argv);
         int separator = all.indexOf("--");
         List<String> ealArgs = separator < 0 ? all : all.subList(0, separator);
@@ -85,7 +97,7 @@ public final class EchoCommandLine {
         }
         CommandLine line;
         try {
-            line = new DefaultParser().parse(options(), appArgs.toArray(String[]::new));
+            line = new DefaultParser().parse(options(multiQueue), appArgs.toArray(String[]::new));
         } catch (ParseException e) {
             throw new UsageException(e.getMessage());
         }
@@ -109,6 +121,12 @@ public final class EchoCommandLine {
                     .mbufCacheSize(intOption(line, "mbuf-cache", 256))
                     .txRetries(intOption(line, "tx-retries", 0))
                     .promiscuous(!line.hasOption("no-promisc"));
+            if (multiQueue) {
+                config.queues(intOption(line, "queues", EchoConfig.ONE_QUEUE_PER_LCORE));
+                String rss = line.getOptionValue("rss", "ip,tcp,udp").trim();
+                config.rss(rss.equals("none") ? List.of() : List.of(rss.split("\\s*,\\s*")),
+                        line.hasOption("rss-symmetric"));
+            }
             long interval = intOption(line, "stats-interval", 1000);
             long duration = intOption(line, "duration", 0);
             if (interval < 0 || duration < 0) {
@@ -133,7 +151,7 @@ public final class EchoCommandLine {
     }
 
     /** The usage text for {@code appName}, EAL's part summarised. */
-    public static String usage(String appName, String summary) {
+    public static String usage(String appName, String summary, boolean multiQueue) {
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text);
         out.println("usage: java -jar " + appName + ".jar [EAL options] -- [" + appName + " options]");
@@ -149,7 +167,7 @@ public final class EchoCommandLine {
         out.println("  --in-memory                  no hugepage files on disk (added unless a memory mode is given)");
         out.println("  --file-prefix=NAME           runtime directory name, one per DPDK process");
         out.println();
-        formatter.printOptions(out, 100, options(), 2, 3);
+        formatter.printOptions(out, 100, options(multiQueue), 2, 3);
         out.println();
         out.println("Exit status: 0 after a clean stop (SIGINT, SIGTERM or --duration), 1 when DPDK or the");
         out.println("environment fails, 2 on a usage error.");

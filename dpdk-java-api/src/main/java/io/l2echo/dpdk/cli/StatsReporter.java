@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * thread of its own. Formatting is kept apart from the thread so it is tested on its own.
  */
 public final class StatsReporter implements AutoCloseable {
-    private static final String QUEUE_HEADER = String.format("%6s %8s %12s %12s %14s %14s %10s %6s %6s",
-            "lcore", "port/q", "rx pps", "tx pps", "rx frames", "tx frames", "dropped", "burst", "idle%");
+    private static final String QUEUE_HEADER = String.format("%6s %8s %12s %12s %14s %14s %10s %6s %6s %7s",
+            "lcore", "port/q", "rx pps", "tx pps", "rx frames", "tx frames", "dropped", "burst", "idle%", "share%");
 
     private final Supplier<EchoStats> source;
     private final PrintStream out;
@@ -61,17 +61,20 @@ public final class StatsReporter implements AutoCloseable {
     static String formatInterval(EchoStats previous, EchoStats current) {
         double seconds = Math.max(1, current.nanoTime() - previous.nanoTime()) / 1e9;
         StringBuilder text = new StringBuilder(QUEUE_HEADER).append('\n');
+        long intervalRx = current.rxPackets() - previous.rxPackets();
         for (int i = 0; i < current.queues().size(); i++) {
             QueueStats now = current.queues().get(i);
             QueueStats before = i < previous.queues().size() ? previous.queues().get(i) : now;
             long polls = (now.rxBursts() - before.rxBursts()) + (now.emptyPolls() - before.emptyPolls());
             long bursts = now.rxBursts() - before.rxBursts();
-            text.append(String.format("%6d %8s %,12.0f %,12.0f %,14d %,14d %,10d %6.1f %6.1f%n", now.lcore(),
+            long rx = now.rxPackets() - before.rxPackets();
+            text.append(String.format("%6d %8s %,12.0f %,12.0f %,14d %,14d %,10d %6.1f %6.1f %7.1f%n", now.lcore(),
                     now.queue().port() + "/" + now.queue().queue(),
-                    (now.rxPackets() - before.rxPackets()) / seconds,
+                    rx / seconds,
                     (now.txPackets() - before.txPackets()) / seconds, now.rxPackets(), now.txPackets(),
-                    now.txDropped(), bursts == 0 ? 0.0 : (double) (now.rxPackets() - before.rxPackets()) / bursts,
-                    polls == 0 ? 100.0 : 100.0 * (now.emptyPolls() - before.emptyPolls()) / polls));
+                    now.txDropped(), bursts == 0 ? 0.0 : (double) rx / bursts,
+                    polls == 0 ? 100.0 : 100.0 * (now.emptyPolls() - before.emptyPolls()) / polls,
+                    intervalRx == 0 ? 0.0 : 100.0 * rx / intervalRx));
         }
         text.append(formatPort(current)).append('\n');
         return text.toString();
@@ -93,8 +96,9 @@ public final class StatsReporter implements AutoCloseable {
                 last.txPackets(), last.txDropped(), seconds, (last.rxPackets() - first.rxPackets()) / seconds));
         for (QueueStats queue : last.queues()) {
             text.append(String.format("  lcore %d %s: rx %,d  tx %,d  dropped %,d  tx-retries %,d  bursts %,d"
-                    + "  empty polls %,d%n", queue.lcore(), queue.queue(), queue.rxPackets(), queue.txPackets(),
-                    queue.txDropped(), queue.txRetries(), queue.rxBursts(), queue.emptyPolls()));
+                    + "  empty polls %,d  share %.1f%%%n", queue.lcore(), queue.queue(), queue.rxPackets(),
+                    queue.txPackets(), queue.txDropped(), queue.txRetries(), queue.rxBursts(), queue.emptyPolls(),
+                    last.rxPackets() == 0 ? 0.0 : 100.0 * queue.rxPackets() / last.rxPackets()));
         }
         text.append(formatPort(last)).append('\n');
         return text.toString();

@@ -34,7 +34,7 @@ class EchoAppTest {
     private final Function<EchoConfig, EchoService> starter = mock(Function.class);
 
     private EchoApp app() {
-        return new EchoApp("l2echo", "Echoes.", new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new EchoApp("l2echo", "Echoes.", false, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), starter);
     }
 

@@ -13,14 +13,14 @@ class EchoCommandLineTest {
     @Test
     void ealArgumentsGoBeforeTheSeparatorUntouched() throws UsageException {
         EchoCommandLine line = EchoCommandLine.parse(new String[] {"-l", "0,1", "--no-pci",
-            "--vdev=net_af_packet0,iface=dut0", "--", "--burst", "64"});
+            "--vdev=net_af_packet0,iface=dut0", "--", "--burst", "64"}, false);
         assertEquals(List.of("-l", "0,1", "--no-pci", "--vdev=net_af_packet0,iface=dut0"), line.config().ealArgs());
         assertEquals(64, line.config().burstSize());
     }
 
     @Test
     void defaults() throws UsageException {
-        EchoCommandLine line = EchoCommandLine.parse(new String[] {"-l", "1"});
+        EchoCommandLine line = EchoCommandLine.parse(new String[] {"-l", "1"}, false);
         EchoConfig config = line.config();
         assertEquals(0, config.portId());
         assertTrue(config.portName().isEmpty());
@@ -40,7 +40,7 @@ class EchoCommandLineTest {
     void everyOption() throws UsageException {
         EchoCommandLine line = EchoCommandLine.parse(new String[] {"--", "-p", "net_af_packet0", "--rx-desc", "512",
             "--tx-desc", "256", "--mbufs", "8191", "--mbuf-cache", "128", "--tx-retries", "3", "--no-promisc",
-            "--stats-interval", "250", "--duration", "5"});
+            "--stats-interval", "250", "--duration", "5"}, false);
         EchoConfig config = line.config();
         assertEquals("net_af_packet0", config.portName().orElseThrow());
         assertEquals(512, config.rxDescriptors());
@@ -55,13 +55,13 @@ class EchoCommandLineTest {
 
     @Test
     void aNumericPortIsAnId() throws UsageException {
-        assertEquals(3, EchoCommandLine.parse(new String[] {"--", "--port", "3"}).config().portId());
+        assertEquals(3, EchoCommandLine.parse(new String[] {"--", "--port", "3"}, false).config().portId());
     }
 
     @Test
     void helpBeforeOrAfterTheSeparator() throws UsageException {
-        assertTrue(EchoCommandLine.parse(new String[] {"--help"}).helpRequested());
-        assertTrue(EchoCommandLine.parse(new String[] {"-l", "1", "--", "-h"}).helpRequested());
+        assertTrue(EchoCommandLine.parse(new String[] {"--help"}, false).helpRequested());
+        assertTrue(EchoCommandLine.parse(new String[] {"-l", "1", "--", "-h"}, false).helpRequested());
     }
 
     @Test
@@ -79,8 +79,35 @@ class EchoCommandLineTest {
     }
 
     @Test
+    void multiQueueOptions() throws UsageException {
+        EchoConfig defaults = EchoCommandLine.parse(new String[] {"-l", "0-2"}, true).config();
+        assertEquals(EchoConfig.ONE_QUEUE_PER_LCORE, defaults.queues());
+        assertEquals(List.of("ip", "tcp", "udp"), defaults.rssHashTypes());
+        assertFalse(defaults.rssSymmetric());
+
+        EchoConfig chosen = EchoCommandLine.parse(new String[] {"--", "--queues", "2", "--rss", "ipv4-udp, ipv6-udp",
+            "--rss-symmetric"}, true).config();
+        assertEquals(2, chosen.queues());
+        assertEquals(List.of("ipv4-udp", "ipv6-udp"), chosen.rssHashTypes());
+        assertTrue(chosen.rssSymmetric());
+
+        assertEquals(List.of(), EchoCommandLine.parse(new String[] {"--", "--rss", "none"}, true).config()
+                .rssHashTypes());
+    }
+
+    @Test
+    void theSingleQueueAppHasNoQueueOrRssOptions() {
+        assertTrue(assertThrows(UsageException.class,
+                () -> EchoCommandLine.parse(new String[] {"--", "--queues", "2"}, false)).getMessage()
+                .contains("queues"));
+        String usage = EchoCommandLine.usage("l2echo", "Echoes.", false);
+        assertFalse(usage.contains("--rss"), usage);
+        assertTrue(EchoCommandLine.usage("l2multi", "Echoes.", true).contains("--rss-symmetric"));
+    }
+
+    @Test
     void usageNamesTheConventionAndEveryOption() {
-        String usage = EchoCommandLine.usage("l2echo", "Echoes.");
+        String usage = EchoCommandLine.usage("l2echo", "Echoes.", false);
         assertTrue(usage.startsWith("usage: java -jar l2echo.jar [EAL options] -- [l2echo options]"), usage);
         for (String option : List.of("--port", "--burst", "--rx-desc", "--tx-desc", "--mbufs", "--mbuf-cache",
                 "--tx-retries", "--no-promisc", "--stats-interval", "--duration", "--help")) {
@@ -92,6 +119,6 @@ class EchoCommandLineTest {
         String[] argv = new String[appArgs.length + 1];
         argv[0] = "--";
         System.arraycopy(appArgs, 0, argv, 1, appArgs.length);
-        return EchoCommandLine.parse(argv);
+        return EchoCommandLine.parse(argv, false);
     }
 }

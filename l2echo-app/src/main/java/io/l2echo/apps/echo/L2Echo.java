@@ -12,7 +12,7 @@ public final class L2Echo {
                 "Echoes every frame received on one queue of one port back out of it, source and destination "
                         + "MAC swapped. With -l N the loop runs on lcore N; with -l M,N lcore M is the main "
                         + "(control) lcore and lcore N polls.",
-                System.out, System.err);
+                false, System.out, System.err);
         System.exit(app.run(args));
     }
 }

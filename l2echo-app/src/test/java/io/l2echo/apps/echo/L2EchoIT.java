@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.l2echo.testkit.ChildProcess;
+import io.l2echo.testkit.EchoAppProcess;
 import io.l2echo.testkit.EchoReport;
 import io.l2echo.testkit.EchoVerifier;
 import io.l2echo.testkit.Leftovers;
@@ -19,10 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,57 +30,22 @@ import org.junit.jupiter.api.Test;
 @Tag("dpdk")
 class L2EchoIT {
     private static final Path JAR = Path.of("target", "l2echo.jar");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    private static final Pattern FINAL = Pattern.compile("final: rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
-    private static final AtomicInteger PREFIXES = new AtomicInteger();
-
-    private static String uniquePrefix() {
-        return "l2e-it-" + ProcessHandle.current().pid() + "-" + PREFIXES.incrementAndGet();
+    private static EchoAppProcess startEcho(List<String> eal, String... appArgs) throws IOException {
+        return EchoAppProcess.start(JAR, eal, List.of(appArgs));
     }
 
-    private static ChildProcess startEcho(List<String> eal, String... appArgs) throws IOException {
-        List<String> args = new ArrayList<>(eal);
-        args.add("--");
-        args.addAll(List.of(appArgs));
-        return ChildProcess.start(Processes.javaJar(JAR, List.of(), args));
-    }
-
-    /** How a run that ends by itself ended. */
-    private record Exit(int status, String output) {
-    }
-
-    private static Exit runToExit(List<String> eal, String... appArgs) throws IOException {
-        try (ChildProcess echo = startEcho(eal, appArgs)) {
-            OptionalInt status = echo.awaitExit(START_TIMEOUT);
-            assertTrue(status.isPresent(), () -> "still running after " + START_TIMEOUT + ":\n" + echo.outputTail(30));
-            return new Exit(status.getAsInt(), echo.output());
-        }
-    }
-
-    /** The app's own final totals: rx, tx, dropped. */
-    private static long[] finalTotals(ChildProcess echo) {
-        Matcher m = FINAL.matcher(echo.output());
-        assertTrue(m.find(), () -> "no final stats in:\n" + echo.outputTail(30));
-        return new long[] {parse(m.group(1)), parse(m.group(2)), parse(m.group(3))};
-    }
-
-    private static long parse(String number) {
-        return Long.parseLong(number.replace(",", ""));
-    }
-
-    private static int stopWithSigint(ChildProcess echo) throws IOException {
-        return echo.stop(Processes.Signal.INT, STOP_GRACE);
+    private static EchoAppProcess.Exit runToExit(List<String> eal, String... appArgs) throws IOException {
+        return EchoAppProcess.runToExit(JAR, eal, List.of(appArgs));
     }
 
     @Test
     void echoesThousandsOfFramesOnceEachWithMacsSwappedAndItsCountersAgree() throws IOException {
-        String prefix = uniquePrefix();
+        String prefix = EchoAppProcess.uniqueFilePrefix();
         Leftovers leftovers = Leftovers.snapshot(prefix);
         try (VethBed bed = VethBed.builder().up();
-                ChildProcess echo = startEcho(List.of("-l", "0,1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
+                EchoAppProcess echo = startEcho(List.of("-l", "0,1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
                         "--file-prefix=" + prefix), "--stats-interval", "500")) {
-            assertTrue(echo.awaitOutput("l2echo: echoing", START_TIMEOUT), () -> echo.outputTail(30));
+            echo.awaitEchoing();
             assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0]"), () -> echo.outputTail(30));
 
             UdpFrameTemplate template = bed.frames().flows(16).payloadSeed(0x5eed).build();
@@ -99,26 +60,26 @@ class L2EchoIT {
             assertControlPlaneOffThePollingCore(echo.pid());
             assertTrue(echo.awaitOutput("rx pps", Duration.ofSeconds(5)), "live stats are printed");
 
-            assertEquals(0, stopWithSigint(echo), () -> echo.outputTail(30));
-            long[] totals = finalTotals(echo);
+            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+            EchoAppProcess.Totals totals = echo.totals();
             // Whatever the namespace's kernel sent on its own came back too, as "foreign" frames.
-            assertEquals(frames.size() + report.foreign(), totals[0], "frames the app counted in");
-            assertEquals(totals[0], totals[1], "every frame received was sent back");
-            assertEquals(0, totals[2], "none dropped");
+            assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the app counted in");
+            assertEquals(totals.rxPackets(), totals.txPackets(), "every frame received was sent back");
+            assertEquals(0, totals.txDropped(), "none dropped");
             assertTrue(echo.output().contains("SIGINT received, stopping"), () -> echo.outputTail(30));
         } finally {
-            assertTrue(leftovers.check().isEmpty(), () -> "left behind: " + leftoversRemoved(leftovers));
+            leftovers.assertNoneLeft();
         }
     }
 
     @Test
     void withOneLcoreTheMainLcorePollsAndTheKernelNeverAnswersAPing() throws IOException {
-        String prefix = uniquePrefix();
+        String prefix = EchoAppProcess.uniqueFilePrefix();
         Leftovers leftovers = Leftovers.snapshot(prefix);
         try (VethBed bed = VethBed.builder().up();
-                ChildProcess echo = startEcho(List.of("-l", "1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
+                EchoAppProcess echo = startEcho(List.of("-l", "1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
                         "--file-prefix=" + prefix), "--stats-interval", "0")) {
-            assertTrue(echo.awaitOutput("l2echo: echoing", START_TIMEOUT), () -> echo.outputTail(30));
+            echo.awaitEchoing();
             assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0] (on the main lcore)"),
                     () -> echo.outputTail(30));
 
@@ -133,42 +94,42 @@ class L2EchoIT {
             assertEquals(1, ping.exitCode(), ping.output());
             assertTrue(ping.output().contains("100% packet loss"), ping.output());
 
-            assertEquals(0, stopWithSigint(echo), () -> echo.outputTail(30));
-            long[] totals = finalTotals(echo);
-            assertTrue(totals[0] >= frames.size() + pings, "the echo took every ping: " + totals[0]);
-            assertEquals(totals[0], totals[1], "and sent each back");
+            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+            EchoAppProcess.Totals totals = echo.totals();
+            assertTrue(totals.rxPackets() >= frames.size() + pings, "the echo took every ping: " + totals);
+            assertEquals(totals.rxPackets(), totals.txPackets(), "and sent each back");
         } finally {
-            assertTrue(leftovers.check().isEmpty(), () -> "left behind: " + leftoversRemoved(leftovers));
+            leftovers.assertNoneLeft();
         }
     }
 
     @Test
     void anUnknownPortSaysWhichPortsExistAndExitsOne() throws IOException {
-        String prefix = uniquePrefix();
+        String prefix = EchoAppProcess.uniqueFilePrefix();
         Leftovers leftovers = Leftovers.snapshot(prefix);
-        Exit exit = runToExit(List.of("-l", "0", "--no-pci", "--vdev=net_null0", "--file-prefix=" + prefix),
+        EchoAppProcess.Exit exit = runToExit(List.of("-l", "0", "--no-pci", "--vdev=net_null0", "--file-prefix=" + prefix),
                 "--port", "3");
         assertEquals(1, exit.status(), exit.output());
         assertTrue(exit.output().contains("l2echo: open port 3 failed: there is no port 3; EAL probed port(s) 0 "
                 + "(net_null0, net_null)"), exit.output());
         assertTrue(exit.output().contains("--vdev"), "says how to give EAL a device");
-        assertTrue(leftovers.check().isEmpty(), () -> "left behind: " + leftoversRemoved(leftovers));
+        leftovers.assertNoneLeft();
     }
 
     @Test
     void aBadEalOptionExitsOneAndSaysWhereOptionsGo() throws IOException {
-        String prefix = uniquePrefix();
+        String prefix = EchoAppProcess.uniqueFilePrefix();
         Leftovers leftovers = Leftovers.snapshot(prefix);
-        Exit exit = runToExit(List.of("-l", "0", "--no-pci", "--burst", "64", "--file-prefix=" + prefix));
+        EchoAppProcess.Exit exit = runToExit(List.of("-l", "0", "--no-pci", "--burst", "64", "--file-prefix=" + prefix));
         assertEquals(1, exit.status(), exit.output());
         assertTrue(exit.output().contains("l2echo: initialise EAL failed"), exit.output());
         assertTrue(exit.output().contains("application options go after '--'"), exit.output());
-        assertTrue(leftovers.check().isEmpty(), () -> "left behind: " + leftoversRemoved(leftovers));
+        leftovers.assertNoneLeft();
     }
 
     @Test
     void aBadAppOptionExitsTwoBeforeDpdkStarts() throws IOException {
-        Exit exit = runToExit(List.of("-l", "0", "--no-pci"), "--burst", "0");
+        EchoAppProcess.Exit exit = runToExit(List.of("-l", "0", "--no-pci"), "--burst", "0");
         assertEquals(2, exit.status(), exit.output());
         assertTrue(exit.output().contains("l2echo: burst size must be in 1..512, not 0"), exit.output());
         assertFalse(exit.output().contains("EAL:"), "DPDK was never started");
@@ -187,7 +148,7 @@ class L2EchoIT {
                     "--clear-groups", "--inh-caps=-all"));
             command.addAll(Processes.javaJar(jar, List.of("-Djava.io.tmpdir=/tmp"),
                     List.of("-l", "0", "--no-pci", "--vdev=net_null0")));
-            Processes.Result result = Processes.run(START_TIMEOUT, command);
+            Processes.Result result = Processes.run(EchoAppProcess.START_TIMEOUT, command);
             assertEquals(1, result.exitCode(), result.output());
             assertTrue(result.output().contains("not running as root"), result.output());
             assertTrue(result.output().contains("sudo"), result.output());
@@ -215,7 +176,8 @@ class L2EchoIT {
             List<String> java = Processes.javaJar(JAR.toAbsolutePath(), List.of(),
                     List.of("-l", "0", "--no-pci", "--vdev=net_null0"));
             String script = binds + "exec " + String.join(" ", java);
-            Processes.Result result = Processes.run(START_TIMEOUT, "unshare", "--mount", "--propagation", "private",
+            Processes.Result result = Processes.run(EchoAppProcess.START_TIMEOUT, "unshare", "--mount",
+                    "--propagation", "private",
                     "sh", "-c", script);
             assertEquals(1, result.exitCode(), result.output());
             assertTrue(result.output().contains("no hugepages are reserved"), result.output());
@@ -243,13 +205,5 @@ class L2EchoIT {
             }
         }
         assertTrue(sawStats, "found the l2echo-stats thread");
-    }
-
-    private static String leftoversRemoved(Leftovers leftovers) {
-        try {
-            return leftovers.remove().toString();
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 }

@@ -1,0 +1,131 @@
+package io.l2echo.testkit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One of our echo apps ({@code l2echo.jar}, {@code l2multi.jar}) run as a user runs it:
+ * {@code java -jar APP [EAL args] -- [app args]}, stopped by SIGINT, its final totals read
+ * back from what it printed.
+ */
+public final class EchoAppProcess implements AutoCloseable {
+    /** The JVM, EAL and the port take a few seconds on a busy 2-CPU machine. */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Pattern TOTALS = Pattern.compile("final: rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
+    private static final Pattern QUEUE = Pattern.compile(
+            "  lcore (\\d+) port (\\d+) queue (\\d+): rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
+
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    private final String appName;
+    private final ChildProcess process;
+
+    private EchoAppProcess(String appName, ChildProcess process) {
+        this.appName = appName;
+        this.process = process;
+    }
+
+    /** The app's totals as it printed them when it stopped. */
+    public record Totals(long rxPackets, long txPackets, long txDropped, List<QueueTotals> queues) {
+    }
+
+    /** One queue's line of the final totals. */
+    public record QueueTotals(int lcore, int port, int queue, long rxPackets, long txPackets, long txDropped) {
+    }
+
+    /** How a run that ended by itself ended. */
+    public record Exit(int status, String output) {
+    }
+
+    /** A --file-prefix no other DPDK process on the machine uses, so runs never share EAL state. */
+    public static String uniqueFilePrefix() {
+        return "l2e-it-" + ProcessHandle.current().pid() + "-" + PREFIXES.incrementAndGet();
+    }
+
+    /** Starts {@code jar} with the EAL arguments, {@code --}, and the app's arguments. */
+    public static EchoAppProcess start(Path jar, List<String> ealArgs, List<String> appArgs) throws IOException {
+        String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+        return new EchoAppProcess(name, ChildProcess.start(Processes.javaJar(jar, List.of(), argv(ealArgs, appArgs))));
+    }
+
+    /** Runs the app until it exits by itself (a failure, --help, --duration). */
+    public static Exit runToExit(Path jar, List<String> ealArgs, List<String> appArgs) throws IOException {
+        try (EchoAppProcess app = start(jar, ealArgs, appArgs)) {
+            OptionalInt status = app.process.awaitExit(START_TIMEOUT);
+            if (status.isEmpty()) {
+                throw new AssertionError("still running after " + START_TIMEOUT + ":\n" + app.process.outputTail(30));
+            }
+            return new Exit(status.getAsInt(), app.process.output());
+        }
+    }
+
+    private static List<String> argv(List<String> ealArgs, List<String> appArgs) {
+        List<String> args = new ArrayList<>(ealArgs);
+        args.add("--");
+        args.addAll(appArgs);
+        return args;
+    }
+
+    /** Waits for the "echoing" line: the port is up and every loop polls. */
+    public void awaitEchoing() throws IOException {
+        if (!process.awaitOutput(appName + ": echoing", START_TIMEOUT)) {
+            throw new AssertionError(appName + " did not start echoing:\n" + process.outputTail(40));
+        }
+    }
+
+    public boolean awaitOutput(String text, Duration timeout) throws IOException {
+        return process.awaitOutput(text, timeout);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String output() {
+        return process.output();
+    }
+
+    public String outputTail(int lines) {
+        return process.outputTail(lines);
+    }
+
+    /** SIGINT, as Ctrl-C; returns the exit status. */
+    public int stopWithSigint() throws IOException {
+        return process.stop(Processes.Signal.INT, STOP_GRACE);
+    }
+
+    /** The final totals the app printed after it stopped. */
+    public Totals totals() {
+        String output = process.output();
+        Matcher total = TOTALS.matcher(output);
+        if (!total.find()) {
+            throw new AssertionError("no final totals in:\n" + process.outputTail(40));
+        }
+        List<QueueTotals> queues = new ArrayList<>();
+        Matcher queue = QUEUE.matcher(output.substring(total.end()));
+        while (queue.find()) {
+            queues.add(new QueueTotals(Integer.parseInt(queue.group(1)), Integer.parseInt(queue.group(2)),
+                    Integer.parseInt(queue.group(3)), number(queue.group(4)), number(queue.group(5)),
+                    number(queue.group(6))));
+        }
+        return new Totals(number(total.group(1)), number(total.group(2)), number(total.group(3)), List.copyOf(queues));
+    }
+
+    private static long number(String digits) {
+        return Long.parseLong(digits.replace(",", ""));
+    }
+
+    /** Stops the app if it still runs (SIGINT, then SIGKILL). */
+    @Override
+    public void close() throws IOException {
+        process.close();
+    }
+}

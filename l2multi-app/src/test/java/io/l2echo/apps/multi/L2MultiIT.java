@@ -1,0 +1,99 @@
+package io.l2echo.apps.multi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.l2echo.testkit.EchoAppProcess;
+import io.l2echo.testkit.EchoReport;
+import io.l2echo.testkit.EchoVerifier;
+import io.l2echo.testkit.Leftovers;
+import io.l2echo.testkit.RawSocket;
+import io.l2echo.testkit.VethBed;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * l2multi on real multi-queue virtual ports: a veth pair with two queues per end under
+ * {@code net_af_packet,qpairs=2}, where the kernel's fanout hash spreads flows over the queues.
+ * The machine has two CPUs, so the two polling lcores share CPU 1 ({@code --lcores}): slow,
+ * and exactly as correct.
+ */
+@Tag("dpdk")
+class L2MultiIT {
+    private static final Path JAR = Path.of("target", "l2multi.jar");
+    private static final String TWO_WORKERS = "--lcores=0@0,1@1,2@1";
+
+    private static List<String> eal(VethBed bed, String prefix, String lcores) {
+        return List.of(lcores, "--no-pci", "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix);
+    }
+
+    @Test
+    void flowsSpreadOverEveryQueueAndEachFrameComesBackOnceWithMacsSwapped() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().queues(2).up();
+                EchoAppProcess echo = EchoAppProcess.start(JAR, eal(bed, prefix, TWO_WORKERS),
+                        List.of("--stats-interval", "500"))) {
+            echo.awaitEchoing();
+            assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0]"), () -> echo.outputTail(30));
+            assertTrue(echo.output().contains("lcore 2 -> [port 0 queue 1]"), () -> echo.outputTail(30));
+            assertTrue(echo.output().contains("RSS off: the device hashes none of [ip, tcp, udp]"),
+                    () -> echo.outputTail(30));
+
+            List<byte[]> frames = bed.frames().flows(64).payloadSeed(0xc0ffee).build().sweep(0, 3000);
+            EchoReport report;
+            try (RawSocket peer = bed.openPeerSocket()) {
+                report = EchoVerifier.builder().build().verify(peer, frames);
+            }
+            report.assertPerfect();
+
+            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+            EchoAppProcess.Totals totals = echo.totals();
+            assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the app counted in");
+            assertEquals(totals.rxPackets(), totals.txPackets());
+            assertEquals(2, totals.queues().size(), totals::toString);
+            long perQueueSum = 0;
+            for (EchoAppProcess.QueueTotals queue : totals.queues()) {
+                assertTrue(queue.rxPackets() > 0, () -> "queue " + queue.queue() + " carried no flow: " + totals);
+                assertEquals(queue.rxPackets(), queue.txPackets() + queue.txDropped());
+                perQueueSum += queue.rxPackets();
+            }
+            assertEquals(totals.rxPackets(), perQueueSum, "the queues add up to the port");
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
+    @Test
+    void moreWorkersThanTheDeviceHasQueuesEndsWithTheLimitAndTheFix() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().queues(1).up()) {
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR,
+                    eal(bed, prefix, "--lcores=0@0,1@1,2@1,3@1"), List.of());
+            assertEquals(1, exit.status(), exit.output());
+            assertTrue(exit.output().contains("l2multi: configure port 0 failed: net_af_packet0 (net_af_packet) "
+                    + "offers at most 1 Rx / 1 Tx queues, 3 / 3 asked for"), exit.output());
+            assertTrue(exit.output().contains("virtio-net-pci,mq=on"), exit.output());
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
+    @Test
+    void anUnknownRssTypeIsNamed() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().queues(2).up()) {
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, eal(bed, prefix, TWO_WORKERS),
+                    List.of("--rss", "ip,quic"));
+            assertEquals(1, exit.status(), exit.output());
+            assertTrue(exit.output().contains("'quic' is not an RSS hash type"), exit.output());
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+}
