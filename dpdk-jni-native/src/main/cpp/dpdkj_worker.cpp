@@ -13,6 +13,7 @@
 #include "dpdkj.h"
 #include "dpdkj_counters.h"
 #include "dpdkj_macswap.h"
+#include "dpdkj_telemetry.h"
 
 namespace dpdkj {
 
@@ -119,6 +120,11 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jintArray ports, jintArray 
     w->queue_count = static_cast<uint16_t>(n);
     w->burst_size = static_cast<uint16_t>(burst_size);
     w->tx_retries = static_cast<uint32_t>(tx_retries);
+
+    telemetry_queue published[MAX_QUEUES_PER_WORKER];
+    for (uint16_t i = 0; i < w->queue_count; i++)
+        published[i] = telemetry_queue{w->lcore, w->queues[i].port, w->queues[i].queue, &w->counters[i]};
+    telemetry_publish(w, published, w->queue_count);
     return reinterpret_cast<jlong>(w);
 }
 
@@ -159,6 +165,7 @@ jint join_native(JNIEnv *, jclass, jlong handle) {
 
 void destroy_native(JNIEnv *, jclass, jlong handle) {
     worker *w = worker_of(handle);
+    telemetry_withdraw(w);
     rte_free(w->counters);
     rte_free(w);
 }
