@@ -32,6 +32,8 @@ public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final StringBuilder output = new StringBuilder();
     private long droppedChars;
+    /** Set, under the output lock, once the output reached end-of-file: the reader thread may not have ended yet. */
+    private boolean outputEnded;
     private final Thread reader;
     private final Thread killOnExit;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -105,7 +107,7 @@ public final class ChildProcess implements AutoCloseable {
         synchronized (output) {
             while (output.indexOf(text) < 0) {
                 long remainingNanos = deadline - System.nanoTime();
-                if (remainingNanos <= 0 || !reader.isAlive()) {
+                if (remainingNanos <= 0 || outputEnded) {
                     return output.indexOf(text) >= 0;
                 }
                 try {
@@ -213,6 +215,7 @@ public final class ChildProcess implements AutoCloseable {
             }
         } finally {
             synchronized (output) {
+                outputEnded = true;
                 output.notifyAll();
             }
         }

@@ -4,7 +4,9 @@
  * bed ({@link io.l2echo.testkit.VethBed}), send and receive whole frames in its namespace
  * ({@link io.l2echo.testkit.RawSocket}), check the echoes ({@link io.l2echo.testkit.EchoVerifier}),
  * run and stop the echo ({@link io.l2echo.testkit.ChildProcess}, {@link io.l2echo.testkit.Processes})
- * and check that it left nothing behind ({@link io.l2echo.testkit.Leftovers}).
+ * and check that it left nothing behind ({@link io.l2echo.testkit.Leftovers}). For DPDK-to-DPDK
+ * runs, {@link io.l2echo.testkit.VhostPeer} is the far end: testpmd sending many flows over
+ * vhost-user to an app attached as virtio_user.
  *
  * <p>Linux only; everything but the frame classes needs root. No test framework is needed:
  * failures are {@link java.io.IOException}s and {@link java.lang.AssertionError}s.
