@@ -2,6 +2,9 @@ package io.l2echo.dpdk;
 
 /** A port's link as last reported, read without waiting for the link to settle. */
 public record LinkStatus(boolean up, long speedMbps, boolean fullDuplex, boolean autoNegotiated) {
+    /** RTE_ETH_SPEED_NUM_UNKNOWN: virtual devices often report it. */
+    public static final long SPEED_UNKNOWN = 0xFFFF_FFFFL;
+
     /* Indexes of the shim's link array (dpdkj_port.cpp, enum link_field). */
     static final int FIELD_COUNT = 4;
 
@@ -11,6 +14,10 @@ public record LinkStatus(boolean up, long speedMbps, boolean fullDuplex, boolean
 
     @Override
     public String toString() {
-        return up ? "up " + speedMbps + " Mbps " + (fullDuplex ? "full" : "half") + "-duplex" : "down";
+        if (!up) {
+            return "down";
+        }
+        return "up " + (speedMbps == SPEED_UNKNOWN ? "(speed unknown)" : speedMbps + " Mbps") + " "
+                + (fullDuplex ? "full" : "half") + "-duplex";
     }
 }

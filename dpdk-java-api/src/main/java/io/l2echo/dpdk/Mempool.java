@@ -32,11 +32,12 @@ public final class Mempool implements AutoCloseable {
 
     /**
      * The smallest pool that cannot run dry in steady state: every descriptor of every queue
-     * holding an mbuf, a burst in flight per queue, and each polling lcore's cache full.
+     * holding an mbuf, a burst in flight per queue, and each polling lcore's cache at its
+     * flush threshold (DPDK lets a cache grow to 1.5 times its size before it flushes).
      */
     public static int requiredSize(int queues, int rxDescriptors, int txDescriptors, int burstSize,
             int pollingLcores, int cacheSize) {
-        return queues * (rxDescriptors + txDescriptors + burstSize) + pollingLcores * cacheSize;
+        return queues * (rxDescriptors + txDescriptors + burstSize) + pollingLcores * (cacheSize * 3 / 2);
     }
 
     /** {@link #requiredSize}, at least 4095, rounded up to 2^n - 1 (the ring's best fit). */

@@ -78,6 +78,7 @@ public final class Port implements AutoCloseable {
         int portId = config.portName().map(name -> idByName(name, eal)).orElse(config.portId());
         DeviceInfo info = deviceInfo(portId, eal);
         requireQueues(info, config);
+        warnIfUnpolledAfPacketQueues(info, config);
         Port port = new Port(mainThread, info);
         try {
             mainThread.run(() -> port.bringUp(config, pool));
@@ -96,6 +97,18 @@ public final class Port implements AutoCloseable {
         return port;
     }
 
+    /*
+     * net_af_packet hashes received frames over all of its qpairs sockets whatever the app
+     * configures: frames hashed to a socket nobody polls fill its ring and are lost.
+     */
+    private static void warnIfUnpolledAfPacketQueues(DeviceInfo info, PortConfig config) {
+        if (info.driver().equals("net_af_packet") && info.maxRxQueues() > config.rxQueues()) {
+            LOG.log(Level.WARNING, "port {0} (net_af_packet) spreads frames over {1} qpairs, {2} are polled: frames "
+                    + "hashed to the others are lost; give the vdev qpairs={2}", info.portId(), info.maxRxQueues(),
+                    config.rxQueues());
+        }
+    }
+
     private static void requireQueues(DeviceInfo info, PortConfig config) {
         if (config.rxQueues() > info.maxRxQueues() || config.txQueues() > info.maxTxQueues()) {
             throw new DpdkException("configure port " + info.portId(), String.format(
@@ -108,9 +121,6 @@ public final class Port implements AutoCloseable {
 
     /* Masks the requested hash types to the device's, and says what it dropped. */
     private static RssSetup planRss(DeviceInfo info, PortConfig config) {
-        if (config.rxQueues() < 2 || config.rssHashTypes().isEmpty()) {
-            return RssSetup.NONE;
-        }
         long requested = 0;
         for (String name : config.rssHashTypes()) {
             long bits = nativeRssHashBits(name);
@@ -120,6 +130,9 @@ public final class Port implements AutoCloseable {
                         + "ipv4-tcp, ipv6-udp (the device offers " + info.rssHashTypes() + ")");
             }
             requested |= bits;
+        }
+        if (config.rxQueues() < 2 || requested == 0) {
+            return RssSetup.NONE;
         }
         RssSetup rss = RssSetup.mask(config.rssHashTypes(), requested, info.rssOffloads(), config.rssSymmetric(),
                 bits -> List.of(nativeRssHashNames(bits)));

@@ -12,7 +12,7 @@ class MempoolSizingTest {
 
     @Test
     void requiredSizeCoversRingsBurstsAndCaches() {
-        assertEquals(2 * (1024 + 512 + 32) + 2 * 256, Mempool.requiredSize(2, 1024, 512, 32, 2, 256));
+        assertEquals(2 * (1024 + 512 + 32) + 2 * 384, Mempool.requiredSize(2, 1024, 512, 32, 2, 256));
     }
 
     @Test
@@ -33,8 +33,8 @@ class MempoolSizingTest {
     void aPoolTooSmallForTheDescriptorsIsRefusedBeforeDpdkIsAsked() {
         EchoConfig config = EchoConfig.builder().mbufs(2047).descriptors(2048, 2048).build();
         DpdkException e = assertThrows(DpdkException.class, () -> EchoService.poolSize(config, ONE_QUEUE));
-        assertTrue(e.getMessage().contains("2047 mbufs are fewer than the 4384"), e.getMessage());
-        assertTrue(e.hint().orElseThrow().contains("--mbufs to at least 4384"), e.getMessage());
+        assertTrue(e.getMessage().contains("2047 mbufs are fewer than the 4512"), e.getMessage());
+        assertTrue(e.hint().orElseThrow().contains("--mbufs to at least 4512"), e.getMessage());
         assertEquals(0, e.errno());
     }
 
