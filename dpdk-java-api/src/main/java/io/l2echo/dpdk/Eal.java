@@ -35,6 +35,7 @@ public final class Eal implements AutoCloseable {
     private final List<String> args;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<EchoWorker> workers = Collections.synchronizedList(new ArrayList<>());
+    private final List<TrafficGenerator> generators = Collections.synchronizedList(new ArrayList<>());
     private final List<Port> ports = Collections.synchronizedList(new ArrayList<>());
     private final List<Mempool> pools = Collections.synchronizedList(new ArrayList<>());
 
@@ -62,6 +63,7 @@ public final class Eal implements AutoCloseable {
         Preflight.ofThisMachine().require(ealArgs);
         NativeLoader.load();
         QueueCounters.verifyLayout(EchoWorker.nativeLayout());
+        TrafficGenerator.verifyLayout(TrafficGenerator.nativeLayout());
 
         Set<Integer> processCpus = ThreadAffinity.currentThreadCpus();
         MainLcoreThread mainThread = new MainLcoreThread();
@@ -180,15 +182,32 @@ public final class Eal implements AutoCloseable {
      */
     public EchoWorker launchEcho(int lcore, List<QueueRef> queues, int burstSize, int txRetries) {
         ensureOpen();
-        if (lcore != mainLcore && !workerLcores.contains(lcore)) {
-            throw new DpdkException("launch the echo on lcore " + lcore, "lcore " + lcore
-                    + " is not one of EAL's (main " + mainLcore + ", workers " + workerLcores + ")",
-                    "list it in -l/--lcores");
-        }
+        requireLcore(lcore, "launch the echo on lcore " + lcore);
         EchoWorker worker = EchoWorker.launch(mainThread, lcore, lcore == mainLcore, queues, burstSize,
                 txRetries, STOP_TIMEOUT_MILLIS);
         workers.add(worker);
         return worker;
+    }
+
+    /**
+     * Starts the traffic generator on {@code lcore}, sending on and receiving from
+     * {@code queue} with mbufs from {@code pool}; the frames' source MAC is the port's.
+     */
+    public TrafficGenerator launchGenerator(int lcore, QueueRef queue, Mempool pool, GeneratorConfig config) {
+        ensureOpen();
+        requireLcore(lcore, "launch the generator on lcore " + lcore);
+        long sourceMac = Long.parseLong(deviceInfo(queue.port()).macAddress().replace(":", ""), 16);
+        TrafficGenerator generator = TrafficGenerator.launch(mainThread, lcore, lcore == mainLcore, queue, pool,
+                sourceMac, config, STOP_TIMEOUT_MILLIS);
+        generators.add(generator);
+        return generator;
+    }
+
+    private void requireLcore(int lcore, String operation) {
+        if (lcore != mainLcore && !workerLcores.contains(lcore)) {
+            throw new DpdkException(operation, "lcore " + lcore + " is not one of EAL's (main " + mainLcore
+                    + ", workers " + workerLcores + ")", "list it in -l/--lcores");
+        }
     }
 
     /**
@@ -227,6 +246,10 @@ public final class Eal implements AutoCloseable {
         }
         List<RuntimeException> failures = new ArrayList<>();
         List<AutoCloseable> inOrder = new ArrayList<>();
+        synchronized (generators) {
+            generators.forEach(TrafficGenerator::requestStop);
+            inOrder.addAll(reversed(generators));
+        }
         synchronized (workers) {
             workers.forEach(EchoWorker::requestStop); // every loop winds down at once
             inOrder.addAll(reversed(workers));

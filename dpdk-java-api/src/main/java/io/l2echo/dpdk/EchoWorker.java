@@ -4,10 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One lcore's echo loop over its queues: receive a burst, swap MACs, transmit, count. The
@@ -15,23 +11,38 @@ import java.util.concurrent.TimeoutException;
  * asks it to stop.
  */
 public final class EchoWorker implements AutoCloseable {
-    private final MainLcoreThread mainThread;
+    private static final LcoreLoop.Natives NATIVES = new LcoreLoop.Natives() {
+        @Override
+        public int launch(long handle) {
+            return nativeLaunch(handle);
+        }
+
+        @Override
+        public int run(long handle) {
+            return nativeRun(handle);
+        }
+
+        @Override
+        public void requestStop(long handle) {
+            nativeRequestStop(handle);
+        }
+
+        @Override
+        public int join(long handle) {
+            return nativeJoin(handle);
+        }
+    };
+
     private final long handle;
-    private final int lcore;
-    private final boolean onMainLcore;
     private final long stopTimeoutMillis;
     private final List<QueueCounters> counters;
     private final Object lock = new Object();
-    private Future<?> mainLoop;
+    private LcoreLoop loop;
     private List<QueueStats> finalStats;
     private boolean closed;
 
-    private EchoWorker(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore,
-            List<QueueRef> queues, long stopTimeoutMillis) {
-        this.mainThread = mainThread;
+    private EchoWorker(long handle, List<QueueRef> queues, long stopTimeoutMillis) {
         this.handle = handle;
-        this.lcore = lcore;
-        this.onMainLcore = onMainLcore;
         this.stopTimeoutMillis = stopTimeoutMillis;
         ByteBuffer records = nativeCounters(handle).order(ByteOrder.nativeOrder());
         List<QueueCounters> views = new ArrayList<>(queues.size());
@@ -48,23 +59,18 @@ public final class EchoWorker implements AutoCloseable {
         String operation = "launch the echo on lcore " + lcore;
         long handle = mainThread.call(() -> NativeErrors.check(
                 nativeCreate(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
-        EchoWorker worker = new EchoWorker(mainThread, handle, lcore, onMainLcore, queues, stopTimeoutMillis);
-        if (onMainLcore) {
-            worker.mainLoop = mainThread.submit(() -> NativeErrors.check(nativeRun(handle), operation, (String) null));
-        } else {
-            mainThread.run(() -> NativeErrors.check(nativeLaunch(handle), operation,
-                    "is another loop already running on lcore " + lcore + "?"));
-        }
+        EchoWorker worker = new EchoWorker(handle, queues, stopTimeoutMillis);
+        worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, NATIVES, operation);
         return worker;
     }
 
     public int lcore() {
-        return lcore;
+        return loop.lcore();
     }
 
     /** Whether the loop runs on the main lcore's thread rather than a worker lcore. */
     public boolean onMainLcore() {
-        return onMainLcore;
+        return loop.onMainLcore();
     }
 
     /** One counter view per queue, in the order the queues were given. */
@@ -85,7 +91,7 @@ public final class EchoWorker implements AutoCloseable {
     public void requestStop() {
         synchronized (lock) {
             if (!closed) {
-                nativeRequestStop(handle);
+                loop.requestStop();
             }
         }
     }
@@ -107,29 +113,12 @@ public final class EchoWorker implements AutoCloseable {
             if (closed) {
                 return;
             }
-            nativeRequestStop(handle);
-            awaitLoop();
+            loop.stop(stopTimeoutMillis);
             List<QueueStats> last = new ArrayList<>(counters.size());
             counters.forEach(view -> last.add(view.readAcquire()));
             finalStats = List.copyOf(last);
             closed = true;
             nativeDestroy(handle);
-        }
-    }
-
-    private void awaitLoop() {
-        Future<?> loop = onMainLcore ? mainLoop
-                : mainThread.submit(() -> NativeErrors.check(nativeJoin(handle), "join lcore " + lcore, (String) null));
-        try {
-            loop.get(stopTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new DpdkException("stop the echo on lcore " + lcore,
-                    "its loop did not return within " + stopTimeoutMillis + " ms", "report this as a bug");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping lcore " + lcore, e);
         }
     }
 

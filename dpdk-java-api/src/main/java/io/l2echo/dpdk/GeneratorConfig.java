@@ -1,0 +1,188 @@
+package io.l2echo.dpdk;
+
+import java.time.Duration;
+
+/**
+ * What the traffic generator sends: how many UDP frames, how long, how fast, over how many
+ * flows, and to whom. Immutable; the builder rejects values out of range before any native
+ * call.
+ */
+public final class GeneratorConfig {
+    /** Ethernet + IPv4 + UDP headers, then the 8-byte sequence number and 8-byte TSC stamp. */
+    public static final int MIN_FRAME_LENGTH = 58;
+    public static final int MAX_FRAME_LENGTH = 1514;
+
+    private final long count;
+    private final long ratePps;
+    private final int frameLength;
+    private final int flows;
+    private final int burstSize;
+    private final Duration drain;
+    private final long destinationMac;
+    private final int sourceIp;
+    private final int destinationIp;
+    private final int sourcePort;
+    private final int destinationPort;
+
+    private GeneratorConfig(Builder b) {
+        this.count = b.count;
+        this.ratePps = b.ratePps;
+        this.frameLength = b.frameLength;
+        this.flows = b.flows;
+        this.burstSize = b.burstSize;
+        this.drain = b.drain;
+        this.destinationMac = b.destinationMac;
+        this.sourceIp = b.sourceIp;
+        this.destinationIp = b.destinationIp;
+        this.sourcePort = b.sourcePort;
+        this.destinationPort = b.destinationPort;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Frames to send. */
+    public long count() {
+        return count;
+    }
+
+    /** Offered load in frames per second; 0 sends as fast as the Tx queue takes them. */
+    public long ratePps() {
+        return ratePps;
+    }
+
+    /** Frame length without FCS: 60 is the minimum Ethernet frame, a "64-byte" frame on the wire. */
+    public int frameLength() {
+        return frameLength;
+    }
+
+    /** Flows, told apart by UDP source port: what RSS or a fanout hash spreads over queues. */
+    public int flows() {
+        return flows;
+    }
+
+    public int burstSize() {
+        return burstSize;
+    }
+
+    /** How long to keep receiving after the last frame is sent. */
+    public Duration drain() {
+        return drain;
+    }
+
+    /** The frame's template: Ethernet, IPv4 (header checksum set), UDP (no checksum), zeros. */
+    byte[] frameTemplate(long sourceMac) {
+        byte[] frame = new byte[frameLength];
+        putMac(frame, 0, destinationMac);
+        putMac(frame, 6, sourceMac);
+        frame[12] = 0x08; // EtherType IPv4
+        int ip = 14;
+        frame[ip] = 0x45;
+        putShort(frame, ip + 2, frameLength - ip);
+        putShort(frame, ip + 6, 0x4000); // don't fragment
+        frame[ip + 8] = 64;
+        frame[ip + 9] = 17; // UDP
+        putInt(frame, ip + 12, sourceIp);
+        putInt(frame, ip + 16, destinationIp);
+        putShort(frame, ip + 10, ipv4Checksum(frame, ip));
+        int udp = ip + 20;
+        putShort(frame, udp, sourcePort);
+        putShort(frame, udp + 2, destinationPort);
+        putShort(frame, udp + 4, frameLength - udp);
+        return frame;
+    }
+
+    static int ipv4Checksum(byte[] frame, int offset) {
+        int sum = 0;
+        for (int i = offset; i < offset + 20; i += 2) {
+            sum += ((frame[i] & 0xff) << 8) | (frame[i + 1] & 0xff);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return ~sum & 0xffff;
+    }
+
+    private static void putMac(byte[] frame, int offset, long mac) {
+        for (int i = 0; i < 6; i++) {
+            frame[offset + i] = (byte) (mac >>> (40 - 8 * i));
+        }
+    }
+
+    private static void putShort(byte[] frame, int offset, int value) {
+        frame[offset] = (byte) (value >>> 8);
+        frame[offset + 1] = (byte) value;
+    }
+
+    private static void putInt(byte[] frame, int offset, int value) {
+        putShort(frame, offset, value >>> 16);
+        putShort(frame, offset + 2, value);
+    }
+
+    public static final class Builder {
+        private long count = 1_000_000;
+        private long ratePps;
+        private int frameLength = 60;
+        private int flows = 1;
+        private int burstSize = 32;
+        private Duration drain = Duration.ofMillis(500);
+        private long destinationMac = 0x02_00_00_00_00_02L;
+        private int sourceIp = 0x0a_63_00_01; // 10.99.0.1
+        private int destinationIp = 0x0a_63_00_02; // 10.99.0.2
+        private int sourcePort = 40000;
+        private int destinationPort = 40001;
+
+        private Builder() {
+        }
+
+        public Builder count(long count) {
+            if (count < 1 || count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("count must be in 1.." + Integer.MAX_VALUE + ", not " + count);
+            }
+            this.count = count;
+            return this;
+        }
+
+        public Builder ratePps(long ratePps) {
+            if (ratePps < 0) {
+                throw new IllegalArgumentException("rate must not be negative, not " + ratePps);
+            }
+            this.ratePps = ratePps;
+            return this;
+        }
+
+        public Builder frameLength(int frameLength) {
+            this.frameLength = PortConfig.requireRange("frame length", frameLength, 60, MAX_FRAME_LENGTH);
+            return this;
+        }
+
+        public Builder flows(int flows) {
+            this.flows = PortConfig.requireRange("flows", flows, 1, 65536 - sourcePort);
+            return this;
+        }
+
+        public Builder burstSize(int burstSize) {
+            this.burstSize = PortConfig.requireRange("burst size", burstSize, 1, QueueCounters.MAX_BURST_SIZE);
+            return this;
+        }
+
+        public Builder drain(Duration drain) {
+            if (drain.isNegative()) {
+                throw new IllegalArgumentException("drain must not be negative");
+            }
+            this.drain = drain;
+            return this;
+        }
+
+        /** Where frames go: the echo's MAC, or any when it is promiscuous. */
+        public Builder destinationMac(long destinationMac) {
+            this.destinationMac = destinationMac;
+            return this;
+        }
+
+        public GeneratorConfig build() {
+            return new GeneratorConfig(this);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.l2echo.dpdk;
+
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A finished run: what was sent and came back, and the round-trip latency of every frame
+ * that did, in nanoseconds (TSC stamped at send, read at receive, on the same lcore).
+ */
+public record GeneratorResult(GeneratorConfig config, GeneratorStats stats, long elapsedNanos, Histogram roundTripNanos) {
+
+    /** Frames sent that never came back (those the Tx queue refused included). */
+    public long lost() {
+        return config.count() - stats.rxEchoes();
+    }
+
+    /** Frames per second actually sent. */
+    public double sentPps() {
+        return elapsedNanos == 0 ? 0 : stats.txPackets() * 1e9 / elapsedNanos;
+    }
+
+    /** A round-trip percentile in microseconds. */
+    public double percentileMicros(double percentile) {
+        return roundTripNanos.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    public String summary() {
+        return String.format(Locale.ROOT, "sent %,d (%,.0f pps, %,d refused by Tx)  echoed %,d  lost %,d  reordered %,d"
+                + "  duplicated %,d  foreign %,d%nround trip (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f"
+                + "  p99.99 %.1f  max %.1f", stats.txPackets(), sentPps(), stats.txFailed(), stats.rxEchoes(), lost(),
+                stats.rxReordered(), stats.rxDuplicates(), stats.rxForeign(), percentileMicros(50),
+                percentileMicros(90), percentileMicros(99), percentileMicros(99.9), percentileMicros(99.99),
+                roundTripNanos.getMaxValue() / 1000.0);
+    }
+}

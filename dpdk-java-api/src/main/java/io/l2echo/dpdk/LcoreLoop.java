@@ -1,0 +1,93 @@
+package io.l2echo.dpdk;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A native loop on one lcore, whatever it does: launched on a worker lcore, or run on the
+ * main lcore's thread; asked to stop through a flag; joined. The echo worker and the traffic
+ * generator are both one.
+ */
+final class LcoreLoop {
+    /** The shim's entry points for one kind of loop. */
+    interface Natives {
+        int launch(long handle);
+
+        int run(long handle);
+
+        void requestStop(long handle);
+
+        int join(long handle);
+    }
+
+    private final MainLcoreThread mainThread;
+    private final long handle;
+    private final int lcore;
+    private final boolean onMainLcore;
+    private final Natives natives;
+    private final String operation;
+    private Future<?> mainLoop;
+
+    private LcoreLoop(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, Natives natives,
+            String operation) {
+        this.mainThread = mainThread;
+        this.handle = handle;
+        this.lcore = lcore;
+        this.onMainLcore = onMainLcore;
+        this.natives = natives;
+        this.operation = operation;
+    }
+
+    static LcoreLoop start(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, Natives natives,
+            String operation) {
+        LcoreLoop loop = new LcoreLoop(mainThread, handle, lcore, onMainLcore, natives, operation);
+        if (onMainLcore) {
+            loop.mainLoop = mainThread.submit(() -> NativeErrors.check(natives.run(handle), operation, (String) null));
+        } else {
+            mainThread.run(() -> NativeErrors.check(natives.launch(handle), operation,
+                    "is another loop already running on lcore " + lcore + "?"));
+        }
+        return loop;
+    }
+
+    int lcore() {
+        return lcore;
+    }
+
+    boolean onMainLcore() {
+        return onMainLcore;
+    }
+
+    /** Any thread; returns at once. */
+    void requestStop() {
+        natives.requestStop(handle);
+    }
+
+    /** Waits for the loop to return; false when it is still running after the timeout. */
+    boolean await(long timeoutMillis) {
+        Future<?> loop = onMainLcore ? mainLoop
+                : mainThread.submit(() -> NativeErrors.check(natives.join(handle), "join lcore " + lcore, (String) null));
+        try {
+            loop.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for lcore " + lcore, e);
+        }
+    }
+
+    /** Stops the loop and waits for it; a loop that does not return in time is a failure. */
+    void stop(long timeoutMillis) {
+        requestStop();
+        if (!await(timeoutMillis)) {
+            throw new DpdkException(operation.replaceFirst("^launch", "stop"),
+                    "its loop did not return within " + timeoutMillis + " ms", "report this as a bug");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.l2echo.dpdk;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One lcore sending stamped UDP frames on a queue and timing their echoes on the same queue.
+ * The loop is native; Java launches it, reads its counters while it runs, and once it is done
+ * turns the per-frame round trips into an HdrHistogram. Counter layout, as the shim's:
+ *
+ * <pre>
+ *   0 tx_packets   8 tx_failed   16 rx_packets    24 rx_echoes
+ *  32 rx_duplicates 40 rx_reordered 48 rx_foreign 56 done   64..127 padding
+ * </pre>
+ */
+public final class TrafficGenerator implements AutoCloseable {
+    private static final int RECORD_SIZE = 128;
+    private static final int[] OFFSETS = {0, 8, 16, 24, 32, 40, 48, 56};
+    private static final int SEQUENCE_OFFSET = 42;
+    private static final int TSC_OFFSET = 50;
+    private static final VarHandle LONGS =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    /** Round trips above an hour are not round trips. */
+    private static final long HIGHEST_TRACKABLE_NANOS = 3_600_000_000_000L;
+
+    private static final LcoreLoop.Natives NATIVES = new LcoreLoop.Natives() {
+        @Override
+        public int launch(long handle) {
+            return nativeLaunch(handle);
+        }
+
+        @Override
+        public int run(long handle) {
+            return nativeRun(handle);
+        }
+
+        @Override
+        public void requestStop(long handle) {
+            nativeRequestStop(handle);
+        }
+
+        @Override
+        public int join(long handle) {
+            return nativeJoin(handle);
+        }
+    };
+
+    private final GeneratorConfig config;
+    private final long handle;
+    private final ByteBuffer counters;
+    private final long stopTimeoutMillis;
+    private final Object lock = new Object();
+    private LcoreLoop loop;
+    private long startNanos;
+    private GeneratorResult result;
+    private boolean closed;
+
+    private TrafficGenerator(GeneratorConfig config, long handle, long stopTimeoutMillis) {
+        this.config = config;
+        this.handle = handle;
+        this.stopTimeoutMillis = stopTimeoutMillis;
+        this.counters = nativeCounters(handle).order(ByteOrder.nativeOrder());
+    }
+
+    static TrafficGenerator launch(MainLcoreThread mainThread, int lcore, boolean onMainLcore, QueueRef queue,
+            Mempool pool, long sourceMac, GeneratorConfig config, long stopTimeoutMillis) {
+        String operation = "launch the generator on lcore " + lcore;
+        byte[] frame = config.frameTemplate(sourceMac);
+        long handle = mainThread.call(() -> NativeErrors.check(nativeCreate(lcore, queue.port(), queue.queue(),
+                pool.handle(), frame, config.flows(), config.burstSize(), config.count(), config.ratePps(),
+                config.drain().toNanos()), operation, "ask for fewer frames (--count): each needs 4 bytes"));
+        TrafficGenerator generator = new TrafficGenerator(config, handle, stopTimeoutMillis);
+        generator.startNanos = System.nanoTime();
+        generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, NATIVES, operation);
+        return generator;
+    }
+
+    /** Fails loudly if this class and the shim disagree on the counter layout or the stamp. */
+    static void verifyLayout(int[] nativeLayout) {
+        int[] expected = {RECORD_SIZE, OFFSETS[0], OFFSETS[1], OFFSETS[2], OFFSETS[3], OFFSETS[4], OFFSETS[5],
+            OFFSETS[6], OFFSETS[7], GeneratorConfig.MIN_FRAME_LENGTH, SEQUENCE_OFFSET, TSC_OFFSET};
+        if (!Arrays.equals(expected, nativeLayout)) {
+            throw new IllegalStateException("the shim's generator layout " + Arrays.toString(nativeLayout)
+                    + " differs from TrafficGenerator's " + Arrays.toString(expected)
+                    + ": the jar and libdpdkj.so come from different builds");
+        }
+    }
+
+    public GeneratorConfig config() {
+        return config;
+    }
+
+    /** The counters now (acquire loads); after close, the final ones. */
+    public GeneratorStats stats() {
+        synchronized (lock) {
+            return closed ? result.stats() : read();
+        }
+    }
+
+    private GeneratorStats read() {
+        long[] v = new long[OFFSETS.length];
+        for (int i = 0; i < OFFSETS.length; i++) {
+            v[i] = (long) LONGS.getAcquire(counters, OFFSETS[i]);
+        }
+        return new GeneratorStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] != 0);
+    }
+
+    /**
+     * Waits until every frame is sent and the drain time has passed (or all came back);
+     * false if that has not happened within {@code timeout}.
+     */
+    public boolean awaitDone(Duration timeout) {
+        return loop.await(timeout.toMillis());
+    }
+
+    /** Ends the run early; what was sent and received so far is the result. Any thread. */
+    public void requestStop() {
+        synchronized (lock) {
+            if (!closed) {
+                loop.requestStop();
+            }
+        }
+    }
+
+    /**
+     * Stops the loop if it still runs, builds the result from every frame's round trip and
+     * frees the native state. Idempotent; the result stays.
+     */
+    public GeneratorResult finish() {
+        synchronized (lock) {
+            if (closed) {
+                return result;
+            }
+            loop.stop(stopTimeoutMillis);
+            long elapsed = System.nanoTime() - startNanos;
+            Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
+            IntBuffer roundTrips = nativeRoundTrips(handle).order(ByteOrder.nativeOrder()).asIntBuffer();
+            while (roundTrips.hasRemaining()) {
+                long nanos = Integer.toUnsignedLong(roundTrips.get());
+                if (nanos != 0) {
+                    histogram.recordValue(Math.min(nanos, HIGHEST_TRACKABLE_NANOS));
+                }
+            }
+            result = new GeneratorResult(config, read(), elapsed, histogram);
+            closed = true;
+            nativeDestroy(handle);
+            return result;
+        }
+    }
+
+    @Override
+    public void close() {
+        finish();
+    }
+
+    static native int[] nativeLayout();
+
+    private static native long nativeCreate(int lcore, int port, int queue, long pool, byte[] frame, int flows,
+            int burstSize, long count, long ratePps, long drainNanos);
+
+    private static native ByteBuffer nativeCounters(long handle);
+
+    private static native ByteBuffer nativeRoundTrips(long handle);
+
+    private static native int nativeLaunch(long handle);
+
+    private static native int nativeRun(long handle);
+
+    private static native void nativeRequestStop(long handle);
+
+    private static native int nativeJoin(long handle);
+
+    private static native void nativeDestroy(long handle);
+}

@@ -1,0 +1,200 @@
+package io.l2echo.dpdk.cli;
+
+import io.l2echo.dpdk.DeviceInfo;
+import io.l2echo.dpdk.DpdkException;
+import io.l2echo.dpdk.Eal;
+import io.l2echo.dpdk.GeneratorConfig;
+import io.l2echo.dpdk.GeneratorResult;
+import io.l2echo.dpdk.GeneratorStats;
+import io.l2echo.dpdk.Mempool;
+import io.l2echo.dpdk.Port;
+import io.l2echo.dpdk.PortConfig;
+import io.l2echo.dpdk.QueueRef;
+import io.l2echo.dpdk.TrafficGenerator;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * {@code l2gen}: sends stamped UDP frames at a fixed rate or flat out, receives their echoes
+ * on the same port and reports loss, reordering, duplicates and round-trip percentiles.
+ * [EAL options] -- [generator options], like the echo apps.
+ */
+public final class GeneratorApp {
+    private static final Duration LINK_TIMEOUT = Duration.ofSeconds(60);
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public GeneratorApp(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    static Options options() {
+        Options options = new Options();
+        options.addOption(Option.builder("p").longOpt("port").hasArg().argName("ID|NAME")
+                .desc("port id or device name; default 0").build());
+        options.addOption(Option.builder().longOpt("count").hasArg().argName("N")
+                .desc("frames to send; default 1000000").build());
+        options.addOption(Option.builder().longOpt("rate").hasArg().argName("PPS")
+                .desc("offered load in frames per second, 0 for as fast as the port takes them; default 0").build());
+        options.addOption(Option.builder().longOpt("size").hasArg().argName("BYTES")
+                .desc("frame length without FCS, 60..1514; default 60 (64 on the wire)").build());
+        options.addOption(Option.builder().longOpt("flows").hasArg().argName("N")
+                .desc("UDP flows (source ports), to spread over RSS queues; default 1").build());
+        options.addOption(Option.builder().longOpt("burst").hasArg().argName("N")
+                .desc("frames per tx/rx burst; default 32").build());
+        options.addOption(Option.builder().longOpt("drain-ms").hasArg().argName("MS")
+                .desc("how long to wait for echoes after the last frame; default 500").build());
+        options.addOption(Option.builder().longOpt("dst-mac").hasArg().argName("MAC")
+                .desc("destination MAC; default 02:00:00:00:00:02 (a promiscuous echo takes any)").build());
+        options.addOption(Option.builder().longOpt("json").desc("print the result as one JSON object").build());
+        options.addOption(Option.builder("h").longOpt("help").desc("print this help and exit").build());
+        return options;
+    }
+
+    public int run(String[] argv) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        List<String> all = Arrays.asList(argv);
+        int separator = all.indexOf("--");
+        List<String> ealArgs = separator < 0 ? all : all.subList(0, separator);
+        List<String> appArgs = separator < 0 ? List.of() : all.subList(separator + 1, all.size());
+        CommandLine line;
+        GeneratorConfig config;
+        try {
+            line = new DefaultParser().parse(options(), appArgs.toArray(String[]::new));
+            if (line.hasOption("help") || ealArgs.contains("-h") || ealArgs.contains("--help")) {
+                usage();
+                return EchoApp.EXIT_OK;
+            }
+            if (!line.getArgList().isEmpty()) {
+                throw new ParseException("unexpected argument '" + line.getArgList().get(0) + "' after '--'");
+            }
+            config = GeneratorConfig.builder().count(number(line, "count", 1_000_000))
+                    .ratePps(number(line, "rate", 0)).frameLength((int) number(line, "size", 60))
+                    .flows((int) number(line, "flows", 1)).burstSize((int) number(line, "burst", 32))
+                    .drain(Duration.ofMillis(number(line, "drain-ms", 500)))
+                    .destinationMac(mac(line.getOptionValue("dst-mac", "02:00:00:00:00:02"))).build();
+        } catch (ParseException | IllegalArgumentException e) {
+            err.println("l2gen: " + e.getMessage());
+            err.println("run with --help (after '--') for the options");
+            return EchoApp.EXIT_USAGE;
+        }
+        ShutdownSignal shutdown = ShutdownSignal.register(out);
+        try (Eal eal = Eal.init(ealArgs)) {
+            String port = line.getOptionValue("port", "0");
+            int portId = port.chars().allMatch(Character::isDigit) ? Integer.parseInt(port) : eal.portIdByName(port);
+            DeviceInfo info = eal.deviceInfo(portId);
+            PortConfig portConfig = PortConfig.builder().portId(portId).build();
+            int burst = config.burstSize();
+            // Frames in flight sit in the Tx ring, the echo and the Rx ring at once: twice the steady need.
+            int mbufs = Mempool.recommendedSize(2 * Mempool.requiredSize(1, portConfig.rxDescriptors(),
+                    portConfig.txDescriptors(), burst, 1, 256));
+            Mempool pool = eal.createMempool("gen_pool_p" + portId, mbufs, 256, Mempool.DEFAULT_DATA_ROOM_SIZE,
+                    info.socketId());
+            Port started = eal.startPort(portConfig, pool);
+            awaitLink(started, shutdown);
+            int lcore = eal.workerLcores().isEmpty() ? eal.mainLcore() : eal.workerLcores().get(0);
+            eal.pinToControlPlane();
+            out.println("l2gen: " + eal.dpdkVersion() + ", " + info.summary());
+            out.println(String.format(Locale.ROOT, "l2gen: lcore %d sends %,d frames of %d bytes over %d flow(s) at %s",
+                    lcore, config.count(), config.frameLength(), config.flows(),
+                    config.ratePps() == 0 ? "the port's pace" : String.format(Locale.ROOT, "%,d pps", config.ratePps())));
+            TrafficGenerator generator = eal.launchGenerator(lcore, new QueueRef(portId, 0), pool, config);
+            while (!generator.awaitDone(Duration.ofSeconds(1))) {
+                if (shutdown.await(1)) {
+                    out.println("l2gen: " + shutdown.signalName() + " received, stopping early");
+                    break;
+                }
+                GeneratorStats stats = generator.stats();
+                out.println(String.format(Locale.ROOT, "l2gen: sent %,d  echoed %,d", stats.txPackets(),
+                        stats.rxEchoes()));
+            }
+            GeneratorResult result = generator.finish();
+            out.println(line.hasOption("json") ? json(result) : "l2gen: " + result.summary());
+            return EchoApp.EXIT_OK;
+        } catch (DpdkException | IllegalStateException e) {
+            err.println("l2gen: " + e.getMessage());
+            return EchoApp.EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EchoApp.EXIT_FAILURE;
+        }
+    }
+
+    /* Frames sent before the peer is there (a vhost-user client, a cable) only count as refused. */
+    private void awaitLink(Port port, ShutdownSignal shutdown) throws InterruptedException {
+        long deadline = System.nanoTime() + LINK_TIMEOUT.toNanos();
+        if (!port.link().up()) {
+            out.println("l2gen: waiting up to " + LINK_TIMEOUT.toSeconds() + " s for " + port + "'s link");
+        }
+        while (!port.link().up()) {
+            if (System.nanoTime() > deadline) {
+                throw new DpdkException("wait for " + port + "'s link", "still down after " + LINK_TIMEOUT.toSeconds()
+                        + " s", "connect the peer (for net_vhost, start the virtio_user side) or check the cable");
+            }
+            if (shutdown.await(100)) {
+                throw new DpdkException("wait for " + port + "'s link", shutdown.signalName() + " received", null);
+            }
+        }
+    }
+
+    static String json(GeneratorResult result) {
+        GeneratorStats s = result.stats();
+        return String.format(Locale.ROOT, "{\"count\":%d,\"rate_pps\":%d,\"frame_length\":%d,\"flows\":%d,"
+                + "\"sent\":%d,\"tx_refused\":%d,\"echoed\":%d,\"lost\":%d,\"reordered\":%d,\"duplicated\":%d,"
+                + "\"foreign\":%d,\"sent_pps\":%.1f,\"rtt_us\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
+                + "\"p99_9\":%.3f,\"p99_99\":%.3f,\"max\":%.3f}}", result.config().count(), result.config().ratePps(),
+                result.config().frameLength(), result.config().flows(), s.txPackets(), s.txFailed(), s.rxEchoes(),
+                result.lost(), s.rxReordered(), s.rxDuplicates(), s.rxForeign(), result.sentPps(),
+                result.percentileMicros(50), result.percentileMicros(90), result.percentileMicros(99),
+                result.percentileMicros(99.9), result.percentileMicros(99.99),
+                result.roundTripNanos().getMaxValue() / 1000.0);
+    }
+
+    private static long number(CommandLine line, String name, long defaultValue) {
+        String value = line.getOptionValue(name);
+        try {
+            return value == null ? defaultValue : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + value + "'");
+        }
+    }
+
+    static long mac(String text) {
+        String[] parts = text.split(":");
+        if (parts.length != 6) {
+            throw new IllegalArgumentException("--dst-mac takes six hex bytes like 02:00:00:00:00:02, not '" + text + "'");
+        }
+        long mac = 0;
+        for (String part : parts) {
+            mac = (mac << 8) | Integer.parseInt(part, 16);
+        }
+        return mac;
+    }
+
+    private void usage() {
+        PrintWriter writer = new PrintWriter(out);
+        writer.println("usage: java -jar l2gen.jar [EAL options] -- [l2gen options]");
+        writer.println();
+        HelpFormatter formatter = new HelpFormatter();
+        formatter.setOptionComparator(null);
+        formatter.printWrapped(writer, 100, "Sends UDP frames stamped with a sequence number and the TSC, receives "
+                + "their echoes on the same queue, and reports echoed, lost, reordered and duplicated frames and "
+                + "the round-trip latency (p50 to p99.99 and max, HdrHistogram). Runs on any port: net_vhost, "
+                + "virtio_user, net_af_packet or a NIC.");
+        writer.println();
+        formatter.printOptions(writer, 100, options(), 2, 3);
+        writer.flush();
+    }
+}

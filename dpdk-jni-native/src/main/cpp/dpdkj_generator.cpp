@@ -1,0 +1,301 @@
+/*
+ * The traffic generator's loop: one lcore sends UDP frames stamped with a sequence number and
+ * the TSC, at a fixed rate or flat out, and receives their echoes on the same queue, recording
+ * each frame's round trip by sequence number. Java reads the counters while it runs and the
+ * round trips once it is done; nothing crosses JNI per packet.
+ */
+#include <cstdlib>
+#include <cstring>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "dpdkj.h"
+#include "dpdkj_counters.h"
+
+namespace dpdkj {
+
+namespace {
+
+constexpr uint16_t MAX_BURST = 512;
+constexpr uint16_t MAX_FRAME = 1514;
+/* Where the stamp lives: right after the Ethernet, IPv4 and UDP headers. */
+constexpr uint16_t UDP_OFFSET = sizeof(rte_ether_hdr) + sizeof(rte_ipv4_hdr);
+constexpr uint16_t SEQUENCE_OFFSET = UDP_OFFSET + sizeof(rte_udp_hdr);
+constexpr uint16_t TSC_OFFSET = SEQUENCE_OFFSET + 8;
+constexpr uint16_t MIN_FRAME = TSC_OFFSET + 8;
+
+/*
+ * Written by the generator's lcore only (release stores), read by Java (acquire loads).
+ * Mirrored by io.l2echo.dpdk.GeneratorCounters.
+ */
+struct alignas(COUNTERS_ALIGN) generator_counters {
+    uint64_t tx_packets;    /* frames the Tx queue accepted */
+    uint64_t tx_failed;     /* frames the Tx queue refused, freed: the generator could not keep up */
+    uint64_t rx_packets;    /* every frame received */
+    uint64_t rx_echoes;     /* our frames, each counted the first time it came back */
+    uint64_t rx_duplicates; /* our frames that came back again */
+    uint64_t rx_reordered;  /* our frames that came back after a later one */
+    uint64_t rx_foreign;    /* frames that were not ours */
+    uint64_t done;          /* 1 once everything is sent and the drain time has passed */
+};
+
+static_assert(sizeof(generator_counters) == 128, "a record is two cache lines");
+
+struct generator {
+    alignas(64) uint32_t stop_requested;
+    alignas(64) unsigned int lcore;
+    uint16_t port;
+    uint16_t queue;
+    uint16_t burst_size;
+    uint16_t frame_length;
+    uint16_t flows;
+    uint16_t udp_source_port; /* host order; flow i uses this + i */
+    uint16_t udp_destination_port;
+    rte_mempool *pool;
+    uint64_t count;
+    uint64_t interval_tsc; /* between frames; 0: flat out */
+    uint64_t drain_tsc;
+    uint64_t tsc_hz;
+    generator_counters *counters;
+    uint32_t *round_trip_ns; /* by sequence number; 0 until the echo arrives */
+    uint8_t frame[MAX_FRAME];
+};
+
+inline generator *generator_of(jlong handle) { return reinterpret_cast<generator *>(handle); }
+
+inline void stamp(const generator *g, rte_mbuf *m, uint64_t sequence, uint64_t tsc) {
+    uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+    memcpy(data, g->frame, g->frame_length);
+    memcpy(data + SEQUENCE_OFFSET, &sequence, sizeof(sequence));
+    memcpy(data + TSC_OFFSET, &tsc, sizeof(tsc));
+    // UDP checksum 0 (none), so a flow's source port can change without recomputing it.
+    const uint16_t source_port = rte_cpu_to_be_16(static_cast<uint16_t>(g->udp_source_port + sequence % g->flows));
+    memcpy(data + UDP_OFFSET, &source_port, sizeof(source_port));
+    m->data_len = g->frame_length;
+    m->pkt_len = g->frame_length;
+}
+
+/* Sends up to `n` frames from `*next_sequence`; returns how many the Tx queue took. */
+uint16_t send(generator *g, uint64_t *next_sequence, uint16_t n) {
+    rte_mbuf *pkts[MAX_BURST];
+    if (rte_pktmbuf_alloc_bulk(g->pool, pkts, n) != 0)
+        return 0; // pool dry for a moment: the echoes in flight will refill it
+    const uint64_t tsc = rte_rdtsc();
+    for (uint16_t i = 0; i < n; i++)
+        stamp(g, pkts[i], *next_sequence + i, tsc);
+    const uint16_t sent = rte_eth_tx_burst(g->port, g->queue, pkts, n);
+    if (unlikely(sent < n)) {
+        rte_pktmbuf_free_bulk(pkts + sent, static_cast<unsigned>(n - sent));
+        counter_add(&g->counters->tx_failed, static_cast<uint64_t>(n - sent));
+    }
+    counter_add(&g->counters->tx_packets, sent);
+    *next_sequence += n; // refused frames keep their numbers: they count as lost, not resent
+    return sent;
+}
+
+void receive(generator *g, uint64_t *highest_sequence) {
+    rte_mbuf *pkts[MAX_BURST];
+    const uint16_t n = rte_eth_rx_burst(g->port, g->queue, pkts, g->burst_size);
+    if (n == 0)
+        return;
+    const uint64_t now = rte_rdtsc();
+    uint64_t echoes = 0, duplicates = 0, reordered = 0, foreign = 0;
+    for (uint16_t i = 0; i < n; i++) {
+        const uint8_t *data = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+        uint16_t destination_port;
+        uint64_t sequence, sent_tsc;
+        memcpy(&destination_port, data + UDP_OFFSET + 2, sizeof(destination_port));
+        memcpy(&sequence, data + SEQUENCE_OFFSET, sizeof(sequence));
+        memcpy(&sent_tsc, data + TSC_OFFSET, sizeof(sent_tsc));
+        if (rte_pktmbuf_data_len(pkts[i]) < MIN_FRAME ||
+            rte_be_to_cpu_16(destination_port) != g->udp_destination_port || sequence >= g->count) {
+            foreign++;
+            continue;
+        }
+        if (g->round_trip_ns[sequence] != 0) {
+            duplicates++;
+            continue;
+        }
+        const uint64_t ns = (now - sent_tsc) * UINT64_C(1000000000) / g->tsc_hz;
+        g->round_trip_ns[sequence] = ns == 0 ? 1 : ns > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(ns);
+        echoes++;
+        if (sequence < *highest_sequence)
+            reordered++;
+        else
+            *highest_sequence = sequence;
+    }
+    rte_pktmbuf_free_bulk(pkts, n);
+    counter_add(&g->counters->rx_packets, n);
+    if (echoes)
+        counter_add(&g->counters->rx_echoes, echoes);
+    if (unlikely(duplicates))
+        counter_add(&g->counters->rx_duplicates, duplicates);
+    if (unlikely(reordered))
+        counter_add(&g->counters->rx_reordered, reordered);
+    if (unlikely(foreign))
+        counter_add(&g->counters->rx_foreign, foreign);
+}
+
+int generator_loop(void *arg) {
+    generator *g = static_cast<generator *>(arg);
+    uint64_t next_sequence = 0;
+    uint64_t highest_sequence = 0;
+    uint64_t next_tsc = rte_rdtsc();
+    uint64_t sent_all_tsc = 0;
+    while (!__atomic_load_n(&g->stop_requested, __ATOMIC_ACQUIRE)) {
+        const uint64_t now = rte_rdtsc();
+        if (next_sequence < g->count) {
+            uint64_t due = g->count - next_sequence;
+            if (g->interval_tsc != 0)
+                due = now < next_tsc ? 0 : RTE_MIN(due, (now - next_tsc) / g->interval_tsc + 1);
+            if (due != 0) {
+                const uint16_t n = static_cast<uint16_t>(RTE_MIN(due, static_cast<uint64_t>(g->burst_size)));
+                send(g, &next_sequence, n);
+                next_tsc += n * g->interval_tsc;
+                if (next_sequence == g->count)
+                    sent_all_tsc = rte_rdtsc();
+            }
+        } else if (now - sent_all_tsc > g->drain_tsc ||
+                   __atomic_load_n(&g->counters->rx_echoes, __ATOMIC_RELAXED) == g->count) {
+            break;
+        }
+        receive(g, &highest_sequence);
+    }
+    __atomic_store_n(&g->counters->done, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+jlong create_native(JNIEnv *env, jclass, jint lcore, jint port, jint queue, jlong pool, jbyteArray frame,
+                    jint flows, jint burst_size, jlong count, jlong rate_pps, jlong drain_ns) {
+    clear_error();
+    const jsize length = env->GetArrayLength(frame);
+    if (lcore < 0 || lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(static_cast<unsigned>(lcore)))
+        return fail(-EINVAL, "lcore %d is not one of EAL's lcores", lcore);
+    if (length < MIN_FRAME || length > MAX_FRAME)
+        return fail(-EINVAL, "frames of %d bytes: the generator sends %u to %u", length, MIN_FRAME, MAX_FRAME);
+    if (burst_size < 1 || burst_size > MAX_BURST || flows < 1 || count < 1 || rate_pps < 0 || drain_ns < 0)
+        return fail(-EINVAL, "burst %d, flows %d, count %lld, rate %lld or drain %lld out of range", burst_size,
+                    flows, static_cast<long long>(count), static_cast<long long>(rate_pps),
+                    static_cast<long long>(drain_ns));
+    const int socket = static_cast<int>(rte_lcore_to_socket_id(static_cast<unsigned>(lcore)));
+    auto *g = static_cast<generator *>(rte_zmalloc_socket("dpdkj_generator", sizeof(generator), 64, socket));
+    if (g == nullptr)
+        return fail(-ENOMEM, "no hugepage memory for the generator on lcore %d", lcore);
+    g->counters = static_cast<generator_counters *>(
+        rte_zmalloc_socket("dpdkj_generator_counters", sizeof(generator_counters), COUNTERS_ALIGN, socket));
+    // Plain memory, touched now so the loop never takes a page fault on it.
+    g->round_trip_ns = static_cast<uint32_t *>(calloc(static_cast<size_t>(count), sizeof(uint32_t)));
+    if (g->counters == nullptr || g->round_trip_ns == nullptr) {
+        rte_free(g->counters);
+        free(g->round_trip_ns);
+        rte_free(g);
+        return fail(-ENOMEM, "no memory to record %lld round trips", static_cast<long long>(count));
+    }
+    memset(g->round_trip_ns, 0, static_cast<size_t>(count) * sizeof(uint32_t));
+    env->GetByteArrayRegion(frame, 0, length, reinterpret_cast<jbyte *>(g->frame));
+    uint16_t source_port, destination_port;
+    memcpy(&source_port, g->frame + UDP_OFFSET, sizeof(source_port));
+    memcpy(&destination_port, g->frame + UDP_OFFSET + 2, sizeof(destination_port));
+    g->udp_source_port = rte_be_to_cpu_16(source_port);
+    g->udp_destination_port = rte_be_to_cpu_16(destination_port);
+    g->lcore = static_cast<unsigned>(lcore);
+    g->port = static_cast<uint16_t>(port);
+    g->queue = static_cast<uint16_t>(queue);
+    g->pool = reinterpret_cast<rte_mempool *>(pool);
+    g->frame_length = static_cast<uint16_t>(length);
+    g->flows = static_cast<uint16_t>(flows);
+    g->burst_size = static_cast<uint16_t>(burst_size);
+    g->count = static_cast<uint64_t>(count);
+    g->tsc_hz = rte_get_tsc_hz();
+    g->interval_tsc = rate_pps == 0 ? 0 : g->tsc_hz / static_cast<uint64_t>(rate_pps);
+    g->drain_tsc = static_cast<uint64_t>(drain_ns) * g->tsc_hz / UINT64_C(1000000000);
+    return reinterpret_cast<jlong>(g);
+}
+
+jobject counters_native(JNIEnv *env, jclass, jlong handle) {
+    return env->NewDirectByteBuffer(generator_of(handle)->counters, sizeof(generator_counters));
+}
+
+/* Read once the loop is done: one int per sequence number, the round trip in ns or 0. */
+jobject round_trips_native(JNIEnv *env, jclass, jlong handle) {
+    generator *g = generator_of(handle);
+    return env->NewDirectByteBuffer(g->round_trip_ns, static_cast<jlong>(g->count * sizeof(uint32_t)));
+}
+
+jint launch_native(JNIEnv *, jclass, jlong handle) {
+    clear_error();
+    generator *g = generator_of(handle);
+    int rc = rte_eal_remote_launch(generator_loop, g, g->lcore);
+    return rc != 0 ? fail(rc, "rte_eal_remote_launch on lcore %u failed (is it busy?)", g->lcore) : 0;
+}
+
+jint run_native(JNIEnv *, jclass, jlong handle) {
+    clear_error();
+    generator *g = generator_of(handle);
+    if (rte_lcore_id() != g->lcore)
+        return fail(-EINVAL, "the generator for lcore %u was called on lcore %d's thread", g->lcore,
+                    static_cast<int>(rte_lcore_id()));
+    return generator_loop(g);
+}
+
+void request_stop_native(JNIEnv *, jclass, jlong handle) {
+    __atomic_store_n(&generator_of(handle)->stop_requested, 1, __ATOMIC_RELEASE);
+}
+
+jint join_native(JNIEnv *, jclass, jlong handle) {
+    clear_error();
+    int rc = rte_eal_wait_lcore(generator_of(handle)->lcore);
+    return rc < 0 ? fail(rc, "the generator on lcore %u returned %d", generator_of(handle)->lcore, rc) : 0;
+}
+
+void destroy_native(JNIEnv *, jclass, jlong handle) {
+    generator *g = generator_of(handle);
+    free(g->round_trip_ns);
+    rte_free(g->counters);
+    rte_free(g);
+}
+
+jintArray layout_native(JNIEnv *env, jclass) {
+    const jint layout[] = {
+        static_cast<jint>(sizeof(generator_counters)),
+        static_cast<jint>(offsetof(generator_counters, tx_packets)),
+        static_cast<jint>(offsetof(generator_counters, tx_failed)),
+        static_cast<jint>(offsetof(generator_counters, rx_packets)),
+        static_cast<jint>(offsetof(generator_counters, rx_echoes)),
+        static_cast<jint>(offsetof(generator_counters, rx_duplicates)),
+        static_cast<jint>(offsetof(generator_counters, rx_reordered)),
+        static_cast<jint>(offsetof(generator_counters, rx_foreign)),
+        static_cast<jint>(offsetof(generator_counters, done)),
+        MIN_FRAME,
+        SEQUENCE_OFFSET,
+        TSC_OFFSET,
+    };
+    return new_int_array(env, layout, sizeof(layout) / sizeof(layout[0]));
+}
+
+const JNINativeMethod methods[] = {
+    DPDKJ_NATIVE("nativeCreate", "(IIIJ[BIIJJJ)J", create_native),
+    DPDKJ_NATIVE("nativeCounters", "(J)Ljava/nio/ByteBuffer;", counters_native),
+    DPDKJ_NATIVE("nativeRoundTrips", "(J)Ljava/nio/ByteBuffer;", round_trips_native),
+    DPDKJ_NATIVE("nativeLaunch", "(J)I", launch_native),
+    DPDKJ_NATIVE("nativeRun", "(J)I", run_native),
+    DPDKJ_NATIVE("nativeRequestStop", "(J)V", request_stop_native),
+    DPDKJ_NATIVE("nativeJoin", "(J)I", join_native),
+    DPDKJ_NATIVE("nativeDestroy", "(J)V", destroy_native),
+    DPDKJ_NATIVE("nativeLayout", "()[I", layout_native),
+};
+
+} // namespace
+
+const native_table generator_natives = {"TrafficGenerator", methods, DPDKJ_COUNT_OF(methods)};
+
+} // namespace dpdkj

@@ -1,0 +1,13 @@
+package io.l2echo.apps.gen;
+
+import io.l2echo.dpdk.cli.GeneratorApp;
+
+/** Traffic generator: stamped UDP frames out, their echoes timed back in on the same port. */
+public final class L2Gen {
+    private L2Gen() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new GeneratorApp(System.out, System.err).run(args));
+    }
+}
