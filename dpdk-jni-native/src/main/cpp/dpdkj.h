@@ -7,7 +7,9 @@
 
 #include <jni.h>
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #define DPDKJ_PACKAGE "io/l2echo/dpdk/"
 
@@ -39,12 +41,31 @@ void clear_error();
 jintArray new_int_array(JNIEnv *env, const jint *values, size_t count);
 jobjectArray new_string_array(JNIEnv *env, const char *const *strings, size_t count);
 
+/*
+ * Every native is registered through counted<fn>::call, which counts the call and forwards it:
+ * the proof that nothing crosses JNI per packet is a number (NativeErrors.jniCalls) beside
+ * the packet count. A relaxed atomic add, on the control path only.
+ */
+extern std::atomic<uint64_t> jni_calls;
+
+template <auto Fn> struct counted;
+
+template <typename R, typename... Args, R (*Fn)(JNIEnv *, jclass, Args...)> struct counted<Fn> {
+    static R call(JNIEnv *env, jclass cls, Args... args) {
+        jni_calls.fetch_add(1, std::memory_order_relaxed);
+        return Fn(env, cls, args...);
+    }
+};
+
 } // namespace dpdkj
 
 #define DPDKJ_COUNT_OF(a) static_cast<jint>(sizeof(a) / sizeof((a)[0]))
 
 /* jni.h declares name and signature as char *, hence the casts. */
 #define DPDKJ_NATIVE(name, signature, fn)                                                        \
-    { const_cast<char *>(name), const_cast<char *>(signature), reinterpret_cast<void *>(fn) }
+    {                                                                                            \
+        const_cast<char *>(name), const_cast<char *>(signature),                                 \
+            reinterpret_cast<void *>(&dpdkj::counted<fn>::call)                                   \
+    }
 
 #endif

@@ -1,4 +1,5 @@
-/* Why the last native call failed, per thread, and DPDK's text for an errno. */
+/* Why the last native call failed, per thread, DPDK's text for an errno, and how many calls
+ * crossed JNI. */
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -28,13 +29,20 @@ jstring name_native(JNIEnv *env, jclass, jint errnum) {
     return name == nullptr ? nullptr : env->NewStringUTF(name);
 }
 
+jlong jni_calls_native(JNIEnv *, jclass) {
+    return static_cast<jlong>(jni_calls.load(std::memory_order_relaxed));
+}
+
 const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("lastMessage", "()Ljava/lang/String;", last_message_native),
     DPDKJ_NATIVE("text", "(I)Ljava/lang/String;", text_native),
     DPDKJ_NATIVE("name", "(I)Ljava/lang/String;", name_native),
+    DPDKJ_NATIVE("jniCalls", "()J", jni_calls_native),
 };
 
 } // namespace
+
+std::atomic<uint64_t> jni_calls;
 
 int fail(int rc, const char *fmt, ...) {
     va_list ap;

@@ -110,6 +110,14 @@ public final class Eal implements AutoCloseable {
         return args;
     }
 
+    /**
+     * Every call Java made into the shim since it was loaded: configuration, stats, control.
+     * Set beside a packet count, it shows that no packet costs a JNI call.
+     */
+    public long jniCalls() {
+        return NativeErrors.jniCalls();
+    }
+
     public int mainLcore() {
         return mainLcore;
     }

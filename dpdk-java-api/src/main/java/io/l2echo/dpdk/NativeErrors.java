@@ -3,8 +3,9 @@ package io.l2echo.dpdk;
 import java.util.function.Function;
 
 /**
- * Why the shim's last call on this thread failed, and DPDK's own text for an errno. Errno
- * numbers and names come from C, so Java never hard-codes a platform constant.
+ * Why the shim's last call on this thread failed, DPDK's own text for an errno, and the count
+ * of calls into the shim. Errno numbers and names come from C, so Java never hard-codes a
+ * platform constant.
  */
 final class NativeErrors {
     private NativeErrors() {
@@ -12,6 +13,9 @@ final class NativeErrors {
 
     /** The message the failing native call recorded on the calling thread, or null. */
     static native String lastMessage();
+
+    /** Calls from Java into the shim since it was loaded, this one included. */
+    static native long jniCalls();
 
     /** {@code rte_strerror(errnum)}: knows DPDK's own errno values too. */
     static native String text(int errnum);

@@ -6,6 +6,7 @@ import io.l2echo.dpdk.EchoService;
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LcorePlan;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -92,7 +93,10 @@ public final class EchoApp {
                     : commandLine.durationSeconds() + " s elapsed") + ", stopping");
         }
         service.stopWorkers();
-        out.print(StatsReporter.formatTotals(first, service.stats()));
+        EchoStats last = service.stats();
+        out.print(StatsReporter.formatTotals(first, last));
+        out.println(String.format(Locale.ROOT, "%s: %,d JNI calls into the shim in the whole run, for %,d frames echoed",
+                name, service.eal().jniCalls(), last.txPackets()));
     }
 
     private void printBanner(EchoService service, EchoCommandLine commandLine) {

@@ -19,6 +19,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,11 @@ class L2EchoIT {
             assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the app counted in");
             assertEquals(totals.rxPackets(), totals.txPackets(), "every frame received was sent back");
             assertEquals(0, totals.txDropped(), "none dropped");
+            Matcher jni = Pattern.compile("([\\d,]+) JNI calls into the shim").matcher(echo.output());
+            assertTrue(jni.find(), () -> echo.outputTail(5));
+            long jniCalls = Long.parseLong(jni.group(1).replace(",", ""));
+            assertTrue(jniCalls < frames.size() / 10, "JNI calls are per run and per second, not per frame: "
+                    + jniCalls + " for " + frames.size() + " frames");
             assertTrue(echo.output().contains("SIGINT received, stopping"), () -> echo.outputTail(30));
         } finally {
             leftovers.assertNoneLeft();
