@@ -39,13 +39,14 @@ constexpr uint16_t MIN_FRAME = TSC_OFFSET + 8;
  */
 struct alignas(COUNTERS_ALIGN) generator_counters {
     uint64_t tx_packets;    /* frames the Tx queue accepted */
-    uint64_t tx_failed;     /* frames the Tx queue refused, freed: the generator could not keep up */
+    uint64_t tx_failed;     /* paced frames the Tx queue refused, freed: offered but never sent */
     uint64_t rx_packets;    /* every frame received */
     uint64_t rx_echoes;     /* our frames, each counted the first time it came back */
     uint64_t rx_duplicates; /* our frames that came back again */
     uint64_t rx_reordered;  /* our frames that came back after a later one */
     uint64_t rx_foreign;    /* frames that were not ours */
     uint64_t done;          /* 1 once everything is sent and the drain time has passed */
+    uint64_t send_ns;       /* from the first frame sent to the last: the rate actually sent */
 };
 
 static_assert(sizeof(generator_counters) == 128, "a record is two cache lines");
@@ -67,6 +68,9 @@ struct generator {
     uint64_t tsc_hz;
     generator_counters *counters;
     uint32_t *round_trip_ns; /* by sequence number; 0 until the echo arrives */
+    /* Flat out, frames the Tx queue refused wait here and go first next time. */
+    rte_mbuf *pending[MAX_BURST];
+    uint16_t pending_count;
     uint8_t frame[MAX_FRAME];
 };
 
@@ -84,22 +88,44 @@ inline void stamp(const generator *g, rte_mbuf *m, uint64_t sequence, uint64_t t
     m->pkt_len = g->frame_length;
 }
 
-/* Sends up to `n` frames from `*next_sequence`; returns how many the Tx queue took. */
-uint16_t send(generator *g, uint64_t *next_sequence, uint16_t n) {
-    rte_mbuf *pkts[MAX_BURST];
-    if (rte_pktmbuf_alloc_bulk(g->pool, pkts, n) != 0)
-        return 0; // pool dry for a moment: the echoes in flight will refill it
-    const uint64_t tsc = rte_rdtsc();
-    for (uint16_t i = 0; i < n; i++)
-        stamp(g, pkts[i], *next_sequence + i, tsc);
+/* Hands frames to the Tx queue; returns how many it took. Flat out, the rest wait; paced, they are lost. */
+uint16_t transmit(generator *g, rte_mbuf **pkts, uint16_t n) {
     const uint16_t sent = rte_eth_tx_burst(g->port, g->queue, pkts, n);
-    if (unlikely(sent < n)) {
+    counter_add(&g->counters->tx_packets, sent);
+    if (likely(sent == n))
+        return sent;
+    if (g->interval_tsc == 0) {
+        memmove(g->pending, pkts + sent, sizeof(rte_mbuf *) * (n - sent));
+        g->pending_count = static_cast<uint16_t>(n - sent);
+    } else {
         rte_pktmbuf_free_bulk(pkts + sent, static_cast<unsigned>(n - sent));
         counter_add(&g->counters->tx_failed, static_cast<uint64_t>(n - sent));
     }
-    counter_add(&g->counters->tx_packets, sent);
-    *next_sequence += n; // refused frames keep their numbers: they count as lost, not resent
     return sent;
+}
+
+/* Retries what the Tx queue refused, stamped anew so the round trip does not count the wait. */
+void retry_pending(generator *g) {
+    const uint64_t tsc = rte_rdtsc();
+    for (uint16_t i = 0; i < g->pending_count; i++)
+        memcpy(rte_pktmbuf_mtod(g->pending[i], uint8_t *) + TSC_OFFSET, &tsc, sizeof(tsc));
+    rte_mbuf *pkts[MAX_BURST];
+    const uint16_t n = g->pending_count;
+    memcpy(pkts, g->pending, sizeof(rte_mbuf *) * n);
+    g->pending_count = 0;
+    transmit(g, pkts, n);
+}
+
+/* Sends `n` new frames from `*next_sequence`. */
+void send(generator *g, uint64_t *next_sequence, uint16_t n) {
+    rte_mbuf *pkts[MAX_BURST];
+    if (rte_pktmbuf_alloc_bulk(g->pool, pkts, n) != 0)
+        return; // pool dry for a moment: the echoes in flight will refill it
+    const uint64_t tsc = rte_rdtsc();
+    for (uint16_t i = 0; i < n; i++)
+        stamp(g, pkts[i], *next_sequence + i, tsc);
+    *next_sequence += n; // paced frames the Tx queue refuses keep their numbers: they count as lost
+    transmit(g, pkts, n);
 }
 
 void receive(generator *g, uint64_t *highest_sequence) {
@@ -149,11 +175,14 @@ int generator_loop(void *arg) {
     generator *g = static_cast<generator *>(arg);
     uint64_t next_sequence = 0;
     uint64_t highest_sequence = 0;
-    uint64_t next_tsc = rte_rdtsc();
+    const uint64_t first_tsc = rte_rdtsc();
+    uint64_t next_tsc = first_tsc;
     uint64_t sent_all_tsc = 0;
     while (!__atomic_load_n(&g->stop_requested, __ATOMIC_ACQUIRE)) {
         const uint64_t now = rte_rdtsc();
-        if (next_sequence < g->count) {
+        if (g->pending_count != 0) {
+            retry_pending(g);
+        } else if (next_sequence < g->count) {
             uint64_t due = g->count - next_sequence;
             if (g->interval_tsc != 0)
                 due = now < next_tsc ? 0 : RTE_MIN(due, (now - next_tsc) / g->interval_tsc + 1);
@@ -161,14 +190,20 @@ int generator_loop(void *arg) {
                 const uint16_t n = static_cast<uint16_t>(RTE_MIN(due, static_cast<uint64_t>(g->burst_size)));
                 send(g, &next_sequence, n);
                 next_tsc += n * g->interval_tsc;
-                if (next_sequence == g->count)
-                    sent_all_tsc = rte_rdtsc();
             }
+        } else if (sent_all_tsc == 0) {
+            sent_all_tsc = now; // the last frame has left: the drain starts
+            counter_add(&g->counters->send_ns, (now - first_tsc) * UINT64_C(1000000000) / g->tsc_hz);
         } else if (now - sent_all_tsc > g->drain_tsc ||
                    __atomic_load_n(&g->counters->rx_echoes, __ATOMIC_RELAXED) == g->count) {
             break;
         }
         receive(g, &highest_sequence);
+    }
+    if (g->pending_count != 0) {
+        rte_pktmbuf_free_bulk(g->pending, g->pending_count);
+        counter_add(&g->counters->tx_failed, g->pending_count);
+        g->pending_count = 0;
     }
     __atomic_store_n(&g->counters->done, 1, __ATOMIC_RELEASE);
     return 0;
@@ -275,6 +310,7 @@ jintArray layout_native(JNIEnv *env, jclass) {
         static_cast<jint>(offsetof(generator_counters, rx_reordered)),
         static_cast<jint>(offsetof(generator_counters, rx_foreign)),
         static_cast<jint>(offsetof(generator_counters, done)),
+        static_cast<jint>(offsetof(generator_counters, send_ns)),
         MIN_FRAME,
         SEQUENCE_OFFSET,
         TSC_OFFSET,

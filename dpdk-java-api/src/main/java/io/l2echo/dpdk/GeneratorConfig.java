@@ -136,6 +136,22 @@ public final class GeneratorConfig {
         private Builder() {
         }
 
+        /** Starts from another configuration's settings. */
+        public Builder from(GeneratorConfig other) {
+            this.count = other.count;
+            this.ratePps = other.ratePps;
+            this.frameLength = other.frameLength;
+            this.flows = other.flows;
+            this.burstSize = other.burstSize;
+            this.drain = other.drain;
+            this.destinationMac = other.destinationMac;
+            this.sourceIp = other.sourceIp;
+            this.destinationIp = other.destinationIp;
+            this.sourcePort = other.sourcePort;
+            this.destinationPort = other.destinationPort;
+            return this;
+        }
+
         public Builder count(long count) {
             if (count < 1 || count > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("count must be in 1.." + Integer.MAX_VALUE + ", not " + count);

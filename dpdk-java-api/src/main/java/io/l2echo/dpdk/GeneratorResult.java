@@ -7,16 +7,16 @@ import org.HdrHistogram.Histogram;
  * A finished run: what was sent and came back, and the round-trip latency of every frame
  * that did, in nanoseconds (TSC stamped at send, read at receive, on the same lcore).
  */
-public record GeneratorResult(GeneratorConfig config, GeneratorStats stats, long elapsedNanos, Histogram roundTripNanos) {
+public record GeneratorResult(GeneratorConfig config, GeneratorStats stats, Histogram roundTripNanos) {
 
     /** Frames sent that never came back (those the Tx queue refused included). */
     public long lost() {
         return config.count() - stats.rxEchoes();
     }
 
-    /** Frames per second actually sent. */
+    /** Frames per second actually sent, from the first frame to the last. */
     public double sentPps() {
-        return elapsedNanos == 0 ? 0 : stats.txPackets() * 1e9 / elapsedNanos;
+        return stats.sendNanos() == 0 ? 0 : stats.txPackets() * 1e9 / stats.sendNanos();
     }
 
     /** A round-trip percentile in microseconds. */

@@ -9,5 +9,6 @@ public record GeneratorStats(
         long rxDuplicates,
         long rxReordered,
         long rxForeign,
-        boolean done) {
+        boolean done,
+        long sendNanos) {
 }

@@ -16,12 +16,12 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *   0 tx_packets   8 tx_failed   16 rx_packets    24 rx_echoes
- *  32 rx_duplicates 40 rx_reordered 48 rx_foreign 56 done   64..127 padding
+ *  32 rx_duplicates 40 rx_reordered 48 rx_foreign 56 done   64 send_ns   72..127 padding
  * </pre>
  */
 public final class TrafficGenerator implements AutoCloseable {
     private static final int RECORD_SIZE = 128;
-    private static final int[] OFFSETS = {0, 8, 16, 24, 32, 40, 48, 56};
+    private static final int[] OFFSETS = {0, 8, 16, 24, 32, 40, 48, 56, 64};
     private static final int SEQUENCE_OFFSET = 42;
     private static final int TSC_OFFSET = 50;
     private static final VarHandle LONGS =
@@ -57,7 +57,6 @@ public final class TrafficGenerator implements AutoCloseable {
     private final long stopTimeoutMillis;
     private final Object lock = new Object();
     private LcoreLoop loop;
-    private long startNanos;
     private GeneratorResult result;
     private boolean closed;
 
@@ -76,7 +75,6 @@ public final class TrafficGenerator implements AutoCloseable {
                 pool.handle(), frame, config.flows(), config.burstSize(), config.count(), config.ratePps(),
                 config.drain().toNanos()), operation, "ask for fewer frames (--count): each needs 4 bytes"));
         TrafficGenerator generator = new TrafficGenerator(config, handle, stopTimeoutMillis);
-        generator.startNanos = System.nanoTime();
         generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, NATIVES, operation);
         return generator;
     }
@@ -84,7 +82,7 @@ public final class TrafficGenerator implements AutoCloseable {
     /** Fails loudly if this class and the shim disagree on the counter layout or the stamp. */
     static void verifyLayout(int[] nativeLayout) {
         int[] expected = {RECORD_SIZE, OFFSETS[0], OFFSETS[1], OFFSETS[2], OFFSETS[3], OFFSETS[4], OFFSETS[5],
-            OFFSETS[6], OFFSETS[7], GeneratorConfig.MIN_FRAME_LENGTH, SEQUENCE_OFFSET, TSC_OFFSET};
+            OFFSETS[6], OFFSETS[7], OFFSETS[8], GeneratorConfig.MIN_FRAME_LENGTH, SEQUENCE_OFFSET, TSC_OFFSET};
         if (!Arrays.equals(expected, nativeLayout)) {
             throw new IllegalStateException("the shim's generator layout " + Arrays.toString(nativeLayout)
                     + " differs from TrafficGenerator's " + Arrays.toString(expected)
@@ -108,7 +106,7 @@ public final class TrafficGenerator implements AutoCloseable {
         for (int i = 0; i < OFFSETS.length; i++) {
             v[i] = (long) LONGS.getAcquire(counters, OFFSETS[i]);
         }
-        return new GeneratorStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] != 0);
+        return new GeneratorStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] != 0, v[8]);
     }
 
     /**
@@ -138,7 +136,6 @@ public final class TrafficGenerator implements AutoCloseable {
                 return result;
             }
             loop.stop(stopTimeoutMillis);
-            long elapsed = System.nanoTime() - startNanos;
             Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
             IntBuffer roundTrips = nativeRoundTrips(handle).order(ByteOrder.nativeOrder()).asIntBuffer();
             while (roundTrips.hasRemaining()) {
@@ -147,7 +144,7 @@ public final class TrafficGenerator implements AutoCloseable {
                     histogram.recordValue(Math.min(nanos, HIGHEST_TRACKABLE_NANOS));
                 }
             }
-            result = new GeneratorResult(config, read(), elapsed, histogram);
+            result = new GeneratorResult(config, read(), histogram);
             closed = true;
             nativeDestroy(handle);
             return result;

@@ -58,7 +58,17 @@ public final class GeneratorApp {
                 .desc("how long to wait for echoes after the last frame; default 500").build());
         options.addOption(Option.builder().longOpt("dst-mac").hasArg().argName("MAC")
                 .desc("destination MAC; default 02:00:00:00:00:02 (a promiscuous echo takes any)").build());
-        options.addOption(Option.builder().longOpt("json").desc("print the result as one JSON object").build());
+        options.addOption(Option.builder().longOpt("rates").hasArg().argName("PPS,...")
+                .desc("run one trial at each of these rates, one after another").build());
+        options.addOption(Option.builder().longOpt("search")
+                .desc("find the highest rate with no loss (RFC 2544 binary search, --count frames a trial), "
+                        + "then run --rates if given").build());
+        options.addOption(Option.builder().longOpt("search-steps").hasArg().argName("N")
+                .desc("binary search steps at most; default 8").build());
+        options.addOption(Option.builder().longOpt("trial-seconds").hasArg().argName("S")
+                .desc("cap a paced trial at S seconds of frames (at least 1000 frames); default: no cap").build());
+        options.addOption(Option.builder().longOpt("json").desc("print each trial's result as one JSON object")
+                .build());
         options.addOption(Option.builder("h").longOpt("help").desc("print this help and exit").build());
         return options;
     }
@@ -107,21 +117,18 @@ public final class GeneratorApp {
             int lcore = eal.workerLcores().isEmpty() ? eal.mainLcore() : eal.workerLcores().get(0);
             eal.pinToControlPlane();
             out.println("l2gen: " + eal.dpdkVersion() + ", " + info.summary());
-            out.println(String.format(Locale.ROOT, "l2gen: lcore %d sends %,d frames of %d bytes over %d flow(s) at %s",
-                    lcore, config.count(), config.frameLength(), config.flows(),
-                    config.ratePps() == 0 ? "the port's pace" : String.format(Locale.ROOT, "%,d pps", config.ratePps())));
-            TrafficGenerator generator = eal.launchGenerator(lcore, new QueueRef(portId, 0), pool, config);
-            while (!generator.awaitDone(Duration.ofSeconds(1))) {
-                if (shutdown.await(1)) {
-                    out.println("l2gen: " + shutdown.signalName() + " received, stopping early");
+            Trials trials = new Trials(eal, lcore, new QueueRef(portId, 0), pool, shutdown, line.hasOption("json"),
+                    number(line, "trial-seconds", 0));
+            trials.awaitEcho(config);
+            if (line.hasOption("search")) {
+                trials.searchThroughput(config, (int) number(line, "search-steps", 8));
+            }
+            for (long rate : rates(line, config)) {
+                if (shutdown.signalName() != null) {
                     break;
                 }
-                GeneratorStats stats = generator.stats();
-                out.println(String.format(Locale.ROOT, "l2gen: sent %,d  echoed %,d", stats.txPackets(),
-                        stats.rxEchoes()));
+                trials.run(GeneratorConfig.builder().from(config).ratePps(rate).build(), "latency");
             }
-            GeneratorResult result = generator.finish();
-            out.println(line.hasOption("json") ? json(result) : "l2gen: " + result.summary());
             return EchoApp.EXIT_OK;
         } catch (DpdkException | IllegalStateException e) {
             err.println("l2gen: " + e.getMessage());
@@ -129,6 +136,109 @@ public final class GeneratorApp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EchoApp.EXIT_FAILURE;
+        }
+    }
+
+    /* --rates, else --rate alone; none after a --search unless asked. */
+    private static List<Long> rates(CommandLine line, GeneratorConfig config) {
+        if (line.hasOption("rates")) {
+            return Arrays.stream(line.getOptionValue("rates").split(",")).map(String::trim).map(Long::parseLong)
+                    .toList();
+        }
+        return line.hasOption("search") ? List.of() : List.of(config.ratePps());
+    }
+
+    /** Runs generator trials one after another on the same lcore and port. */
+    private final class Trials {
+        private final Eal eal;
+        private final int lcore;
+        private final QueueRef queue;
+        private final Mempool pool;
+        private final ShutdownSignal shutdown;
+        private final boolean json;
+        private final long trialSeconds;
+
+        Trials(Eal eal, int lcore, QueueRef queue, Mempool pool, ShutdownSignal shutdown, boolean json,
+                long trialSeconds) {
+            this.trialSeconds = trialSeconds;
+            this.eal = eal;
+            this.lcore = lcore;
+            this.queue = queue;
+            this.pool = pool;
+            this.shutdown = shutdown;
+            this.json = json;
+        }
+
+        /*
+         * Trials measure the echo, not its start: probe until frames come back, so a peer that
+         * is still setting up does not count as loss.
+         */
+        void awaitEcho(GeneratorConfig config) throws InterruptedException {
+            GeneratorConfig probe = GeneratorConfig.builder().from(config).count(32).ratePps(1000)
+                    .drain(Duration.ofMillis(200)).build();
+            long deadline = System.nanoTime() + LINK_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline && shutdown.signalName() == null) {
+                if (run(probe, "probe").stats().rxEchoes() > 0) {
+                    return;
+                }
+            }
+            throw new DpdkException("wait for the echo", "no frame came back within " + LINK_TIMEOUT.toSeconds()
+                    + " s", "start the echo on the other end, and check that it forwards to this port");
+        }
+
+        GeneratorResult run(GeneratorConfig requested, String phase) throws InterruptedException {
+            // A paced trial lasts --trial-seconds at most (RFC 2544 trials are timed), and sends 1000 frames at least.
+            GeneratorConfig config = trialSeconds == 0 || requested.ratePps() == 0 ? requested
+                    : GeneratorConfig.builder().from(requested)
+                            .count(Math.min(requested.count(), Math.max(1000, requested.ratePps() * trialSeconds)))
+                            .build();
+            if (!json) {
+                out.println(String.format(Locale.ROOT, "l2gen: lcore %d sends %,d frames of %d bytes over %d flow(s) "
+                        + "at %s", lcore, config.count(), config.frameLength(), config.flows(), config.ratePps() == 0
+                        ? "the port's pace" : String.format(Locale.ROOT, "%,d pps", config.ratePps())));
+            }
+            TrafficGenerator generator = eal.launchGenerator(lcore, queue, pool, config);
+            while (!generator.awaitDone(Duration.ofSeconds(1))) {
+                if (shutdown.await(1)) {
+                    out.println("l2gen: " + shutdown.signalName() + " received, stopping early");
+                    break;
+                }
+                if (!json) {
+                    GeneratorStats stats = generator.stats();
+                    out.println(String.format(Locale.ROOT, "l2gen: sent %,d  echoed %,d", stats.txPackets(),
+                            stats.rxEchoes()));
+                }
+            }
+            GeneratorResult result = generator.finish();
+            out.println(json ? json(result, phase) : "l2gen: " + result.summary());
+            return result;
+        }
+
+        /*
+         * RFC 2544 style: the highest offered rate at which every frame comes back. The first
+         * trial, flat out, bounds the search by what the generator can send at all.
+         */
+        void searchThroughput(GeneratorConfig config, int steps) throws InterruptedException {
+            GeneratorResult flatOut = run(GeneratorConfig.builder().from(config).ratePps(0).build(), "search");
+            long ceiling = (long) flatOut.sentPps();
+            long good = flatOut.lost() == 0 ? ceiling : 0;
+            long bad = ceiling;
+            for (int step = 0; step < steps && flatOut.lost() != 0 && shutdown.signalName() == null; step++) {
+                long rate = (good + bad) / 2;
+                if (rate <= good || bad - good < Math.max(1, bad / 100)) {
+                    break;
+                }
+                GeneratorResult trial = run(GeneratorConfig.builder().from(config).ratePps(rate).build(), "search");
+                if (trial.lost() == 0) {
+                    good = rate;
+                } else {
+                    bad = rate;
+                }
+            }
+            String summary = String.format(Locale.ROOT, "{\"phase\":\"throughput\",\"frame_length\":%d,"
+                    + "\"no_loss_pps\":%d,\"generator_max_pps\":%d}", config.frameLength(), good, ceiling);
+            out.println(json ? summary : String.format(Locale.ROOT, "l2gen: no-loss throughput %,d pps "
+                    + "(the generator sends at most %,d pps here)", good, ceiling));
         }
     }
 
@@ -149,12 +259,12 @@ public final class GeneratorApp {
         }
     }
 
-    static String json(GeneratorResult result) {
+    static String json(GeneratorResult result, String phase) {
         GeneratorStats s = result.stats();
-        return String.format(Locale.ROOT, "{\"count\":%d,\"rate_pps\":%d,\"frame_length\":%d,\"flows\":%d,"
+        return String.format(Locale.ROOT, "{\"phase\":\"%s\",\"count\":%d,\"rate_pps\":%d,\"frame_length\":%d,\"flows\":%d,"
                 + "\"sent\":%d,\"tx_refused\":%d,\"echoed\":%d,\"lost\":%d,\"reordered\":%d,\"duplicated\":%d,"
                 + "\"foreign\":%d,\"sent_pps\":%.1f,\"rtt_us\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
-                + "\"p99_9\":%.3f,\"p99_99\":%.3f,\"max\":%.3f}}", result.config().count(), result.config().ratePps(),
+                + "\"p99_9\":%.3f,\"p99_99\":%.3f,\"max\":%.3f}}", phase, result.config().count(), result.config().ratePps(),
                 result.config().frameLength(), result.config().flows(), s.txPackets(), s.txFailed(), s.rxEchoes(),
                 result.lost(), s.rxReordered(), s.rxDuplicates(), s.rxForeign(), result.sentPps(),
                 result.percentileMicros(50), result.percentileMicros(90), result.percentileMicros(99),
