@@ -6,14 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * The far end of the DPDK-to-DPDK test bed: {@code dpdk-testpmd} as a {@code net_vhost}
@@ -32,7 +28,7 @@ import java.util.stream.IntStream;
  *     // start the app with --no-pci --in-memory --file-prefix=P, peer.virtioUserEalArgs(0)
  *     peer.awaitAttached(Duration.ofSeconds(30));
  *     // ... let it run, stop the app ...
- *     VhostPeer.Totals totals = peer.stop();
+ *     TestpmdTotals totals = peer.stop();
  *     assert totals.idleRxQueues(2).isEmpty();
  * }
  * }</pre>
@@ -56,104 +52,13 @@ public final class VhostPeer implements AutoCloseable {
     private static final int MAX_NAME_ATTEMPTS = 100;
     private static final AtomicInteger PEERS = new AtomicInteger();
 
-    /**
-     * Per-stream statistics, printed by testpmd only for streams that carried something and
-     * only when a port has more than one stream (queue).
-     */
-    public record StreamTotals(int rxPort, int rxQueue, int txPort, int txQueue,
-                               long rxPackets, long txPackets, long txDropped) {
-    }
-
-    /**
-     * testpmd's final statistics: the "Accumulated forward statistics for all ports" block and
-     * the per-stream blocks above it.
-     *
-     * @param rxDropped what the port missed (imissed)
-     * @param txDropped what the forwarding engine could not send, plus the port's Tx errors
-     */
-    public record Totals(long rxPackets, long rxDropped, long txPackets, long txDropped, List<StreamTotals> streams) {
-
-        private static final Pattern STREAM_HEADER = Pattern.compile(
-                "Forward Stats for RX Port=\\s*(\\d+)/Queue=\\s*(\\d+) -> TX Port=\\s*(\\d+)/Queue=\\s*(\\d+)");
-        private static final Pattern STREAM_COUNTS = Pattern.compile(
-                "RX-packets:\\s*(\\d+)\\s*TX-packets:\\s*(\\d+)\\s*TX-dropped:\\s*(\\d+)");
-        private static final Pattern RX_COUNTS = Pattern.compile("RX-packets:\\s*(\\d+)\\s*RX-dropped:\\s*(\\d+)");
-        private static final Pattern TX_COUNTS = Pattern.compile("TX-packets:\\s*(\\d+)\\s*TX-dropped:\\s*(\\d+)");
-        private static final String ACCUMULATED = "Accumulated forward statistics for all ports";
-        /** testpmd prints this when it stops forwarding; the statistics follow. */
-        private static final String STOPPING = "Telling cores to stop...";
-
-        public Totals {
-            streams = List.copyOf(streams);
-        }
-
-        /**
-         * Reads the statistics of the last stop from the output of any {@code dpdk-testpmd},
-         * line by line, so that log lines written in between (vhost, EAL) do not matter.
-         *
-         * @throws IllegalArgumentException if the output has no complete accumulated block
-         */
-        public static Totals parse(String testpmdOutput) {
-            int lastStop = testpmdOutput.lastIndexOf(STOPPING);
-            List<StreamTotals> streams = new ArrayList<>();
-            int[] stream = null;
-            boolean inAccumulated = false;
-            long[] rx = null;
-            long[] tx = null;
-            for (String line : testpmdOutput.substring(Math.max(lastStop, 0)).split("\n")) {
-                Matcher m;
-                if ((m = STREAM_HEADER.matcher(line)).find()) {
-                    stream = new int[] {intOf(m, 1), intOf(m, 2), intOf(m, 3), intOf(m, 4)};
-                } else if (stream != null && (m = STREAM_COUNTS.matcher(line)).find()) {
-                    streams.add(new StreamTotals(stream[0], stream[1], stream[2], stream[3],
-                            longOf(m, 1), longOf(m, 2), longOf(m, 3)));
-                    stream = null;
-                } else if (line.contains(ACCUMULATED)) {
-                    inAccumulated = true;
-                } else if (inAccumulated && rx == null && (m = RX_COUNTS.matcher(line)).find()) {
-                    rx = new long[] {longOf(m, 1), longOf(m, 2)};
-                } else if (inAccumulated && tx == null && (m = TX_COUNTS.matcher(line)).find()) {
-                    tx = new long[] {longOf(m, 1), longOf(m, 2)};
-                }
-            }
-            if (rx == null || tx == null) {
-                throw new IllegalArgumentException("no complete '" + ACCUMULATED + "' block in testpmd's output:"
-                        + " testpmd prints it when it stops forwarding (SIGINT, or end-of-file on stdin)"
-                        + " after having started");
-            }
-            return new Totals(rx[0], rx[1], tx[0], tx[1], streams);
-        }
-
-        /**
-         * The queues among {@code 0..queues-1} on which nothing was received. testpmd leaves
-         * out streams that carried nothing, and prints none for a single queue: then the
-         * port's count stands for queue 0.
-         */
-        public List<Integer> idleRxQueues(int queues) {
-            return IntStream.range(0, queues)
-                    .filter(queue -> streams.isEmpty() && queues == 1
-                            ? rxPackets == 0
-                            : streams.stream().noneMatch(s -> s.rxQueue() == queue && s.rxPackets() > 0))
-                    .boxed()
-                    .collect(Collectors.toList());
-        }
-
-        private static int intOf(Matcher m, int group) {
-            return Integer.parseInt(m.group(group));
-        }
-
-        private static long longOf(Matcher m, int group) {
-            return Long.parseLong(m.group(group));
-        }
-    }
-
     private final int queues;
     private final Path socket;
     private final String filePrefix;
     private final Leftovers leftovers;
     private final ChildProcess testpmd;
     private final Thread cleanupOnExit;
-    private Totals totals;
+    private TestpmdTotals totals;
     private boolean closed;
 
     private VhostPeer(int queues, Path socket, String filePrefix, Leftovers leftovers, ChildProcess testpmd,
@@ -233,7 +138,7 @@ public final class VhostPeer implements AutoCloseable {
      *
      * @throws IOException if testpmd had to be killed, failed, or printed no final statistics
      */
-    public synchronized Totals stop() throws IOException {
+    public synchronized TestpmdTotals stop() throws IOException {
         if (totals != null) {
             return totals;
         }
@@ -253,7 +158,7 @@ public final class VhostPeer implements AutoCloseable {
                     + testpmd.outputTail(40));
         }
         try {
-            totals = Totals.parse(testpmd.output());
+            totals = TestpmdTotals.parse(testpmd.output());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage() + ". Last output:\n" + testpmd.outputTail(40), e);
         }

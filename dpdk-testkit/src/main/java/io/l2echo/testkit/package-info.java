@@ -6,7 +6,8 @@
  * run and stop the echo ({@link io.l2echo.testkit.ChildProcess}, {@link io.l2echo.testkit.Processes})
  * and check that it left nothing behind ({@link io.l2echo.testkit.Leftovers}). For DPDK-to-DPDK
  * runs, {@link io.l2echo.testkit.VhostPeer} is the far end: testpmd sending many flows over
- * vhost-user to an app attached as virtio_user.
+ * vhost-user to an app attached as virtio_user; {@link io.l2echo.testkit.TestpmdTotals} reads the
+ * final statistics of it or of any other {@code dpdk-testpmd}.
  *
  * <p>Linux only; everything but the frame classes needs root. No test framework is needed:
  * failures are {@link java.io.IOException}s and {@link java.lang.AssertionError}s.

@@ -29,8 +29,8 @@ class VhostPeerTest {
     void macswapOverVirtioUserCarriesTrafficOnEveryQueueAndLeavesNothing() throws IOException, InterruptedException {
         String echoPrefix = "l2e-tk-virtio-" + ProcessHandle.current().pid();
         Leftovers echoLeftovers = Leftovers.snapshot(echoPrefix);
-        VhostPeer.Totals peerTotals;
-        VhostPeer.Totals echoTotals;
+        TestpmdTotals peerTotals;
+        TestpmdTotals echoTotals;
         Path socket;
         String peerPrefix;
         Leftovers.Found echoLeft;
@@ -48,7 +48,7 @@ class VhostPeerTest {
                     int status = echo.stop(Processes.Signal.INT, Duration.ofSeconds(20));
                     assertTrue(status == 0 || status == 128 + Processes.Signal.INT.number(),
                             "echo exited " + status + "\n" + echo.outputTail(30));
-                    echoTotals = VhostPeer.Totals.parse(echo.output());
+                    echoTotals = TestpmdTotals.parse(echo.output());
                 }
                 peerTotals = peer.stop();
                 assertFalse(peer.isRunning());

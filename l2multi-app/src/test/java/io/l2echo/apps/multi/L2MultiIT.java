@@ -8,6 +8,7 @@ import io.l2echo.testkit.EchoReport;
 import io.l2echo.testkit.EchoVerifier;
 import io.l2echo.testkit.Leftovers;
 import io.l2echo.testkit.RawSocket;
+import io.l2echo.testkit.TestpmdTotals;
 import io.l2echo.testkit.VethBed;
 import io.l2echo.testkit.VhostPeer;
 import java.io.IOException;
@@ -87,7 +88,7 @@ class L2MultiIT {
                 assertTrue(peer.awaitAttached(Duration.ofSeconds(10)), () -> peer.outputTail(20));
                 Thread.sleep(2000); // the generator runs flat out: two seconds is plenty of traffic
                 assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
-                VhostPeer.Totals generated = peer.stop();
+                TestpmdTotals generated = peer.stop();
                 EchoAppProcess.Totals echoed = echo.totals();
 
                 assertEquals(2, echoed.queues().size(), echoed::toString);

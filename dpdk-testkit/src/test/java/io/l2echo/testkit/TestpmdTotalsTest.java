@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** testpmd's final statistics as DPDK 22.11's testpmd printed them on this project's machines. */
-class VhostPeerTotalsTest {
+class TestpmdTotalsTest {
 
     private static final String TWO_QUEUES = String.join("\n",
             "Press enter to exit",
@@ -38,14 +38,14 @@ class VhostPeerTotalsTest {
 
     @Test
     void readsTheAccumulatedBlockAndEveryStream() {
-        VhostPeer.Totals totals = VhostPeer.Totals.parse(TWO_QUEUES);
+        TestpmdTotals totals = TestpmdTotals.parse(TWO_QUEUES);
         assertEquals(20665344, totals.rxPackets());
         assertEquals(0, totals.rxDropped());
         assertEquals(20668960, totals.txPackets());
         assertEquals(330420064, totals.txDropped());
         assertEquals(List.of(
-                new VhostPeer.StreamTotals(0, 0, 0, 0, 10332672, 10334496, 165210016),
-                new VhostPeer.StreamTotals(0, 1, 0, 1, 10332672, 10334464, 165210048)), totals.streams());
+                new TestpmdTotals.StreamTotals(0, 0, 0, 0, 10332672, 10334496, 165210016),
+                new TestpmdTotals.StreamTotals(0, 1, 0, 1, 10332672, 10334464, 165210048)), totals.streams());
         assertEquals(List.of(), totals.idleRxQueues(2));
     }
 
@@ -58,7 +58,7 @@ class VhostPeerTotalsTest {
                 "  +++++++++++++++ Accumulated forward statistics for all ports+++++++++++++++",
                 "  RX-packets: 1              RX-dropped: 0             RX-total: 1",
                 "  TX-packets: 0              TX-dropped: 0             TX-total: 0");
-        assertEquals(List.of(0, 2), VhostPeer.Totals.parse(queue1Only).idleRxQueues(3));
+        assertEquals(List.of(0, 2), TestpmdTotals.parse(queue1Only).idleRxQueues(3));
     }
 
     @Test
@@ -71,7 +71,7 @@ class VhostPeerTotalsTest {
                 "  +++++++++++++++ Accumulated forward statistics for all ports+++++++++++++++",
                 "  RX-packets: 7              RX-dropped: 12345678901234RX-total: 12345678901241",
                 "  TX-packets: 7              TX-dropped: 0             TX-total: 7");
-        VhostPeer.Totals totals = VhostPeer.Totals.parse(oneQueue);
+        TestpmdTotals totals = TestpmdTotals.parse(oneQueue);
         assertEquals(12345678901234L, totals.rxDropped());
         assertEquals(List.of(), totals.streams());
         assertEquals(List.of(), totals.idleRxQueues(1));
@@ -81,14 +81,14 @@ class VhostPeerTotalsTest {
     void onlyTheLastStopCounts() {
         String twoStops = TWO_QUEUES.replace("10332672       TX-packets: 10334496", "1 TX-packets: 2")
                 + "\n" + TWO_QUEUES.replace("20665344", "5");
-        assertEquals(5, VhostPeer.Totals.parse(twoStops).rxPackets());
-        assertEquals(10332672, VhostPeer.Totals.parse(twoStops).streams().get(0).rxPackets());
+        assertEquals(5, TestpmdTotals.parse(twoStops).rxPackets());
+        assertEquals(10332672, TestpmdTotals.parse(twoStops).streams().get(0).rxPackets());
     }
 
     @Test
     void outputWithoutFinalStatisticsIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> VhostPeer.Totals.parse("EAL: Cannot allocate memory\n"));
+                () -> TestpmdTotals.parse("EAL: Cannot allocate memory\n"));
         assertTrue(e.getMessage().contains("Accumulated forward statistics for all ports"), e.getMessage());
     }
 }
