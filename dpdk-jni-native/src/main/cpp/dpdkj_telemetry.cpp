@@ -1,11 +1,7 @@
-/* /l2echo/lcores (the registry of published queues and the command that reads them) and
- * /l2echo/stats_reset. */
+/* /l2echo/lcores: the registry of published queues and the command that reads them. */
 #include <cstdio>
 #include <mutex>
 
-#include <cstdlib>
-
-#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_telemetry.h>
 #include <rte_version.h>
@@ -17,7 +13,6 @@ namespace dpdkj {
 namespace {
 
 constexpr const char *LCORES_COMMAND = "/l2echo/lcores";
-constexpr const char *RESET_COMMAND = "/l2echo/stats_reset";
 
 struct entry {
     const void *owner;
@@ -73,24 +68,6 @@ int lcores_command(const char *, const char *, rte_tel_data *d) {
     return 0;
 }
 
-/* /l2echo/stats_reset,<port>: DPDK's telemetry has no reset; dpdk-stats --reset uses this. */
-int stats_reset_command(const char *, const char *params, rte_tel_data *d) {
-    if (params == nullptr || *params == '\0')
-        return -EINVAL;
-    char *end = nullptr;
-    unsigned long port = strtoul(params, &end, 10);
-    if (*end != '\0' || port >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(static_cast<uint16_t>(port)))
-        return -EINVAL;
-    int rc = rte_eth_stats_reset(static_cast<uint16_t>(port));
-    if (rc == 0)
-        rc = rte_eth_xstats_reset(static_cast<uint16_t>(port));
-    if (rc != 0)
-        return rc;
-    rte_tel_data_start_dict(d);
-    add_uint(d, "port", port);
-    return 0;
-}
-
 } // namespace
 
 void telemetry_publish(const void *owner, const telemetry_queue *queues, size_t count) {
@@ -99,10 +76,7 @@ void telemetry_publish(const void *owner, const telemetry_queue *queues, size_t 
         // Fails only without telemetry (--no-telemetry): the echo runs the same, unobserved.
         registered = rte_telemetry_register_cmd(
                          LCORES_COMMAND, lcores_command,
-                         "Per-queue counters of every running echo loop. Takes no parameters") == 0 &&
-                     rte_telemetry_register_cmd(RESET_COMMAND, stats_reset_command,
-                                                "Resets a port's basic and extended counters. Parameter: "
-                                                "port id") == 0;
+                         "Per-queue counters of every running echo loop. Takes no parameters") == 0;
     }
     for (size_t i = 0; i < count && entry_count < MAX_ENTRIES; i++)
         entries[entry_count++] = entry{owner, queues[i]};

@@ -2,7 +2,6 @@
  * Our own telemetry command, /l2echo/lcores: every running echo loop's per-queue counters,
  * served by DPDK's telemetry thread straight from the counter records, so a reader such as
  * dpdk-stats or dpdk-telemetry.py sees per-lcore figures without the JVM being involved.
- * Also /l2echo/stats_reset,<port>, the reset DPDK's own telemetry lacks.
  */
 #ifndef DPDKJ_TELEMETRY_H
 #define DPDKJ_TELEMETRY_H

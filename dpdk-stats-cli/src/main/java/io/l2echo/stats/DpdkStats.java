@@ -1,7 +1,10 @@
 package io.l2echo.stats;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -13,7 +16,7 @@ import org.apache.commons.cli.ParseException;
 /**
  * {@code dpdk-stats}: attaches to a running DPDK process (ours or any other) through its
  * telemetry socket and prints its ports' counters, as a refreshing table, JSON lines or the
- * Prometheus text format. It reads; it resets counters only with --reset.
+ * Prometheus text format. It only reads: it never stops, resets or reconfigures anything.
  */
 public final class DpdkStats {
     static final int EXIT_OK = 0;
@@ -47,7 +50,9 @@ public final class DpdkStats {
         options.addOption(Option.builder().longOpt("json").desc("one JSON object per poll").build());
         options.addOption(Option.builder().longOpt("prometheus").desc("the Prometheus text exposition format").build());
         options.addOption(Option.builder().longOpt("reset")
-                .desc("reset the ports' counters first (our apps only: DPDK's telemetry has no reset)").build());
+                .desc("count from zero: show counters relative to the first poll (the process's own are left "
+                        + "as they are: DPDK's telemetry cannot reset a port, and a reset under a running loop "
+                        + "races its counters)").build());
         options.addOption(Option.builder("h").longOpt("help").desc("print this help and exit").build());
         return options;
     }
@@ -66,8 +71,8 @@ public final class DpdkStats {
             }
             intervalSeconds = Double.parseDouble(line.getOptionValue("interval", "1"));
             count = Integer.parseInt(line.getOptionValue("count", "0"));
-            if (!(intervalSeconds > 0) || count < 0) {
-                throw new ParseException("--interval must be positive and --count not negative");
+            if (!(intervalSeconds >= 0.01 && intervalSeconds <= 86_400) || count < 0) {
+                throw new ParseException("--interval must be from 0.01 to 86400 seconds and --count not negative");
             }
         } catch (ParseException | NumberFormatException e) {
             err.println("dpdk-stats: " + e.getMessage());
@@ -79,11 +84,8 @@ public final class DpdkStats {
             return EXIT_OK;
         }
         Path socket = line.hasOption("socket") ? Path.of(line.getOptionValue("socket"))
-                : Path.of("/var/run/dpdk", line.getOptionValue("file-prefix", "rte"), "dpdk_telemetry.v2");
+                : socketOf(line.getOptionValue("file-prefix", "rte"));
         try (TelemetryClient client = new TelemetryClient(connector.connect(socket))) {
-            if (line.hasOption("reset")) {
-                reset(client);
-            }
             poll(client, line, socket, intervalSeconds, count, out);
             return EXIT_OK;
         } catch (TelemetryException e) {
@@ -95,25 +97,39 @@ public final class DpdkStats {
         }
     }
 
-    private static void reset(TelemetryClient client) throws TelemetryException {
-        for (Snapshot.PortCounters port : client.poll(false).ports()) {
-            if (!client.resetStats(port.port())) {
-                throw new TelemetryException("process " + client.pid() + " offers no counter reset",
-                        "only l2echo and l2multi register " + TelemetryClient.RESET_COMMAND
-                                + "; DPDK's telemetry itself cannot reset counters");
+    /*
+     * Where DPDK puts a prefix's runtime directory: /var/run/dpdk for root, else
+     * $XDG_RUNTIME_DIR/dpdk or /tmp/dpdk. The first that exists wins; root's by default.
+     */
+    static Path socketOf(String prefix) {
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/var/run/dpdk")));
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        if (xdg != null && !xdg.isEmpty()) {
+            candidates.add(Path.of(xdg, "dpdk"));
+        }
+        candidates.add(Path.of("/tmp/dpdk"));
+        for (Path base : candidates) {
+            if (Files.isDirectory(base.resolve(prefix))) {
+                return base.resolve(prefix).resolve("dpdk_telemetry.v2");
             }
         }
+        return candidates.get(0).resolve(prefix).resolve("dpdk_telemetry.v2");
     }
 
     private static void poll(TelemetryClient client, CommandLine line, Path socket, double intervalSeconds,
             int count, PrintStream out) throws TelemetryException, InterruptedException {
         boolean terminal = System.console() != null && !line.hasOption("json") && !line.hasOption("prometheus");
         Snapshot previous = null;
+        Snapshot baseline = null;
         for (int polls = 0; count == 0 || polls < count; polls++) {
             if (polls > 0) {
                 Thread.sleep((long) (intervalSeconds * 1000));
             }
             Snapshot current = client.poll(line.hasOption("xstats"));
+            if (line.hasOption("reset")) {
+                baseline = baseline == null ? current : baseline;
+                current = current.since(baseline);
+            }
             if (line.hasOption("json")) {
                 out.println(Formats.json(previous, current));
             } else if (line.hasOption("prometheus")) {

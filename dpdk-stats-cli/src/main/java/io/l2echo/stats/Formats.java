@@ -99,7 +99,8 @@ final class Formats {
             out.append(String.format(Locale.ROOT, "%6s %8s %13s %13s %16s %16s %10s %6s%n", "lcore", "port/q",
                     "rx pps", "tx pps", "rx packets", "tx packets", "dropped", "idle%"));
             for (Snapshot.QueueCounters queue : current.queues()) {
-                Snapshot.QueueCounters before = previous == null ? null : find(previous, queue);
+                Snapshot.QueueCounters before = previous == null ? null
+                        : previous.queue(queue.lcore(), queue.port(), queue.queue());
                 double seconds = previous == null ? 0 : Math.max(1, current.nanoTime() - previous.nanoTime()) / 1e9;
                 long polls = before == null ? 0 : queue.get("rx_bursts") - before.get("rx_bursts")
                         + queue.get("empty_polls") - before.get("empty_polls");
@@ -117,16 +118,6 @@ final class Formats {
 
     private static String rate(Double value, double unit) {
         return value == null ? "-" : String.format(Locale.ROOT, unit == 1 ? "%,.0f" : "%,.2f", value / unit);
-    }
-
-    private static Snapshot.QueueCounters find(Snapshot snapshot, Snapshot.QueueCounters queue) {
-        for (Snapshot.QueueCounters candidate : snapshot.queues()) {
-            if (candidate.lcore() == queue.lcore() && candidate.port() == queue.port()
-                    && candidate.queue() == queue.queue()) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     /** One line of JSON: counters as DPDK names them, rates under "rates" once there are two polls. */

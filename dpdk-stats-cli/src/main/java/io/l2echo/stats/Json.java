@@ -217,8 +217,10 @@ final class Json {
             out.append(']');
         } else if (value instanceof Double d) {
             out.append(d.isNaN() || d.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", d));
+        } else if (value instanceof Long number) {
+            out.append(Long.toUnsignedString(number)); // DPDK's counters are unsigned 64-bit
         } else {
-            out.append(value); // Long, Integer, Boolean
+            out.append(value); // Integer, Boolean
         }
     }
 

@@ -5,14 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Reads a DPDK process's counters through its telemetry commands. Read-only, except
- * {@link #resetStats}, which only our own apps offer. Works against any DPDK process.
- */
+/** Reads a DPDK process's counters through its telemetry commands, read-only, from any DPDK process. */
 final class TelemetryClient implements AutoCloseable {
     /** Our apps' per-queue counters (registered by the shim's dpdkj_telemetry.cpp). */
     static final String LCORES_COMMAND = "/l2echo/lcores";
-    static final String RESET_COMMAND = "/l2echo/stats_reset";
 
     private final TelemetryTransport transport;
     private final String version;
@@ -56,11 +52,6 @@ final class TelemetryClient implements AutoCloseable {
         }
         return new Snapshot(nanoTime, System.currentTimeMillis(), version, pid, List.copyOf(ports),
                 List.copyOf(queues), lcores != null);
-    }
-
-    /** Resets a port's counters through our apps' command; false where the process has none. */
-    boolean resetStats(int port) throws TelemetryException {
-        return reply(RESET_COMMAND + "," + port) != null;
     }
 
     /* The reply is {"<command without parameters>": value}; an unknown command's value is null. */

@@ -5,6 +5,6 @@ final class TelemetryException extends Exception {
     private static final long serialVersionUID = 1L;
 
     TelemetryException(String cause, String fix) {
-        super(fix == null ? cause : cause + ". " + fix);
+        super(fix == null ? cause : cause + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1));
     }
 }

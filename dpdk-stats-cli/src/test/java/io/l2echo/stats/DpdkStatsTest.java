@@ -35,13 +35,13 @@ class DpdkStatsTest {
         when(transport.request("/ethdev/list")).thenReturn("{\"/ethdev/list\": [0]}");
         when(transport.request("/ethdev/stats,0")).thenReturn("{\"/ethdev/stats\": {\"ipackets\": 5}}");
         when(transport.request("/l2echo/lcores")).thenReturn("{\"/l2echo/lcores\": null}");
-        when(transport.request("/l2echo/stats_reset,0")).thenReturn("{\"/l2echo/stats_reset\": null}");
         return transport;
     }
 
     @Test
     void usageErrorsExitTwo() {
         assertEquals(DpdkStats.EXIT_USAGE, run(null, "--interval", "0"));
+        assertEquals(DpdkStats.EXIT_USAGE, run(null, "--interval", "Infinity"));
         assertEquals(DpdkStats.EXIT_USAGE, run(null, "--json", "--prometheus"));
         assertEquals(DpdkStats.EXIT_USAGE, run(null, "--count", "x"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--help"));
@@ -65,9 +65,14 @@ class DpdkStatsTest {
     }
 
     @Test
-    void resetOnAProcessWithoutItFailsAndSaysWhy() throws TelemetryException {
-        assertEquals(DpdkStats.EXIT_FAILURE, run(process(), "--reset", "--count", "1"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("offers no counter reset"));
+    void resetCountsFromTheFirstPollWithoutTouchingTheProcess() throws TelemetryException {
+        TelemetryTransport transport = process();
+        when(transport.request("/ethdev/stats,0")).thenReturn("{\"/ethdev/stats\": {\"ipackets\": 5}}",
+                "{\"/ethdev/stats\": {\"ipackets\": 12}}");
+        assertEquals(DpdkStats.EXIT_OK, run(transport, "--reset", "--json", "--count", "2", "--interval", "0.01"));
+        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        assertTrue(lines[0].contains("\"ipackets\":0"), lines[0]);
+        assertTrue(lines[1].contains("\"ipackets\":7"), lines[1]);
     }
 
     @Test

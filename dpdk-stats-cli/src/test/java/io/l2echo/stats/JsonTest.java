@@ -25,8 +25,9 @@ class JsonTest {
     }
 
     @Test
-    void unsignedCountersAboveLongMaxWrapAsInC() {
+    void unsignedCountersAboveLongMaxRoundTrip() {
         assertEquals(-1L, Json.parse("18446744073709551615"));
+        assertEquals("18446744073709551615", Json.write(-1L));
     }
 
     @Test

@@ -55,12 +55,6 @@ class TelemetryClientTest {
     }
 
     @Test
-    void resetIsRefusedByAProcessWithoutIt() throws TelemetryException {
-        when(transport.request("/l2echo/stats_reset,0")).thenReturn("{\"/l2echo/stats_reset\": null}");
-        assertFalse(new TelemetryClient(transport).resetStats(0));
-    }
-
-    @Test
     void aReplyThatIsNotTelemetryIsNamed() throws TelemetryException {
         when(transport.request("/ethdev/list")).thenReturn("HTTP/1.1 400 Bad Request");
         TelemetryException e = assertThrows(TelemetryException.class, () -> new TelemetryClient(transport).poll(false));
