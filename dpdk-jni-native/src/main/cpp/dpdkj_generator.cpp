@@ -12,7 +12,6 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
-#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -20,6 +19,7 @@
 
 #include "dpdkj.h"
 #include "dpdkj_counters.h"
+#include "dpdkj_lcore.h"
 
 namespace dpdkj {
 
@@ -52,8 +52,7 @@ struct alignas(COUNTERS_ALIGN) generator_counters {
 static_assert(sizeof(generator_counters) == 128, "a record is two cache lines");
 
 struct generator {
-    alignas(64) uint32_t stop_requested;
-    alignas(64) unsigned int lcore;
+    lcore_task task; /* first: LcoreLoop's natives see a generator as its task */
     uint16_t port;
     uint16_t queue;
     uint16_t burst_size;
@@ -178,7 +177,7 @@ int generator_loop(void *arg) {
     const uint64_t first_tsc = rte_rdtsc();
     uint64_t next_tsc = first_tsc;
     uint64_t sent_all_tsc = 0;
-    while (!__atomic_load_n(&g->stop_requested, __ATOMIC_ACQUIRE)) {
+    while (!stop_requested(&g->task)) {
         const uint64_t now = rte_rdtsc();
         if (g->pending_count != 0) {
             retry_pending(g);
@@ -242,7 +241,8 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jint port, jint queue, jlon
     memcpy(&destination_port, g->frame + UDP_OFFSET + 2, sizeof(destination_port));
     g->udp_source_port = rte_be_to_cpu_16(source_port);
     g->udp_destination_port = rte_be_to_cpu_16(destination_port);
-    g->lcore = static_cast<unsigned>(lcore);
+    g->task.lcore = static_cast<unsigned>(lcore);
+    g->task.body = generator_loop;
     g->port = static_cast<uint16_t>(port);
     g->queue = static_cast<uint16_t>(queue);
     g->pool = reinterpret_cast<rte_mempool *>(pool);
@@ -264,32 +264,6 @@ jobject counters_native(JNIEnv *env, jclass, jlong handle) {
 jobject round_trips_native(JNIEnv *env, jclass, jlong handle) {
     generator *g = generator_of(handle);
     return env->NewDirectByteBuffer(g->round_trip_ns, static_cast<jlong>(g->count * sizeof(uint32_t)));
-}
-
-jint launch_native(JNIEnv *, jclass, jlong handle) {
-    clear_error();
-    generator *g = generator_of(handle);
-    int rc = rte_eal_remote_launch(generator_loop, g, g->lcore);
-    return rc != 0 ? fail(rc, "rte_eal_remote_launch on lcore %u failed (is it busy?)", g->lcore) : 0;
-}
-
-jint run_native(JNIEnv *, jclass, jlong handle) {
-    clear_error();
-    generator *g = generator_of(handle);
-    if (rte_lcore_id() != g->lcore)
-        return fail(-EINVAL, "the generator for lcore %u was called on lcore %d's thread", g->lcore,
-                    static_cast<int>(rte_lcore_id()));
-    return generator_loop(g);
-}
-
-void request_stop_native(JNIEnv *, jclass, jlong handle) {
-    __atomic_store_n(&generator_of(handle)->stop_requested, 1, __ATOMIC_RELEASE);
-}
-
-jint join_native(JNIEnv *, jclass, jlong handle) {
-    clear_error();
-    int rc = rte_eal_wait_lcore(generator_of(handle)->lcore);
-    return rc < 0 ? fail(rc, "the generator on lcore %u returned %d", generator_of(handle)->lcore, rc) : 0;
 }
 
 void destroy_native(JNIEnv *, jclass, jlong handle) {
@@ -322,10 +296,6 @@ const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeCreate", "(IIIJ[BIIJJJ)J", create_native),
     DPDKJ_NATIVE("nativeCounters", "(J)Ljava/nio/ByteBuffer;", counters_native),
     DPDKJ_NATIVE("nativeRoundTrips", "(J)Ljava/nio/ByteBuffer;", round_trips_native),
-    DPDKJ_NATIVE("nativeLaunch", "(J)I", launch_native),
-    DPDKJ_NATIVE("nativeRun", "(J)I", run_native),
-    DPDKJ_NATIVE("nativeRequestStop", "(J)V", request_stop_native),
-    DPDKJ_NATIVE("nativeJoin", "(J)I", join_native),
     DPDKJ_NATIVE("nativeDestroy", "(J)V", destroy_native),
     DPDKJ_NATIVE("nativeLayout", "()[I", layout_native),
 };

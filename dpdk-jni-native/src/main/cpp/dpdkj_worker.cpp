@@ -6,12 +6,12 @@
 
 #include <rte_errno.h>
 #include <rte_ethdev.h>
-#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
 #include "dpdkj.h"
 #include "dpdkj_counters.h"
+#include "dpdkj_lcore.h"
 #include "dpdkj_macswap.h"
 #include "dpdkj_telemetry.h"
 
@@ -28,9 +28,7 @@ struct queue_ref {
 };
 
 struct worker {
-    /* Written by a control thread, polled by the loop: a line of its own. */
-    alignas(64) uint32_t stop_requested;
-    alignas(64) unsigned int lcore;
+    lcore_task task; /* first: LcoreLoop's natives see a worker as its task */
     uint16_t burst_size;
     uint16_t queue_count;
     uint32_t tx_retries;
@@ -70,7 +68,7 @@ inline void echo_burst(const worker *w, const queue_ref &q, queue_counters *c, r
 int echo_loop(void *arg) {
     const worker *w = static_cast<const worker *>(arg);
     rte_mbuf *pkts[MAX_BURST];
-    while (!__atomic_load_n(&w->stop_requested, __ATOMIC_ACQUIRE)) {
+    while (!stop_requested(&w->task)) {
         for (uint16_t i = 0; i < w->queue_count; i++) {
             const queue_ref &q = w->queues[i];
             queue_counters *c = &w->counters[i];
@@ -116,14 +114,15 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jintArray ports, jintArray 
         w->queues[i].port = static_cast<uint16_t>(port_ids[i]);
         w->queues[i].queue = static_cast<uint16_t>(queue_ids[i]);
     }
-    w->lcore = static_cast<unsigned>(lcore);
+    w->task.lcore = static_cast<unsigned>(lcore);
+    w->task.body = echo_loop;
     w->queue_count = static_cast<uint16_t>(n);
     w->burst_size = static_cast<uint16_t>(burst_size);
     w->tx_retries = static_cast<uint32_t>(tx_retries);
 
     telemetry_queue published[MAX_QUEUES_PER_WORKER];
     for (uint16_t i = 0; i < w->queue_count; i++)
-        published[i] = telemetry_queue{w->lcore, w->queues[i].port, w->queues[i].queue, &w->counters[i]};
+        published[i] = telemetry_queue{w->task.lcore, w->queues[i].port, w->queues[i].queue, &w->counters[i]};
     telemetry_publish(w, published, w->queue_count);
     return reinterpret_cast<jlong>(w);
 }
@@ -132,35 +131,6 @@ jobject counters_native(JNIEnv *env, jclass, jlong handle) {
     worker *w = worker_of(handle);
     return env->NewDirectByteBuffer(w->counters,
                                     static_cast<jlong>(sizeof(queue_counters)) * w->queue_count);
-}
-
-/* On a worker lcore: returns at once, the loop runs until stop is requested. */
-jint launch_native(JNIEnv *, jclass, jlong handle) {
-    clear_error();
-    worker *w = worker_of(handle);
-    int rc = rte_eal_remote_launch(echo_loop, w, w->lcore);
-    return rc != 0 ? fail(rc, "rte_eal_remote_launch on lcore %u failed (is it busy?)", w->lcore) : 0;
-}
-
-/* On the main lcore: runs the loop on the calling thread, which must be that lcore's. */
-jint run_native(JNIEnv *, jclass, jlong handle) {
-    clear_error();
-    worker *w = worker_of(handle);
-    if (rte_lcore_id() != w->lcore)
-        return fail(-EINVAL, "the loop for lcore %u was called on lcore %d's thread", w->lcore,
-                    static_cast<int>(rte_lcore_id()));
-    return echo_loop(w);
-}
-
-void request_stop_native(JNIEnv *, jclass, jlong handle) {
-    __atomic_store_n(&worker_of(handle)->stop_requested, 1, __ATOMIC_RELEASE);
-}
-
-/* Blocks until a launched loop has returned. */
-jint join_native(JNIEnv *, jclass, jlong handle) {
-    clear_error();
-    int rc = rte_eal_wait_lcore(worker_of(handle)->lcore);
-    return rc < 0 ? fail(rc, "the loop on lcore %u returned %d", worker_of(handle)->lcore, rc) : 0;
 }
 
 void destroy_native(JNIEnv *, jclass, jlong handle) {
@@ -190,10 +160,6 @@ jintArray layout_native(JNIEnv *env, jclass) {
 const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeCreate", "(I[I[III)J", create_native),
     DPDKJ_NATIVE("nativeCounters", "(J)Ljava/nio/ByteBuffer;", counters_native),
-    DPDKJ_NATIVE("nativeLaunch", "(J)I", launch_native),
-    DPDKJ_NATIVE("nativeRun", "(J)I", run_native),
-    DPDKJ_NATIVE("nativeRequestStop", "(J)V", request_stop_native),
-    DPDKJ_NATIVE("nativeJoin", "(J)I", join_native),
     DPDKJ_NATIVE("nativeDestroy", "(J)V", destroy_native),
     DPDKJ_NATIVE("nativeLayout", "()[I", layout_native),
 };

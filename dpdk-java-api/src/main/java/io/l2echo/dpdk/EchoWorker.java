@@ -11,28 +11,6 @@ import java.util.List;
  * asks it to stop.
  */
 public final class EchoWorker implements AutoCloseable {
-    private static final LcoreLoop.Natives NATIVES = new LcoreLoop.Natives() {
-        @Override
-        public int launch(long handle) {
-            return nativeLaunch(handle);
-        }
-
-        @Override
-        public int run(long handle) {
-            return nativeRun(handle);
-        }
-
-        @Override
-        public void requestStop(long handle) {
-            nativeRequestStop(handle);
-        }
-
-        @Override
-        public int join(long handle) {
-            return nativeJoin(handle);
-        }
-    };
-
     private final long handle;
     private final long stopTimeoutMillis;
     private final List<QueueCounters> counters;
@@ -60,7 +38,7 @@ public final class EchoWorker implements AutoCloseable {
         long handle = mainThread.call(() -> NativeErrors.check(
                 nativeCreate(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
         EchoWorker worker = new EchoWorker(handle, queues, stopTimeoutMillis);
-        worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, NATIVES, operation);
+        worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
         return worker;
     }
 
@@ -127,14 +105,6 @@ public final class EchoWorker implements AutoCloseable {
     private static native long nativeCreate(int lcore, int[] ports, int[] queues, int burstSize, int txRetries);
 
     private static native ByteBuffer nativeCounters(long handle);
-
-    private static native int nativeLaunch(long handle);
-
-    private static native int nativeRun(long handle);
-
-    private static native void nativeRequestStop(long handle);
-
-    private static native int nativeJoin(long handle);
 
     private static native void nativeDestroy(long handle);
 }

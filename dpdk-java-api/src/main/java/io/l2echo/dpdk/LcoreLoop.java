@@ -8,45 +8,30 @@ import java.util.concurrent.TimeoutException;
 /**
  * A native loop on one lcore, whatever it does: launched on a worker lcore, or run on the
  * main lcore's thread; asked to stop through a flag; joined. The echo worker and the traffic
- * generator are both one.
+ * generator are both one: their native structs start with the same task (dpdkj_lcore.h).
  */
 final class LcoreLoop {
-    /** The shim's entry points for one kind of loop. */
-    interface Natives {
-        int launch(long handle);
-
-        int run(long handle);
-
-        void requestStop(long handle);
-
-        int join(long handle);
-    }
-
     private final MainLcoreThread mainThread;
     private final long handle;
     private final int lcore;
     private final boolean onMainLcore;
-    private final Natives natives;
     private final String operation;
     private Future<?> mainLoop;
 
-    private LcoreLoop(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, Natives natives,
-            String operation) {
+    private LcoreLoop(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, String operation) {
         this.mainThread = mainThread;
         this.handle = handle;
         this.lcore = lcore;
         this.onMainLcore = onMainLcore;
-        this.natives = natives;
         this.operation = operation;
     }
 
-    static LcoreLoop start(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, Natives natives,
-            String operation) {
-        LcoreLoop loop = new LcoreLoop(mainThread, handle, lcore, onMainLcore, natives, operation);
+    static LcoreLoop start(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, String operation) {
+        LcoreLoop loop = new LcoreLoop(mainThread, handle, lcore, onMainLcore, operation);
         if (onMainLcore) {
-            loop.mainLoop = mainThread.submit(() -> NativeErrors.check(natives.run(handle), operation, (String) null));
+            loop.mainLoop = mainThread.submit(() -> NativeErrors.check(nativeRun(handle), operation, (String) null));
         } else {
-            mainThread.run(() -> NativeErrors.check(natives.launch(handle), operation,
+            mainThread.run(() -> NativeErrors.check(nativeLaunch(handle), operation,
                     "is another loop already running on lcore " + lcore + "?"));
         }
         return loop;
@@ -62,13 +47,13 @@ final class LcoreLoop {
 
     /** Any thread; returns at once. */
     void requestStop() {
-        natives.requestStop(handle);
+        nativeRequestStop(handle);
     }
 
     /** Waits for the loop to return; false when it is still running after the timeout. */
     boolean await(long timeoutMillis) {
         Future<?> loop = onMainLcore ? mainLoop
-                : mainThread.submit(() -> NativeErrors.check(natives.join(handle), "join lcore " + lcore, (String) null));
+                : mainThread.submit(() -> NativeErrors.check(nativeJoin(handle), "join lcore " + lcore, (String) null));
         try {
             loop.get(timeoutMillis, TimeUnit.MILLISECONDS);
             return true;
@@ -90,4 +75,12 @@ final class LcoreLoop {
                     "its loop did not return within " + timeoutMillis + " ms", "report this as a bug");
         }
     }
+
+    private static native int nativeLaunch(long handle);
+
+    private static native int nativeRun(long handle);
+
+    private static native void nativeRequestStop(long handle);
+
+    private static native int nativeJoin(long handle);
 }

@@ -29,28 +29,6 @@ public final class TrafficGenerator implements AutoCloseable {
     /** Round trips above an hour are not round trips. */
     private static final long HIGHEST_TRACKABLE_NANOS = 3_600_000_000_000L;
 
-    private static final LcoreLoop.Natives NATIVES = new LcoreLoop.Natives() {
-        @Override
-        public int launch(long handle) {
-            return nativeLaunch(handle);
-        }
-
-        @Override
-        public int run(long handle) {
-            return nativeRun(handle);
-        }
-
-        @Override
-        public void requestStop(long handle) {
-            nativeRequestStop(handle);
-        }
-
-        @Override
-        public int join(long handle) {
-            return nativeJoin(handle);
-        }
-    };
-
     private final GeneratorConfig config;
     private final long handle;
     private final ByteBuffer counters;
@@ -75,7 +53,7 @@ public final class TrafficGenerator implements AutoCloseable {
                 pool.handle(), frame, config.flows(), config.burstSize(), config.count(), config.ratePps(),
                 config.drain().toNanos()), operation, "ask for fewer frames (--count): each needs 4 bytes"));
         TrafficGenerator generator = new TrafficGenerator(config, handle, stopTimeoutMillis);
-        generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, NATIVES, operation);
+        generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
         return generator;
     }
 
@@ -164,14 +142,6 @@ public final class TrafficGenerator implements AutoCloseable {
     private static native ByteBuffer nativeCounters(long handle);
 
     private static native ByteBuffer nativeRoundTrips(long handle);
-
-    private static native int nativeLaunch(long handle);
-
-    private static native int nativeRun(long handle);
-
-    private static native void nativeRequestStop(long handle);
-
-    private static native int nativeJoin(long handle);
 
     private static native void nativeDestroy(long handle);
 }
