@@ -1,0 +1,166 @@
+package io.l2echo.bench;
+
+import io.l2echo.testkit.ChildProcess;
+import io.l2echo.testkit.Leftovers;
+import io.l2echo.testkit.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark, in one run: the same generator (l2gen on a vhost-user server) against each
+ * system on virtio_user in turn, repeated, then written to a Markdown report with plots.
+ * Throughput is the highest rate with no loss (RFC 2544 binary search); latency is measured
+ * at fixed offered rates. {@code --quick} is the same run, small, for CI.
+ */
+public final class Benchmark {
+    private static final Pattern JNI_CALLS = Pattern.compile("([\\d,]+) JNI calls into the shim in the whole run, "
+            + "for ([\\d,]+) frames echoed");
+
+    /** How big a run is. */
+    record Settings(boolean quick, int repeats, long trialFrames, int trialSeconds, int searchSteps,
+            List<Long> latencyRates, int frameLength, Path output) {
+
+        static Settings parse(String[] args) {
+            boolean quick = Arrays.asList(args).contains("--quick");
+            Path output = Path.of(quick ? "target/benchmark-quick/BENCHMARKS.md" : "docs/BENCHMARKS.md");
+            int repeats = quick ? 1 : 3;
+            List<Long> rates = quick ? List.of(10_000L) : List.of(10_000L, 100_000L);
+            int size = 60;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> { }
+                    case "--output" -> output = Path.of(args[++i]);
+                    case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                    case "--rates" -> rates = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
+                    case "--size" -> size = Integer.parseInt(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (--quick, --output FILE, --repeats N, --rates PPS,..., --size BYTES)");
+                }
+            }
+            return new Settings(quick, repeats, quick ? 50_000 : 2_000_000, quick ? 1 : 5, quick ? 2 : 8, rates, size,
+                    output);
+        }
+    }
+
+    /** What one system did in one repeat. */
+    record Run(SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
+            List<String> echoCommand, long jniCalls, long framesEchoed) {
+
+        Trial throughput() {
+            return trials.stream().filter(t -> t.phase().equals("throughput")).findFirst().orElseThrow();
+        }
+
+        /** The search's first trial: flat out, as fast as the port takes frames. */
+        Trial flatOut() {
+            return trials.stream().filter(t -> t.phase().equals("search")).findFirst().orElseThrow();
+        }
+
+        List<Trial> latency() {
+            return trials.stream().filter(t -> t.phase().equals("latency")).toList();
+        }
+    }
+
+    private final Settings settings;
+    private final Path repo;
+    private final Path java = Processes.currentJava();
+    private int beds;
+
+    Benchmark(Settings settings, Path repo) {
+        this.settings = settings;
+        this.repo = repo;
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("l2bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path repo = Path.of("").toAbsolutePath();
+        if (!Files.exists(repo.resolve("l2gen-app/target/l2gen.jar"))) {
+            System.err.println("l2bench: run from the repository root after 'mvn package' (l2gen-app/target/l2gen.jar "
+                    + "is missing)");
+            System.exit(1);
+            return;
+        }
+        Map<SystemUnderTest, List<Run>> runs = new Benchmark(settings, repo).runAll();
+        Path output = repo.resolve(settings.output());
+        new Report(settings, runs).write(output);
+        System.out.println("l2bench: wrote " + output);
+    }
+
+    Map<SystemUnderTest, List<Run>> runAll() throws IOException, InterruptedException {
+        Map<SystemUnderTest, List<Run>> runs = new EnumMap<>(SystemUnderTest.class);
+        for (int repeat = 1; repeat <= settings.repeats(); repeat++) {
+            // Interleaved, so a slow minute on a shared machine hits every system alike.
+            for (SystemUnderTest system : SystemUnderTest.values()) {
+                System.out.println("l2bench: " + system.label() + ", run " + repeat + " of " + settings.repeats());
+                Run run = runOnVhost(system, repeat);
+                System.out.println("l2bench:   no-loss " + (long) run.throughput().number("no_loss_pps") + " pps");
+                runs.computeIfAbsent(system, s -> new ArrayList<>()).add(run);
+            }
+        }
+        return runs;
+    }
+
+    /*
+     * Generator on CPU 0, echo on CPU 1: each side's main lcore shares its CPU with its polling
+     * lcore and sleeps. On more CPUs, the same split keeps the two sides apart.
+     */
+    private Run runOnVhost(SystemUnderTest system, int repeat) throws IOException, InterruptedException {
+        String tag = "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds;
+        Path socket = Path.of("/tmp", tag + ".sock");
+        String generatorPrefix = tag + "-gen";
+        String echoPrefix = tag + "-echo";
+        Leftovers generatorLeftovers = Leftovers.snapshot(generatorPrefix);
+        Leftovers echoLeftovers = Leftovers.snapshot(echoPrefix);
+        List<String> generator = new ArrayList<>(List.of(java.toString(), "-jar",
+                repo.resolve("l2gen-app/target/l2gen.jar").toString(), "--lcores=0@0,1@0", "--no-pci",
+                "--file-prefix=" + generatorPrefix, "--vdev=net_vhost0,iface=" + socket + ",queues=1", "--",
+                "--search", "--search-steps", String.valueOf(settings.searchSteps()), "--count",
+                String.valueOf(settings.trialFrames()), "--trial-seconds", String.valueOf(settings.trialSeconds()),
+                "--size", String.valueOf(settings.frameLength()), "--json", "--rates",
+                String.join(",", settings.latencyRates().stream().map(String::valueOf).toList())));
+        List<String> echo = system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
+                "--file-prefix=" + echoPrefix, "--single-file-segments",
+                "--vdev=virtio_user0,path=" + socket + ",queues=1"));
+        Duration runTimeout = Duration.ofMinutes(settings.quick() ? 2 : 30);
+        try (ChildProcess gen = ChildProcess.start(Processes.withDefaultSignals(generator))) {
+            if (!gen.awaitOutput("waiting up to", Duration.ofSeconds(60))) {
+                throw new IOException("l2gen did not start:\n" + gen.outputTail(20));
+            }
+            try (ChildProcess dut = ChildProcess.start(Processes.withDefaultSignals(echo))) {
+                OptionalInt status = gen.awaitExit(runTimeout);
+                if (status.isEmpty() || status.getAsInt() != 0) {
+                    throw new IOException("l2gen against " + system.label() + " did not finish cleanly:\n"
+                            + gen.outputTail(20) + "\n" + system.label() + ":\n" + dut.outputTail(20));
+                }
+                dut.stop(Processes.Signal.INT, Duration.ofSeconds(10));
+                List<Trial> trials = gen.output().lines().filter(line -> line.startsWith("{")).map(Trial::new)
+                        .toList();
+                Matcher jni = JNI_CALLS.matcher(dut.output());
+                boolean counted = jni.find();
+                return new Run(system, repeat, trials, generator, echo,
+                        counted ? Long.parseLong(jni.group(1).replace(",", "")) : -1,
+                        counted ? Long.parseLong(jni.group(2).replace(",", "")) : -1);
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            generatorLeftovers.remove();
+            echoLeftovers.remove();
+        }
+    }
+}

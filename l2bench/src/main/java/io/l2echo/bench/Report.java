@@ -1,0 +1,336 @@
+package io.l2echo.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
+
+/** docs/BENCHMARKS.md: the machine, the commands, the tables with ratios to testpmd, and plots. */
+final class Report {
+    private static final String[] PERCENTILES = {"p50", "p90", "p99", "p99_9", "p99_99", "max"};
+    private static final Color[] COLORS = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0x59a14f)};
+
+    private final Benchmark.Settings settings;
+    private final Map<SystemUnderTest, List<Benchmark.Run>> runs;
+
+    Report(Benchmark.Settings settings, Map<SystemUnderTest, List<Benchmark.Run>> runs) {
+        this.settings = settings;
+        this.runs = runs;
+    }
+
+    void write(Path markdown) throws IOException {
+        Path plots = markdown.resolveSibling("benchmarks");
+        Files.createDirectories(plots);
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Written by `sudo scripts/benchmark.sh").append(settings.quick() ? " --quick" : "").append("` on ")
+                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(".");
+        if (settings.quick()) {
+            md.append(" **Quick mode**: tiny trials that only prove the harness works; the numbers mean little.");
+        }
+        md.append("\n\n## Machine\n\n");
+        md.append("| what | value |\n| --- | --- |\n");
+        machine().forEach(row -> md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" |\n"));
+        md.append("\n## How it was measured\n\n");
+        md.append("One generator for every system: `l2gen` (this project's, native send and receive loops on one "
+                + "lcore) on a `net_vhost` server port; the system under test on `virtio_user` (the PMD a VM's "
+                + "virtio-net NIC uses) over shared memory. DPDK owns both ends, so nothing here rides the kernel. "
+                + "The generator polls on CPU 0 and the echo on CPU 1.\n\n");
+        md.append(String.format(Locale.ROOT, "- %d-byte frames (%d on the wire), one flow, %d repeat(s) of every "
+                + "system, interleaved.%n", settings.frameLength(), settings.frameLength() + 4, settings.repeats()));
+        md.append(String.format(Locale.ROOT, "- Throughput: the highest offered rate at which every frame came back "
+                + "(RFC 2544 binary search, %d steps at most, trials of up to %,d frames or %d s, below the rate "
+                + "the generator reaches flat out).%n", settings.searchSteps(), settings.trialFrames(),
+                settings.trialSeconds()));
+        md.append("- Latency: round trip per frame, TSC-stamped by the generator at send and read at receive on the "
+                + "same lcore, into an HdrHistogram; offered rates " + settings.latencyRates() + " pps.\n");
+        md.append("- Systems:\n");
+        for (SystemUnderTest system : runs.keySet()) {
+            md.append("  - **").append(system.label()).append("**: ").append(system.description()).append("\n");
+        }
+        md.append("\nCommands of the first repeat:\n\n```\n");
+        for (List<Benchmark.Run> systemRuns : runs.values()) {
+            Benchmark.Run first = systemRuns.get(0);
+            md.append(String.join(" ", first.generatorCommand())).append("\n");
+            md.append(String.join(" ", first.echoCommand())).append("\n\n");
+        }
+        md.append("```\n\n");
+
+        md.append("## Throughput\n\n");
+        md.append("The no-loss rate is the strict RFC 2544 figure; the flat-out columns show what each system "
+                + "forwards when the generator sends as fast as the port takes frames, loss allowed.\n\n");
+        md.append("| system | no-loss rate (median) | min – max | vs testpmd | flat out: echoed (median) | "
+                + "flat out: lost | echoed vs testpmd |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        double testpmd = median(SystemUnderTest.TESTPMD, run -> run.throughput().number("no_loss_pps"));
+        double testpmdFlatOut = median(SystemUnderTest.TESTPMD, Report::flatOutEchoedPps);
+        for (SystemUnderTest system : runs.keySet()) {
+            double value = median(system, run -> run.throughput().number("no_loss_pps"));
+            double flatOut = median(system, Report::flatOutEchoedPps);
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f pps | %,.0f – %,.0f | %s | %,.0f pps | %.2f%% | %s |%n",
+                    system.label(), value, min(system, run -> run.throughput().number("no_loss_pps")),
+                    max(system, run -> run.throughput().number("no_loss_pps")), ratio(value, testpmd), flatOut,
+                    median(system, Report::flatOutLossPercent), ratio(flatOut, testpmdFlatOut)));
+        }
+        md.append("\n![no-loss throughput](benchmarks/throughput.png)\n\n");
+        throughputPlot(plots.resolve("throughput.png"));
+
+        md.append("## Round-trip latency\n\nMedians over the repeats, in microseconds.\n\n");
+        md.append("| system | offered | p50 | p90 | p99 | p99.9 | p99.99 | max | lost | p99 vs testpmd | "
+                + "p99.9 vs testpmd |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (int r = 0; r < settings.latencyRates().size(); r++) {
+            int rate = r;
+            for (SystemUnderTest system : runs.keySet()) {
+                md.append(String.format(Locale.ROOT, "| %s | %,d pps |", system.label(), settings.latencyRates().get(r)));
+                for (String percentile : PERCENTILES) {
+                    md.append(String.format(Locale.ROOT, " %.1f |", latency(system, rate, percentile)));
+                }
+                md.append(String.format(Locale.ROOT, " %,.0f | %s | %s |%n", sum(system, run -> run.latency().get(rate)
+                        .number("lost")), ratio(latency(system, rate, "p99"), latency(SystemUnderTest.TESTPMD, rate,
+                        "p99")), ratio(latency(system, rate, "p99_9"), latency(SystemUnderTest.TESTPMD, rate, "p99_9"))));
+            }
+        }
+        md.append("\n![round-trip percentiles](benchmarks/latency.png)\n\n");
+        latencyPlot(plots.resolve("latency.png"), settings.latencyRates().size() - 1);
+
+        md.append("## Targets\n\n");
+        int lastRate = settings.latencyRates().size() - 1;
+        double echoThroughput = median(SystemUnderTest.L2ECHO, run -> run.throughput().number("no_loss_pps"));
+        md.append(target("throughput at least testpmd's", echoThroughput >= testpmd, ratio(echoThroughput, testpmd)));
+        for (String percentile : new String[] {"p99", "p99_9"}) {
+            double ours = latency(SystemUnderTest.L2ECHO, lastRate, percentile);
+            double theirs = latency(SystemUnderTest.TESTPMD, lastRate, percentile);
+            md.append(target(percentile.replace('_', '.') + " within 10% of testpmd's at "
+                    + settings.latencyRates().get(lastRate) + " pps", ours <= theirs * 1.1, ratio(ours, theirs)));
+        }
+        double quiet = latency(SystemUnderTest.L2ECHO, lastRate, "p99_9");
+        double loaded = latency(SystemUnderTest.L2ECHO_UNDER_GARBAGE, lastRate, "p99_9");
+        md.append(target("p99.9 under allocation load within 10% of the quiet run", loaded <= quiet * 1.1,
+                ratio(loaded, quiet)));
+        md.append("\nWhere a target is missed on a shared two-CPU virtual machine, rerun on a host with isolated "
+                + "CPUs before drawing conclusions; the ratios, measured in one run, are what to compare.\n\n");
+
+        md.append("## Nothing crosses JNI per packet\n\n| system | run | JNI calls into the shim | frames echoed |\n"
+                + "| --- | ---: | ---: | ---: |\n");
+        for (SystemUnderTest system : List.of(SystemUnderTest.L2ECHO, SystemUnderTest.L2ECHO_UNDER_GARBAGE)) {
+            for (Benchmark.Run run : runs.getOrDefault(system, List.of())) {
+                if (run.jniCalls() >= 0) {
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d |%n", system.label(), run.repeat(),
+                            run.jniCalls(), run.framesEchoed()));
+                }
+            }
+        }
+        md.append("\nEvery native is registered through a wrapper that counts its calls; the echo prints the count "
+                + "when it stops.\n\n## Not yet in this run\n\n- The veth bed with a kernel-socket echo beside "
+                + "ours and testpmd's, and the guest-NIC bed where the ten-times-lower p99 target applies.\n"
+                + "- A profile (perf or callgrind) for a missed target.\n");
+        Files.createDirectories(markdown.toAbsolutePath().getParent());
+        Files.writeString(markdown, md.toString());
+    }
+
+    /* The search's first trial is flat out: what was echoed, per second of sending. */
+    private static double flatOutEchoedPps(Benchmark.Run run) {
+        Trial flatOut = run.flatOut();
+        double sent = flatOut.number("sent");
+        return sent == 0 ? 0 : flatOut.number("sent_pps") * flatOut.number("echoed") / sent;
+    }
+
+    private static double flatOutLossPercent(Benchmark.Run run) {
+        Trial flatOut = run.flatOut();
+        return 100.0 * flatOut.number("lost") / flatOut.number("count");
+    }
+
+    /* A ratio against nothing measured is no verdict. */
+    private static String target(String what, boolean met, String ratio) {
+        String verdict = ratio.equals("n/a") ? "not measured" : met ? "met" : "missed";
+        return "- " + what + ": **" + verdict + "** (" + ratio + ")\n";
+    }
+
+    private static String ratio(double value, double reference) {
+        return reference == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", value / reference);
+    }
+
+    private double latency(SystemUnderTest system, int rate, String percentile) {
+        return median(system, run -> run.latency().get(rate).number(percentile));
+    }
+
+    private double median(SystemUnderTest system, ToDoubleFunction<Benchmark.Run> value) {
+        double[] values = runs.getOrDefault(system, List.of()).stream().mapToDouble(value).sorted().toArray();
+        return values.length == 0 ? 0 : values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+    }
+
+    private double min(SystemUnderTest system, ToDoubleFunction<Benchmark.Run> value) {
+        return runs.get(system).stream().mapToDouble(value).min().orElse(0);
+    }
+
+    private double max(SystemUnderTest system, ToDoubleFunction<Benchmark.Run> value) {
+        return runs.get(system).stream().mapToDouble(value).max().orElse(0);
+    }
+
+    private double sum(SystemUnderTest system, ToDoubleFunction<Benchmark.Run> value) {
+        return runs.get(system).stream().mapToDouble(value).sum();
+    }
+
+    private static List<String[]> machine() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"CPU", firstLine("/proc/cpuinfo", "model name")});
+        rows.add(new String[] {"CPUs", String.valueOf(Runtime.getRuntime().availableProcessors())});
+        rows.add(new String[] {"kernel", System.getProperty("os.version")});
+        rows.add(new String[] {"Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")});
+        rows.add(new String[] {"DPDK", command("pkg-config", "--modversion", "libdpdk")});
+        return rows;
+    }
+
+    private static String firstLine(String file, String key) {
+        try {
+            return Files.readAllLines(Path.of(file)).stream().filter(line -> line.startsWith(key)).findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String command(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes()).trim();
+            return process.waitFor() == 0 ? text : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    /* Bars of the median no-loss rate, a whisker from min to max. */
+    private void throughputPlot(Path png) throws IOException {
+        List<SystemUnderTest> systems = new ArrayList<>(runs.keySet());
+        double top = systems.stream().mapToDouble(s -> max(s, run -> run.throughput().number("no_loss_pps")))
+                .max().orElse(1) * 1.15;
+        Chart chart = new Chart(800, 420, "No-loss throughput, " + settings.frameLength() + "-byte frames (Mpps)",
+                Math.max(top, 1) / 1e6);
+        for (int i = 0; i < systems.size(); i++) {
+            SystemUnderTest system = systems.get(i);
+            chart.bar(i, systems.size(), 0, 1, median(system, run -> run.throughput().number("no_loss_pps")) / 1e6,
+                    min(system, run -> run.throughput().number("no_loss_pps")) / 1e6,
+                    max(system, run -> run.throughput().number("no_loss_pps")) / 1e6, COLORS[i % COLORS.length],
+                    system.label());
+        }
+        chart.save(png);
+    }
+
+    /* Grouped bars per percentile, one colour per system, at one offered rate. */
+    private void latencyPlot(Path png, int rate) throws IOException {
+        List<SystemUnderTest> systems = new ArrayList<>(runs.keySet());
+        String[] shown = {"p50", "p90", "p99", "p99_9"};
+        double top = 1;
+        for (SystemUnderTest system : systems) {
+            for (String percentile : shown) {
+                top = Math.max(top, latency(system, rate, percentile));
+            }
+        }
+        Chart chart = new Chart(800, 420, "Round trip at " + settings.latencyRates().get(rate)
+                + " pps (µs, median of repeats)", top * 1.15);
+        for (int p = 0; p < shown.length; p++) {
+            for (int s = 0; s < systems.size(); s++) {
+                double value = latency(systems.get(s), rate, shown[p]);
+                chart.bar(p, shown.length, s, systems.size(), value, value, value, COLORS[s % COLORS.length],
+                        s == 0 ? shown[p].replace('_', '.') : null);
+            }
+        }
+        for (int s = 0; s < systems.size(); s++) {
+            chart.legend(s, systems.get(s).label(), COLORS[s % COLORS.length]);
+        }
+        chart.save(png);
+    }
+
+    /** A bare bar chart on Java2D: axes, bars with optional whiskers, labels, a legend. */
+    private static final class Chart {
+        private static final int LEFT = 70;
+        private static final int BOTTOM = 50;
+        private static final int TOP = 40;
+        private final BufferedImage image;
+        private final Graphics2D g;
+        private final double top;
+
+        Chart(int width, int height, String title, double top) {
+            this.image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            this.g = image.createGraphics();
+            this.top = top;
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+            g.drawString(title, LEFT, 24);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            int plotHeight = height - BOTTOM - TOP;
+            for (int tick = 0; tick <= 5; tick++) {
+                int y = height - BOTTOM - plotHeight * tick / 5;
+                g.setColor(new Color(0xdddddd));
+                g.drawLine(LEFT, y, width - 20, y);
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(String.format(Locale.ROOT, top * tick / 5 >= 10 ? "%.0f" : "%.2f", top * tick / 5), 8,
+                        y + 4);
+            }
+            g.setColor(Color.BLACK);
+            g.drawLine(LEFT, height - BOTTOM, width - 20, height - BOTTOM);
+        }
+
+        void bar(int group, int groups, int member, int members, double value, double low, double high, Color color,
+                String label) {
+            int plotWidth = image.getWidth() - LEFT - 20;
+            int plotHeight = image.getHeight() - BOTTOM - TOP;
+            int groupWidth = plotWidth / groups;
+            int barWidth = Math.max(4, (int) (groupWidth * 0.7 / members));
+            int x = LEFT + group * groupWidth + (int) (groupWidth * 0.15) + member * barWidth;
+            int base = image.getHeight() - BOTTOM;
+            int h = (int) (plotHeight * Math.min(value, top) / top);
+            g.setColor(color);
+            g.fillRect(x, base - h, barWidth - 2, h);
+            if (high > low) {
+                int yLow = base - (int) (plotHeight * Math.min(low, top) / top);
+                int yHigh = base - (int) (plotHeight * Math.min(high, top) / top);
+                g.setColor(Color.BLACK);
+                g.setStroke(new BasicStroke(1.5f));
+                int mid = x + barWidth / 2 - 1;
+                g.drawLine(mid, yLow, mid, yHigh);
+                g.drawLine(mid - 5, yLow, mid + 5, yLow);
+                g.drawLine(mid - 5, yHigh, mid + 5, yHigh);
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(String.format(Locale.ROOT, value >= 10 ? "%.0f" : "%.2f", value), x, base - h - 4);
+            if (label != null) {
+                g.drawString(label, LEFT + group * groupWidth + (int) (groupWidth * 0.15), base + 18);
+            }
+        }
+
+        void legend(int index, String label, Color color) {
+            int x = image.getWidth() - 230;
+            int y = TOP + 10 + index * 18;
+            g.setColor(color);
+            g.fillRect(x, y - 10, 12, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(label, x + 18, y);
+        }
+
+        void save(Path png) throws IOException {
+            g.dispose();
+            ImageIO.write(image, "png", png.toFile());
+        }
+    }
+}

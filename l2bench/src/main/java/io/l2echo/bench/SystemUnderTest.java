@@ -1,0 +1,56 @@
+package io.l2echo.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An echo the benchmark measures, and the command line that starts it on a given port. */
+enum SystemUnderTest {
+    TESTPMD("testpmd macswap", "DPDK's own C reference: dpdk-testpmd --forward-mode=macswap"),
+    L2ECHO("l2echo", "our echo: java -jar l2echo.jar"),
+    L2ECHO_UNDER_GARBAGE("l2echo + allocation load", "our echo embedded in a JVM whose other threads allocate "
+            + "flat out (EchoUnderGarbage)");
+
+    private final String label;
+    private final String description;
+
+    SystemUnderTest(String label, String description) {
+        this.label = label;
+        this.description = description;
+    }
+
+    String label() {
+        return label;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** The command that echoes on the port the EAL arguments name. */
+    List<String> command(Path repo, Path java, List<String> eal) {
+        List<String> command = new ArrayList<>();
+        switch (this) {
+            case TESTPMD -> {
+                // stdbuf: testpmd's stdout is block-buffered on a pipe, and its stdin must stay open.
+                command.addAll(List.of("stdbuf", "-oL", "dpdk-testpmd"));
+                command.addAll(eal);
+                command.addAll(List.of("--in-memory", "--", "--forward-mode=macswap", "--auto-start",
+                        "--total-num-mbufs=16384", "--nb-cores=1"));
+            }
+            case L2ECHO -> {
+                command.addAll(List.of(java.toString(), "-jar", repo.resolve("l2echo-app/target/l2echo.jar").toString()));
+                command.addAll(eal);
+                command.addAll(List.of("--", "--stats-interval", "0"));
+            }
+            case L2ECHO_UNDER_GARBAGE -> {
+                command.addAll(List.of(java.toString(), "-cp", repo.resolve("l2bench/target/l2bench.jar").toString(),
+                        EchoUnderGarbage.class.getName()));
+                command.addAll(eal);
+                command.addAll(List.of("--", "--stats-interval", "0"));
+            }
+            default -> throw new IllegalStateException(name());
+        }
+        return command;
+    }
+}

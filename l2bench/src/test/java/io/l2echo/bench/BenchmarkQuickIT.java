@@ -1,0 +1,45 @@
+package io.l2echo.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.l2echo.testkit.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark's quick mode, as CI runs it so the harness cannot rot: every system is started,
+ * measured and written up, with plots. The numbers of a tiny run on a shared machine are not
+ * checked; that they are there, and that every trial accounted for its frames, is.
+ */
+@Tag("dpdk")
+class BenchmarkQuickIT {
+    @Test
+    void theQuickRunWritesTheReportAndItsPlots() throws IOException {
+        Path repo = Path.of("..").toAbsolutePath().normalize();
+        Path report = repo.resolve("l2bench/target/benchmark-it/BENCHMARKS.md");
+        Processes.Result run = Processes.run(Duration.ofMinutes(3), Processes.javaJar(
+                repo.resolve("l2bench/target/l2bench.jar"), List.of("-Duser.dir=" + repo),
+                List.of("--quick", "--output", report.toString())));
+        assertEquals(0, run.exitCode(), run.output());
+
+        String text = Files.readString(report);
+        for (SystemUnderTest system : SystemUnderTest.values()) {
+            assertTrue(text.contains("| " + system.label() + " | "), () -> system.label() + " in\n" + text);
+        }
+        for (String section : List.of("## Machine", "## Throughput", "## Round-trip latency", "## Targets",
+                "## Nothing crosses JNI per packet", "dpdk-testpmd", "l2gen.jar")) {
+            assertTrue(text.contains(section), () -> section + " in\n" + text);
+        }
+        assertTrue(text.matches("(?s).*\\| l2echo \\| 1 \\| [\\d,]+ \\| [\\d,]+ \\|.*"), () -> "JNI count row in\n" + text);
+        for (String plot : List.of("throughput.png", "latency.png")) {
+            Path png = report.resolveSibling("benchmarks").resolve(plot);
+            assertTrue(Files.size(png) > 1000, png + " is a real image");
+        }
+    }
+}
