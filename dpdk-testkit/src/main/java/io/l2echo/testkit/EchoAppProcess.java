@@ -20,6 +20,7 @@ public final class EchoAppProcess implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Pattern TOTALS = Pattern.compile("final: rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
+    private static final Pattern PORT = Pattern.compile("  port: rx ([\\d,]+)  tx ([\\d,]+)");
     private static final Pattern QUEUE = Pattern.compile(
             "  lcore (\\d+) port (\\d+) queue (\\d+): rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
 
@@ -33,8 +34,12 @@ public final class EchoAppProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** The app's totals as it printed them when it stopped. */
-    public record Totals(long rxPackets, long txPackets, long txDropped, List<QueueTotals> queues) {
+    /**
+     * The app's totals as it printed them when it stopped: the sums of its loops' per-queue
+     * counters, each queue's, and the port's own counters as its driver reports them.
+     */
+    public record Totals(long rxPackets, long txPackets, long txDropped, List<QueueTotals> queues, long portRxPackets,
+            long portTxPackets) {
     }
 
     /** One queue's line of the final totals. */
@@ -110,13 +115,19 @@ public final class EchoAppProcess implements AutoCloseable {
             throw new AssertionError("no final totals in:\n" + process.outputTail(40));
         }
         List<QueueTotals> queues = new ArrayList<>();
-        Matcher queue = QUEUE.matcher(output.substring(total.end()));
+        String block = output.substring(total.end());
+        Matcher port = PORT.matcher(block);
+        if (!port.find()) {
+            throw new AssertionError("no port line in the final totals:\n" + process.outputTail(40));
+        }
+        Matcher queue = QUEUE.matcher(block);
         while (queue.find()) {
             queues.add(new QueueTotals(Integer.parseInt(queue.group(1)), Integer.parseInt(queue.group(2)),
                     Integer.parseInt(queue.group(3)), number(queue.group(4)), number(queue.group(5)),
                     number(queue.group(6))));
         }
-        return new Totals(number(total.group(1)), number(total.group(2)), number(total.group(3)), List.copyOf(queues));
+        return new Totals(number(total.group(1)), number(total.group(2)), number(total.group(3)), List.copyOf(queues),
+                number(port.group(1)), number(port.group(2)));
     }
 
     private static long number(String digits) {

@@ -3,6 +3,7 @@ package io.l2echo.bench;
 import io.l2echo.testkit.ChildProcess;
 import io.l2echo.testkit.Leftovers;
 import io.l2echo.testkit.Processes;
+import io.l2echo.testkit.VethBed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The benchmark, in one run: the same generator (l2gen on a vhost-user server) against each
- * system on virtio_user in turn, repeated, then written to a Markdown report with plots.
+ * The benchmark, in one run: the same generator against each system in turn, on each bed
+ * (vhost-user, veth), repeated, then written to a Markdown report with plots.
  * Throughput is the highest rate with no loss (RFC 2544 binary search); latency is measured
  * at fixed offered rates. {@code --quick} is the same run, small, for CI.
  */
@@ -47,13 +48,13 @@ public final class Benchmark {
                             + " (--quick, --output FILE, --repeats N, --rates PPS,..., --size BYTES)");
                 }
             }
-            return new Settings(quick, repeats, quick ? 50_000 : 2_000_000, quick ? 1 : 5, quick ? 2 : 8, rates, size,
+            return new Settings(quick, repeats, quick ? 50_000 : 2_000_000, quick ? 1 : 3, quick ? 2 : 7, rates, size,
                     output);
         }
     }
 
     /** What one system did in one repeat. */
-    record Run(SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
+    record Run(Bed bed, SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
             List<String> echoCommand, long jniCalls, long framesEchoed) {
 
         Trial throughput() {
@@ -96,24 +97,35 @@ public final class Benchmark {
             System.exit(1);
             return;
         }
-        Map<SystemUnderTest, List<Run>> runs = new Benchmark(settings, repo).runAll();
+        Map<Bed, Map<SystemUnderTest, List<Run>>> runs = new Benchmark(settings, repo).runAll();
         Path output = repo.resolve(settings.output());
         new Report(settings, runs).write(output);
         System.out.println("l2bench: wrote " + output);
     }
 
-    Map<SystemUnderTest, List<Run>> runAll() throws IOException, InterruptedException {
-        Map<SystemUnderTest, List<Run>> runs = new EnumMap<>(SystemUnderTest.class);
+    Map<Bed, Map<SystemUnderTest, List<Run>>> runAll() throws IOException, InterruptedException {
+        Map<Bed, Map<SystemUnderTest, List<Run>>> runs = new EnumMap<>(Bed.class);
         for (int repeat = 1; repeat <= settings.repeats(); repeat++) {
             // Interleaved, so a slow minute on a shared machine hits every system alike.
-            for (SystemUnderTest system : SystemUnderTest.values()) {
-                System.out.println("l2bench: " + system.label() + ", run " + repeat + " of " + settings.repeats());
-                Run run = runOnVhost(system, repeat);
-                System.out.println("l2bench:   no-loss " + (long) run.throughput().number("no_loss_pps") + " pps");
-                runs.computeIfAbsent(system, s -> new ArrayList<>()).add(run);
+            for (Bed bed : Bed.values()) {
+                for (SystemUnderTest system : bed.systems()) {
+                    System.out.println("l2bench: " + bed.label() + " bed, " + system.label() + ", run " + repeat
+                            + " of " + settings.repeats());
+                    Run run = bed == Bed.VHOST ? runOnVhost(system, repeat) : runOnVeth(system, repeat);
+                    System.out.println("l2bench:   no-loss " + (long) run.throughput().number("no_loss_pps") + " pps");
+                    runs.computeIfAbsent(bed, b -> new EnumMap<>(SystemUnderTest.class))
+                            .computeIfAbsent(system, s -> new ArrayList<>()).add(run);
+                }
             }
         }
         return runs;
+    }
+
+    private List<String> generatorOptions() {
+        return List.of("--search", "--search-steps", String.valueOf(settings.searchSteps()), "--count",
+                String.valueOf(settings.trialFrames()), "--trial-seconds", String.valueOf(settings.trialSeconds()),
+                "--size", String.valueOf(settings.frameLength()), "--json", "--rates",
+                String.join(",", settings.latencyRates().stream().map(String::valueOf).toList()));
     }
 
     /*
@@ -123,24 +135,47 @@ public final class Benchmark {
     private Run runOnVhost(SystemUnderTest system, int repeat) throws IOException, InterruptedException {
         String tag = "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds;
         Path socket = Path.of("/tmp", tag + ".sock");
-        String generatorPrefix = tag + "-gen";
-        String echoPrefix = tag + "-echo";
-        Leftovers generatorLeftovers = Leftovers.snapshot(generatorPrefix);
-        Leftovers echoLeftovers = Leftovers.snapshot(echoPrefix);
         List<String> generator = new ArrayList<>(List.of(java.toString(), "-jar",
                 repo.resolve("l2gen-app/target/l2gen.jar").toString(), "--lcores=0@0,1@0", "--no-pci",
-                "--file-prefix=" + generatorPrefix, "--vdev=net_vhost0,iface=" + socket + ",queues=1", "--",
-                "--search", "--search-steps", String.valueOf(settings.searchSteps()), "--count",
-                String.valueOf(settings.trialFrames()), "--trial-seconds", String.valueOf(settings.trialSeconds()),
-                "--size", String.valueOf(settings.frameLength()), "--json", "--rates",
-                String.join(",", settings.latencyRates().stream().map(String::valueOf).toList())));
+                "--file-prefix=" + tag + "-gen", "--vdev=net_vhost0,iface=" + socket + ",queues=1", "--"));
+        generator.addAll(generatorOptions());
         List<String> echo = system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
-                "--file-prefix=" + echoPrefix, "--single-file-segments",
-                "--vdev=virtio_user0,path=" + socket + ",queues=1"));
+                "--file-prefix=" + tag + "-echo", "--single-file-segments",
+                "--vdev=virtio_user0,path=" + socket + ",queues=1"), null);
+        try {
+            return measure(Bed.VHOST, system, repeat, tag, generator, echo, socket);
+        } finally {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    /* The generator inside the bed's namespace, on the peer end; the echo on the DUT end. */
+    private Run runOnVeth(SystemUnderTest system, int repeat) throws IOException, InterruptedException {
+        String tag = "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds;
+        try (VethBed bed = VethBed.builder().up()) {
+            List<String> generator = new ArrayList<>(List.of("ip", "netns", "exec", bed.namespace(), java.toString(),
+                    "-jar", repo.resolve("l2gen-app/target/l2gen.jar").toString(), "--lcores=0@0,1@0", "--no-pci",
+                    "--file-prefix=" + tag + "-gen", "--vdev=net_af_packet0,iface=" + bed.peerInterface(), "--",
+                    "--dst-mac", bed.dutMac().toString()));
+            generator.addAll(generatorOptions());
+            List<String> echo = system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
+                    "--file-prefix=" + tag + "-echo", "--vdev=" + bed.afPacketVdev(0)), bed.dutInterface());
+            return measure(Bed.VETH, system, repeat, tag, generator, echo, null);
+        }
+    }
+
+    private Run measure(Bed bed, SystemUnderTest system, int repeat, String tag, List<String> generator,
+            List<String> echo, Path vhostSocket) throws IOException, InterruptedException {
+        Leftovers generatorLeftovers = Leftovers.snapshot(tag + "-gen");
+        Leftovers echoLeftovers = Leftovers.snapshot(tag + "-echo");
         Duration runTimeout = Duration.ofMinutes(settings.quick() ? 2 : 30);
         try (ChildProcess gen = ChildProcess.start(Processes.withDefaultSignals(generator))) {
-            if (!gen.awaitOutput("waiting up to", Duration.ofSeconds(60))) {
-                throw new IOException("l2gen did not start:\n" + gen.outputTail(20));
+            // The vhost-user server must listen before virtio_user connects; l2gen probes until the echo answers.
+            for (int i = 0; vhostSocket != null && !Files.exists(vhostSocket); i++) {
+                if (i == 600 || !gen.isAlive()) {
+                    throw new IOException("l2gen did not open " + vhostSocket + ":\n" + gen.outputTail(20));
+                }
+                Thread.sleep(100);
             }
             try (ChildProcess dut = ChildProcess.start(Processes.withDefaultSignals(echo))) {
                 OptionalInt status = gen.awaitExit(runTimeout);
@@ -153,12 +188,11 @@ public final class Benchmark {
                         .toList();
                 Matcher jni = JNI_CALLS.matcher(dut.output());
                 boolean counted = jni.find();
-                return new Run(system, repeat, trials, generator, echo,
+                return new Run(bed, system, repeat, trials, generator, echo,
                         counted ? Long.parseLong(jni.group(1).replace(",", "")) : -1,
                         counted ? Long.parseLong(jni.group(2).replace(",", "")) : -1);
             }
         } finally {
-            Files.deleteIfExists(socket);
             generatorLeftovers.remove();
             echoLeftovers.remove();
         }

@@ -9,7 +9,9 @@ enum SystemUnderTest {
     TESTPMD("testpmd macswap", "DPDK's own C reference: dpdk-testpmd --forward-mode=macswap"),
     L2ECHO("l2echo", "our echo: java -jar l2echo.jar"),
     L2ECHO_UNDER_GARBAGE("l2echo + allocation load", "our echo embedded in a JVM whose other threads allocate "
-            + "flat out (EchoUnderGarbage)");
+            + "flat out (EchoUnderGarbage)"),
+    KERNEL_ECHO("kernel socket echo", "a recv()/send() MAC-swap loop on an AF_PACKET socket (kernel_echo, C++), "
+            + "the path the product exists to avoid");
 
     private final String label;
     private final String description;
@@ -27,8 +29,8 @@ enum SystemUnderTest {
         return description;
     }
 
-    /** The command that echoes on the port the EAL arguments name. */
-    List<String> command(Path repo, Path java, List<String> eal) {
+    /** The command that echoes on the port the EAL arguments name, or on the kernel interface. */
+    List<String> command(Path repo, Path java, List<String> eal, String kernelInterface) {
         List<String> command = new ArrayList<>();
         switch (this) {
             case TESTPMD -> {
@@ -49,6 +51,8 @@ enum SystemUnderTest {
                 command.addAll(eal);
                 command.addAll(List.of("--", "--stats-interval", "0"));
             }
+            case KERNEL_ECHO -> command.addAll(List.of(
+                    repo.resolve("dpdk-jni-native/target/cmake/kernel_echo").toString(), kernelInterface));
             default -> throw new IllegalStateException(name());
         }
         return command;

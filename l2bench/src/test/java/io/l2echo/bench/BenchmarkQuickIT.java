@@ -32,14 +32,19 @@ class BenchmarkQuickIT {
         for (SystemUnderTest system : SystemUnderTest.values()) {
             assertTrue(text.contains("| " + system.label() + " | "), () -> system.label() + " in\n" + text);
         }
-        for (String section : List.of("## Machine", "## Throughput", "## Round-trip latency", "## Targets",
-                "## Nothing crosses JNI per packet", "dpdk-testpmd", "l2gen.jar")) {
+        for (String section : List.of("## Machine", "## Throughput on the vhost-user bed",
+                "## Round-trip latency on the vhost-user bed", "## Throughput on the veth bed",
+                "## Round-trip latency on the veth bed", "## Targets", "## Nothing crosses JNI per packet",
+                "dpdk-testpmd", "l2gen.jar", "kernel_echo")) {
             assertTrue(text.contains(section), () -> section + " in\n" + text);
         }
-        assertTrue(text.matches("(?s).*\\| l2echo \\| 1 \\| [\\d,]+ \\| [\\d,]+ \\|.*"), () -> "JNI count row in\n" + text);
-        for (String plot : List.of("throughput.png", "latency.png")) {
-            Path png = report.resolveSibling("benchmarks").resolve(plot);
-            assertTrue(Files.size(png) > 1000, png + " is a real image");
+        assertTrue(text.matches("(?s).*\\| vhost-user \\| l2echo \\| 1 \\| [\\d,]+ \\| [\\d,]+ \\|.*"),
+                () -> "JNI count row in\n" + text);
+        for (String bed : List.of("vhost", "veth")) {
+            for (String plot : List.of("throughput-" + bed + ".png", "latency-" + bed + ".png")) {
+                Path png = report.resolveSibling("benchmarks").resolve(plot);
+                assertTrue(Files.size(png) > 1000, png + " is a real image");
+            }
         }
     }
 }

@@ -67,6 +67,8 @@ class L2EchoIT {
             // Whatever the namespace's kernel sent on its own came back too, as "foreign" frames.
             assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the app counted in");
             assertEquals(totals.rxPackets(), totals.txPackets(), "every frame received was sent back");
+            assertEquals(totals.rxPackets(), totals.portRxPackets(), "the loop's count is the port driver's");
+            assertEquals(totals.txPackets(), totals.portTxPackets(), "both ways");
             assertEquals(0, totals.txDropped(), "none dropped");
             Matcher jni = Pattern.compile("([\\d,]+) JNI calls into the shim").matcher(echo.output());
             assertTrue(jni.find(), () -> echo.outputTail(5));

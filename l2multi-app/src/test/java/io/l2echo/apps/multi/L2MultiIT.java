@@ -65,7 +65,8 @@ class L2MultiIT {
                 assertEquals(queue.rxPackets(), queue.txPackets() + queue.txDropped());
                 perQueueSum += queue.rxPackets();
             }
-            assertEquals(totals.rxPackets(), perQueueSum, "the queues add up to the port");
+            assertEquals(totals.portRxPackets(), perQueueSum, "the queues add up to the port's own count");
+            assertEquals(totals.portTxPackets(), totals.txPackets(), "and so does what they sent");
         } finally {
             leftovers.assertNoneLeft();
         }
@@ -97,7 +98,8 @@ class L2MultiIT {
                     assertTrue(queue.rxPackets() > 0, () -> "queue " + queue.queue() + " idle: " + echoed);
                     perQueueSum += queue.rxPackets();
                 }
-                assertEquals(echoed.rxPackets(), perQueueSum, "the queues add up to the port");
+                assertEquals(echoed.portRxPackets(), perQueueSum, "the queues add up to the port's own count");
+                assertEquals(echoed.portTxPackets(), echoed.txPackets(), "and so does what they sent");
                 assertEquals(echoed.rxPackets(), echoed.txPackets() + echoed.txDropped(), "every frame sent or dropped");
                 assertTrue(generated.rxPackets() > 0 && generated.rxPackets() <= echoed.txPackets(),
                         () -> "the generator got back " + generated + ", the echo sent " + echoed);
