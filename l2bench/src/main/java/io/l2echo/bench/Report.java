@@ -23,6 +23,12 @@ final class Report {
     private static final String[] PERCENTILES = {"p50", "p90", "p99", "p99_9", "p99_99", "max"};
     private static final Color[] COLORS = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0x59a14f)};
 
+    /* With fewer than four CPUs nothing keeps the allocating threads off the polling cores. */
+    static final String CONTENDED_CPUS = "- With fewer than four CPUs, the allocating threads and the JVM's own GC "
+            + "threads share CPUs with the generator's or the echo's polling lcore, so the run under allocation "
+            + "load measures CPU contention as much as anything GC does; on a host with spare, isolated CPUs the "
+            + "load runs beside the data path instead of on it.\n";
+
     private final Benchmark.Settings settings;
     private final Map<Bed, Map<SystemUnderTest, List<Benchmark.Run>>> beds;
 
@@ -97,6 +103,9 @@ final class Report {
         double echoOnVeth = veth.latency(SystemUnderTest.L2ECHO, lastRate, "p99");
         md.append("- veth (reported as measured, no target: `net_af_packet` rides the kernel too): l2echo's p99 "
                 + "is " + ratio(echoOnVeth, kernel) + " the kernel socket echo's\n");
+        if (Runtime.getRuntime().availableProcessors() < 4) {
+            md.append(CONTENDED_CPUS);
+        }
         md.append("\nWhere a target is missed on a shared two-CPU virtual machine, rerun on a host with isolated "
                 + "CPUs before drawing conclusions: one preemption of a polling thread there overflows a 256-entry "
                 + "virtio ring, which the strict no-loss search punishes hardest. The ratios, measured in one run, "
