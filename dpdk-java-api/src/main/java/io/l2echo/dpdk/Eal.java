@@ -246,46 +246,61 @@ public final class Eal implements AutoCloseable {
         return closed.get();
     }
 
-    /** Stops workers, closes ports, frees pools, cleans EAL up. Idempotent, from any thread. */
+    /**
+     * Stops loops, closes ports, frees pools, cleans EAL up. Idempotent, from any thread. If a
+     * loop does not stop, nothing it may touch is freed, and the failure is thrown.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         List<RuntimeException> failures = new ArrayList<>();
-        List<AutoCloseable> inOrder = new ArrayList<>();
+        List<AutoCloseable> loops = new ArrayList<>();
         synchronized (generators) {
             generators.forEach(TrafficGenerator::requestStop);
-            inOrder.addAll(reversed(generators));
+            loops.addAll(reversed(generators));
         }
         synchronized (workers) {
             workers.forEach(EchoWorker::requestStop); // every loop winds down at once
-            inOrder.addAll(reversed(workers));
+            loops.addAll(reversed(workers));
         }
-        synchronized (ports) {
-            inOrder.addAll(reversed(ports));
-        }
-        synchronized (pools) {
-            inOrder.addAll(reversed(pools));
-        }
-        for (AutoCloseable resource : inOrder) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                failures.add(e instanceof RuntimeException r ? r : new IllegalStateException(e));
+        closeEach(loops, failures);
+        if (failures.isEmpty()) {
+            List<AutoCloseable> resources = new ArrayList<>();
+            synchronized (ports) {
+                resources.addAll(reversed(ports));
             }
-        }
-        try {
-            mainThread.run(() -> NativeErrors.check(nativeCleanup(), "clean up EAL", (String) null));
-            removeRuntimeDir();
-        } catch (RuntimeException e) {
-            failures.add(e);
+            synchronized (pools) {
+                resources.addAll(reversed(pools));
+            }
+            closeEach(resources, failures);
+            try {
+                mainThread.run(() -> NativeErrors.check(nativeCleanup(), "clean up EAL", (String) null));
+                removeRuntimeDir();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        } else {
+            // A loop that may still poll must find its port, pool and memory where they were.
+            LOG.log(Level.ERROR, "a loop did not stop: ports, pools and EAL are left as they are until the process "
+                    + "exits");
         }
         shutdownQuietly(mainThread);
         if (!failures.isEmpty()) {
             RuntimeException first = failures.get(0);
             failures.subList(1, failures.size()).forEach(first::addSuppressed);
             throw first;
+        }
+    }
+
+    private static void closeEach(List<AutoCloseable> resources, List<RuntimeException> failures) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failures.add(e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            }
         }
     }
 
