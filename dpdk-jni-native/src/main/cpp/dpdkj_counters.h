@@ -9,7 +9,8 @@
  *  +---------------------------------------------------------------+
  *  |  0 rx_packets      |  8 rx_bytes        | 16 tx_packets       |
  *  | 24 tx_bytes        | 32 tx_dropped      | 40 rx_bursts        |
- *  | 48 empty_polls     | 56 tx_retries      | 64..127 padding     |
+ *  | 48 empty_polls     | 56 tx_retries      | 64 rx_runts         |
+ *  | 72..127 padding                                               |
  *  +---------------------------------------------------------------+
  *
  * Two cache lines per record, so the adjacent-line prefetcher never pairs two writers.
@@ -25,7 +26,7 @@ namespace dpdkj {
 constexpr size_t COUNTERS_ALIGN = 128;
 
 struct alignas(COUNTERS_ALIGN) queue_counters {
-    uint64_t rx_packets;  /* frames received */
+    uint64_t rx_packets;  /* frames received and echoed or dropped by Tx, runts excepted */
     uint64_t rx_bytes;    /* their bytes, without CRC */
     uint64_t tx_packets;  /* frames the Tx queue accepted */
     uint64_t tx_bytes;
@@ -33,6 +34,7 @@ struct alignas(COUNTERS_ALIGN) queue_counters {
     uint64_t rx_bursts;   /* polls that returned at least one frame */
     uint64_t empty_polls; /* polls that returned none */
     uint64_t tx_retries;  /* extra rte_eth_tx_burst calls for frames Tx refused */
+    uint64_t rx_runts;    /* frames shorter than an Ethernet header: dropped, not echoed */
 };
 
 static_assert(sizeof(queue_counters) == 2 * 64, "a record is two cache lines");

@@ -38,25 +38,33 @@ struct worker {
 
 inline worker *worker_of(jlong handle) { return reinterpret_cast<worker *>(handle); }
 
-/* Sends what it can; frames Tx still refuses after the retries are freed and counted. */
+/*
+ * Echoes a burst: runts are freed and counted; of the rest, what Tx still refuses after the
+ * retries is freed and counted too.
+ */
 inline void echo_burst(const worker *w, const queue_ref &q, queue_counters *c, rte_mbuf **pkts,
                        uint16_t nb_rx) {
-    const uint64_t rx_bytes = macswap_burst(pkts, nb_rx);
-    uint16_t nb_tx = rte_eth_tx_burst(q.port, q.queue, pkts, nb_rx);
+    uint64_t rx_bytes;
+    const uint16_t good = macswap_burst(pkts, nb_rx, &rx_bytes);
+    if (unlikely(good < nb_rx)) {
+        rte_pktmbuf_free_bulk(pkts + good, static_cast<unsigned>(nb_rx - good));
+        counter_add(&c->rx_runts, static_cast<uint64_t>(nb_rx - good));
+    }
+    uint16_t nb_tx = rte_eth_tx_burst(q.port, q.queue, pkts, good);
     uint32_t retries = 0;
-    while (unlikely(nb_tx < nb_rx) && retries < w->tx_retries) {
+    while (unlikely(nb_tx < good) && retries < w->tx_retries) {
         nb_tx = static_cast<uint16_t>(
-            nb_tx + rte_eth_tx_burst(q.port, q.queue, pkts + nb_tx, static_cast<uint16_t>(nb_rx - nb_tx)));
+            nb_tx + rte_eth_tx_burst(q.port, q.queue, pkts + nb_tx, static_cast<uint16_t>(good - nb_tx)));
         retries++;
     }
     uint64_t dropped_bytes = 0;
-    if (unlikely(nb_tx < nb_rx)) {
-        for (uint16_t i = nb_tx; i < nb_rx; i++)
+    if (unlikely(nb_tx < good)) {
+        for (uint16_t i = nb_tx; i < good; i++)
             dropped_bytes += pkts[i]->pkt_len;
-        rte_pktmbuf_free_bulk(pkts + nb_tx, static_cast<unsigned>(nb_rx - nb_tx));
-        counter_add(&c->tx_dropped, static_cast<uint64_t>(nb_rx - nb_tx));
+        rte_pktmbuf_free_bulk(pkts + nb_tx, static_cast<unsigned>(good - nb_tx));
+        counter_add(&c->tx_dropped, static_cast<uint64_t>(good - nb_tx));
     }
-    counter_add(&c->rx_packets, nb_rx);
+    counter_add(&c->rx_packets, good);
     counter_add(&c->rx_bytes, rx_bytes);
     counter_add(&c->tx_packets, nb_tx);
     counter_add(&c->tx_bytes, rx_bytes - dropped_bytes);
@@ -152,6 +160,7 @@ jintArray layout_native(JNIEnv *env, jclass) {
         static_cast<jint>(offsetof(queue_counters, rx_bursts)),
         static_cast<jint>(offsetof(queue_counters, empty_polls)),
         static_cast<jint>(offsetof(queue_counters, tx_retries)),
+        static_cast<jint>(offsetof(queue_counters, rx_runts)),
         MAX_BURST,
     };
     return new_int_array(env, layout, sizeof(layout) / sizeof(layout[0]));

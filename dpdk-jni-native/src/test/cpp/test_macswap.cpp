@@ -47,7 +47,9 @@ int main() {
         expected_bytes += len;
     }
 
-    check(dpdkj::macswap_burst(pkts, count) == expected_bytes, "burst bytes are the sum of pkt_len");
+    uint64_t bytes = 0;
+    check(dpdkj::macswap_burst(pkts, count, &bytes) == count, "every frame is good");
+    check(bytes == expected_bytes, "burst bytes are the sum of pkt_len");
 
     for (uint16_t i = 0; i < count; i++) {
         const uint8_t *after = frames[i].buffer + RTE_PKTMBUF_HEADROOM;
@@ -58,13 +60,36 @@ int main() {
         check(frames[i].mbuf.pkt_len == len, "length unchanged");
     }
 
-    check(dpdkj::macswap_burst(pkts, 0) == 0, "an empty burst swaps nothing");
+    check(dpdkj::macswap_burst(pkts, 0, &bytes) == 0 && bytes == 0, "an empty burst swaps nothing");
 
     // Swapping twice restores the frame.
-    dpdkj::macswap_burst(pkts, count);
+    dpdkj::macswap_burst(pkts, count, &bytes);
     for (uint16_t i = 0; i < count; i++)
         check(memcmp(frames[i].buffer + RTE_PKTMBUF_HEADROOM, before[i], frames[i].mbuf.data_len) == 0,
               "two swaps are the identity");
+
+    // Runts (no room for two MACs) are set aside untouched, the good frames keep their order.
+    static fake_mbuf mixed[6];
+    static uint8_t mixed_before[6][2048];
+    const uint16_t lengths[6] = {60, 13, 0, 64, 1, 1514};
+    rte_mbuf *burst[6];
+    for (uint16_t i = 0; i < 6; i++) {
+        init_frame(mixed[i], lengths[i], static_cast<uint8_t>(100 + i));
+        memcpy(mixed_before[i], mixed[i].buffer + RTE_PKTMBUF_HEADROOM, lengths[i]);
+        burst[i] = &mixed[i].mbuf;
+    }
+    const uint16_t good = dpdkj::macswap_burst(burst, 6, &bytes);
+    check(good == 3, "three frames have an Ethernet header");
+    check(bytes == 60 + 64 + 1514, "only their bytes count");
+    check(burst[0] == &mixed[0].mbuf && burst[1] == &mixed[3].mbuf && burst[2] == &mixed[5].mbuf,
+          "good frames first, in order");
+    for (uint16_t i = 3; i < 6; i++) {
+        const uint16_t len = burst[i]->data_len;
+        check(len < 14, "runts last");
+        const fake_mbuf *runt = reinterpret_cast<const fake_mbuf *>(burst[i]);
+        const size_t index = static_cast<size_t>(runt - mixed);
+        check(memcmp(runt->buffer + RTE_PKTMBUF_HEADROOM, mixed_before[index], len) == 0, "runts untouched");
+    }
 
     printf("%d failed\n", failures);
     return failures == 0 ? 0 : 1;

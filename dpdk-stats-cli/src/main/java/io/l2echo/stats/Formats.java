@@ -48,6 +48,7 @@ final class Formats {
         QUEUE_HELP.put("rx_bursts", "Polls that returned at least one frame.");
         QUEUE_HELP.put("empty_polls", "Polls that returned no frame.");
         QUEUE_HELP.put("tx_retries", "Extra transmit attempts for refused frames.");
+        QUEUE_HELP.put("rx_runts", "Frames shorter than an Ethernet header, dropped.");
     }
 
     private Formats() {

@@ -95,9 +95,10 @@ public final class StatsReporter implements AutoCloseable {
                 "final: rx %,d  tx %,d  dropped %,d frames in %.1f s (%,.0f pps average)%n", last.rxPackets(),
                 last.txPackets(), last.txDropped(), seconds, (last.rxPackets() - first.rxPackets()) / seconds));
         for (QueueStats queue : last.queues()) {
-            text.append(String.format("  lcore %d %s: rx %,d  tx %,d  dropped %,d  tx-retries %,d  bursts %,d"
-                    + "  empty polls %,d  share %.1f%%%n", queue.lcore(), queue.queue(), queue.rxPackets(),
-                    queue.txPackets(), queue.txDropped(), queue.txRetries(), queue.rxBursts(), queue.emptyPolls(),
+            text.append(String.format("  lcore %d %s: rx %,d  tx %,d  dropped %,d  runts %,d  tx-retries %,d"
+                    + "  bursts %,d  empty polls %,d  share %.1f%%%n", queue.lcore(), queue.queue(), queue.rxPackets(),
+                    queue.txPackets(), queue.txDropped(), queue.rxRunts(), queue.txRetries(), queue.rxBursts(),
+                    queue.emptyPolls(),
                     last.rxPackets() == 0 ? 0.0 : 100.0 * queue.rxPackets() / last.rxPackets()));
         }
         text.append(formatPort(last)).append('\n');

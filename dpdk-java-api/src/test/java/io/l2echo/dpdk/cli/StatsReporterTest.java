@@ -21,7 +21,7 @@ class StatsReporterTest {
     private static final PortStats PORT = new PortStats(3000, 2990, 0, 0, 1, 0, 0, 0);
 
     private static EchoStats at(long seconds, long rx, long tx, long dropped, long bursts, long empty) {
-        QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0);
+        QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0, 0);
         return new EchoStats(seconds * 1_000_000_000L, List.of(queue), PORT, 2100);
     }
 
