@@ -211,6 +211,10 @@ public final class Port implements AutoCloseable {
         return PortStats.of(fields);
     }
 
+    /**
+     * Zeroes the port's counters. Call it with the loops stopped: many drivers update their
+     * counters with plain stores on the polling lcore, and a reset racing them is lost.
+     */
     public void resetStats() {
         ensureOpen();
         NativeErrors.check(nativeResetStats(id()), "reset port " + id() + "'s stats", (String) null);
