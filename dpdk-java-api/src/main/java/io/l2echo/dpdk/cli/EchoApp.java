@@ -45,8 +45,7 @@ public final class EchoApp {
     }
 
     public int run(String[] argv) {
-        // One line per log record, as DPDK prints its own.
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        DpdkCommandLine.logOneLinePerRecord();
         EchoCommandLine commandLine;
         try {
             commandLine = EchoCommandLine.parse(argv, multiQueue);

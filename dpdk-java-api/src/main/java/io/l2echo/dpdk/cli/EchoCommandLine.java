@@ -4,7 +4,6 @@ import io.l2echo.dpdk.EchoConfig;
 import io.l2echo.dpdk.QueueCounters;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -88,16 +87,13 @@ public final class EchoCommandLine {
 
     /** Parses {@code [EAL options] -- [app options]}; help anywhere wins. */
     public static EchoCommandLine parse(String[] argv, boolean multiQueue) throws UsageException {
-        List<String> all = Arrays.asList(argv);
-        int separator = all.indexOf("--");
-        List<String> ealArgs = separator < 0 ? all : all.subList(0, separator);
-        List<String> appArgs = separator < 0 ? List.of() : all.subList(separator + 1, all.size());
-        if (ealArgs.contains("-h") || ealArgs.contains("--help")) {
+        DpdkCommandLine split = DpdkCommandLine.split(argv);
+        if (split.helpBeforeSeparator()) {
             return new EchoCommandLine(null, 0, 0, true);
         }
         CommandLine line;
         try {
-            line = new DefaultParser().parse(options(multiQueue), appArgs.toArray(String[]::new));
+            line = new DefaultParser().parse(options(multiQueue), split.appArgs().toArray(String[]::new));
         } catch (ParseException e) {
             throw new UsageException(e.getMessage());
         }
@@ -107,10 +103,10 @@ public final class EchoCommandLine {
         if (!line.getArgList().isEmpty()) {
             throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "' after '--'");
         }
-        EchoConfig.Builder config = EchoConfig.builder().ealArgs(ealArgs);
+        EchoConfig.Builder config = EchoConfig.builder().ealArgs(split.ealArgs());
         try {
             String port = line.getOptionValue("port", "0");
-            if (port.chars().allMatch(Character::isDigit)) {
+            if (DpdkCommandLine.isPortId(port)) {
                 config.portId(Integer.parseInt(port));
             } else {
                 config.portName(port);
@@ -139,15 +135,7 @@ public final class EchoCommandLine {
     }
 
     private static int intOption(CommandLine line, String name, int defaultValue) {
-        String value = line.getOptionValue(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + value + "'");
-        }
+        return Math.toIntExact(DpdkCommandLine.wholeNumber(line, name, defaultValue));
     }
 
     /** The usage text for {@code appName}, EAL's part summarised. */

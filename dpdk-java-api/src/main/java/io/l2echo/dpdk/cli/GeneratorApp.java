@@ -74,16 +74,13 @@ public final class GeneratorApp {
     }
 
     public int run(String[] argv) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
-        List<String> all = Arrays.asList(argv);
-        int separator = all.indexOf("--");
-        List<String> ealArgs = separator < 0 ? all : all.subList(0, separator);
-        List<String> appArgs = separator < 0 ? List.of() : all.subList(separator + 1, all.size());
+        DpdkCommandLine.logOneLinePerRecord();
+        DpdkCommandLine split = DpdkCommandLine.split(argv);
         CommandLine line;
         GeneratorConfig config;
         try {
-            line = new DefaultParser().parse(options(), appArgs.toArray(String[]::new));
-            if (line.hasOption("help") || ealArgs.contains("-h") || ealArgs.contains("--help")) {
+            line = new DefaultParser().parse(options(), split.appArgs().toArray(String[]::new));
+            if (line.hasOption("help") || split.helpBeforeSeparator()) {
                 usage();
                 return EchoApp.EXIT_OK;
             }
@@ -101,9 +98,9 @@ public final class GeneratorApp {
             return EchoApp.EXIT_USAGE;
         }
         ShutdownSignal shutdown = ShutdownSignal.register(out);
-        try (Eal eal = Eal.init(ealArgs)) {
+        try (Eal eal = Eal.init(split.ealArgs())) {
             String port = line.getOptionValue("port", "0");
-            int portId = port.chars().allMatch(Character::isDigit) ? Integer.parseInt(port) : eal.portIdByName(port);
+            int portId = DpdkCommandLine.isPortId(port) ? Integer.parseInt(port) : eal.portIdByName(port);
             DeviceInfo info = eal.deviceInfo(portId);
             PortConfig portConfig = PortConfig.builder().portId(portId).build();
             int burst = config.burstSize();
@@ -273,12 +270,7 @@ public final class GeneratorApp {
     }
 
     private static long number(CommandLine line, String name, long defaultValue) {
-        String value = line.getOptionValue(name);
-        try {
-            return value == null ? defaultValue : Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + value + "'");
-        }
+        return DpdkCommandLine.wholeNumber(line, name, defaultValue);
     }
 
     static long mac(String text) {
