@@ -25,23 +25,33 @@ public final class EchoApp {
     private final PrintStream out;
     private final PrintStream err;
     private final Function<EchoConfig, EchoService> starter;
+    private final Function<EchoService, AutoCloseable> companion;
 
     /**
      * @param multiQueue whether the app takes --queues and RSS options (l2multi) or echoes on
      *                   one queue (l2echo)
      */
     public EchoApp(String name, String summary, boolean multiQueue, PrintStream out, PrintStream err) {
-        this(name, summary, multiQueue, out, err, EchoService::start);
+        this(name, summary, multiQueue, out, err, EchoService::start, service -> () -> { });
     }
 
     EchoApp(String name, String summary, boolean multiQueue, PrintStream out, PrintStream err,
-            Function<EchoConfig, EchoService> starter) {
+            Function<EchoConfig, EchoService> starter, Function<EchoService, AutoCloseable> companion) {
         this.name = name;
         this.summary = summary;
         this.multiQueue = multiQueue;
         this.out = out;
         this.err = err;
         this.starter = starter;
+        this.companion = companion;
+    }
+
+    /**
+     * The same app with {@code companion} started once the echo runs and closed before the
+     * loops stop: work a service does beside its data path (the benchmark's allocation load).
+     */
+    public EchoApp alongside(Function<EchoService, AutoCloseable> companion) {
+        return new EchoApp(name, summary, multiQueue, out, err, starter, companion);
     }
 
     public int run(String[] argv) {
@@ -82,14 +92,19 @@ public final class EchoApp {
         Set<Integer> controlCpus = service.eal().pinToControlPlane();
         out.println(name + ": control-plane threads on CPUs " + controlCpus);
         EchoStats first = service.stats();
-        try (StatsReporter reporter = new StatsReporter(name, service::stats, out,
-                commandLine.statsIntervalMillis(), service.eal()::pinToControlPlane)) {
+        try (AutoCloseable beside = companion.apply(service);
+                StatsReporter reporter = new StatsReporter(name, service::stats, out,
+                        commandLine.statsIntervalMillis(), service.eal()::pinToControlPlane)) {
             if (commandLine.statsIntervalMillis() > 0) {
                 reporter.start();
             }
             boolean signalled = shutdown.await(commandLine.durationSeconds() * 1000);
             out.println(name + ": " + (signalled ? shutdown.signalName() + " received"
                     : commandLine.durationSeconds() + " s elapsed") + ", stopping");
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing what ran beside the echo failed", e);
         }
         service.stopWorkers();
         EchoStats last = service.stats();

@@ -32,10 +32,11 @@ class EchoAppTest {
 
     @SuppressWarnings("unchecked")
     private final Function<EchoConfig, EchoService> starter = mock(Function.class);
+    private final AutoCloseable companion = mock(AutoCloseable.class);
 
     private EchoApp app() {
         return new EchoApp("l2echo", "Echoes.", false, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), starter);
+                new PrintStream(err, true, StandardCharsets.UTF_8), starter, service -> companion);
     }
 
     private String out() {
@@ -68,7 +69,7 @@ class EchoAppTest {
     }
 
     @Test
-    void aTimedRunStopsTheLoopsBeforeReadingTotalsAndClosesLast() {
+    void aTimedRunStopsTheLoopsBeforeReadingTotalsAndClosesLast() throws Exception {
         EchoService service = mock(EchoService.class, RETURNS_DEEP_STUBS);
         EchoStats stats = new EchoStats(0, List.of(), new PortStats(0, 0, 0, 0, 0, 0, 0, 0), 0);
         when(service.stats()).thenReturn(stats);
@@ -80,7 +81,8 @@ class EchoAppTest {
         assertEquals(EchoApp.EXIT_OK, app().run(new String[] {"-l", "0,1", "--", "--duration", "1",
             "--stats-interval", "0"}));
 
-        InOrder order = inOrder(service);
+        InOrder order = inOrder(companion, service);
+        order.verify(companion).close();
         order.verify(service).stopWorkers();
         order.verify(service).stats();
         order.verify(service).close();
