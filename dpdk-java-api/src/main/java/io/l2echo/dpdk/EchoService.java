@@ -41,7 +41,7 @@ public final class EchoService implements AutoCloseable {
     }
 
     private static EchoService start(Eal eal, EchoConfig config) {
-        int portId = config.portName().map(eal::portIdByName).orElse(config.portId());
+        int portId = config.port().portName().map(eal::portIdByName).orElse(config.port().portId());
         DeviceInfo info = eal.deviceInfo(portId);
         LcorePlan plan = LcorePlan.queuePerLcore(eal.mainLcore(), eal.workerLcores(), portId, config.queues());
         int mbufs = poolSize(config, plan);
@@ -59,15 +59,16 @@ public final class EchoService implements AutoCloseable {
     }
 
     static int poolSize(EchoConfig config, LcorePlan plan) {
-        int required = Mempool.requiredSize(plan.queueCount(), config.rxDescriptors(), config.txDescriptors(),
+        PortConfig port = config.port();
+        int required = Mempool.requiredSize(plan.queueCount(), port.rxDescriptors(), port.txDescriptors(),
                 config.burstSize(), plan.pollingLcoreCount(), config.mbufCacheSize());
         if (config.mbufs() == 0) {
             return Mempool.recommendedSize(required);
         }
         if (config.mbufs() < required) {
             throw new DpdkException("size the mbuf pool", config.mbufs() + " mbufs are fewer than the " + required
-                    + " that " + plan.queueCount() + " queue(s) of " + config.rxDescriptors() + " Rx + "
-                    + config.txDescriptors() + " Tx descriptors, bursts of " + config.burstSize() + " and "
+                    + " that " + plan.queueCount() + " queue(s) of " + port.rxDescriptors() + " Rx + "
+                    + port.txDescriptors() + " Tx descriptors, bursts of " + config.burstSize() + " and "
                     + plan.pollingLcoreCount() + " lcore cache(s) of " + config.mbufCacheSize() + " can hold",
                     "raise --mbufs to at least " + required + ", or lower --rx-desc/--tx-desc/--mbuf-cache");
         }

@@ -34,6 +34,21 @@ public final class PortConfig {
         return new Builder();
     }
 
+    /** A builder holding these settings, to derive a variant (the resolved port, the queues). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.portId = portId;
+        b.portName = portName;
+        b.rxQueues = rxQueues;
+        b.txQueues = txQueues;
+        b.rxDescriptors = rxDescriptors;
+        b.txDescriptors = txDescriptors;
+        b.promiscuous = promiscuous;
+        b.rssHashTypes = rssHashTypes;
+        b.rssSymmetric = rssSymmetric;
+        return b;
+    }
+
     /** The port id, used when no {@link #portName()} is given. */
     public int portId() {
         return portId;
@@ -90,10 +105,15 @@ public final class PortConfig {
 
         public Builder portId(int portId) {
             this.portId = requireRange("port id", portId, 0, 65535);
+            this.portName = null;
             return this;
         }
 
+        /** A device name such as {@code net_af_packet0}, instead of an id. */
         public Builder portName(String portName) {
+            if (portName.isBlank()) {
+                throw new IllegalArgumentException("port name must not be blank");
+            }
             this.portName = portName;
             return this;
         }
@@ -116,7 +136,13 @@ public final class PortConfig {
             return this;
         }
 
+        /** Hash types by DPDK's names or groups (ip, tcp, udp, sctp), and whether the key is symmetric. */
         public Builder rss(List<String> hashTypes, boolean symmetric) {
+            for (String type : hashTypes) {
+                if (type.isBlank()) {
+                    throw new IllegalArgumentException("an RSS hash type must not be blank");
+                }
+            }
             this.rssHashTypes = List.copyOf(hashTypes);
             this.rssSymmetric = symmetric;
             return this;

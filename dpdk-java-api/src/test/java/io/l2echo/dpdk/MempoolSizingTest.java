@@ -31,7 +31,8 @@ class MempoolSizingTest {
 
     @Test
     void aPoolTooSmallForTheDescriptorsIsRefusedBeforeDpdkIsAsked() {
-        EchoConfig config = EchoConfig.builder().mbufs(2047).descriptors(2048, 2048).build();
+        EchoConfig config = EchoConfig.builder().mbufs(2047)
+                .port(PortConfig.builder().descriptors(2048, 2048).build()).build();
         DpdkException e = assertThrows(DpdkException.class, () -> EchoService.poolSize(config, ONE_QUEUE));
         assertTrue(e.getMessage().contains("2047 mbufs are fewer than the 4512"), e.getMessage());
         assertTrue(e.hint().orElseThrow().contains("--mbufs to at least 4512"), e.getMessage());

@@ -1,6 +1,7 @@
 package io.l2echo.dpdk.cli;
 
 import io.l2echo.dpdk.EchoConfig;
+import io.l2echo.dpdk.PortConfig;
 import io.l2echo.dpdk.QueueCounters;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -105,24 +106,25 @@ public final class EchoCommandLine {
         }
         EchoConfig.Builder config = EchoConfig.builder().ealArgs(split.ealArgs());
         try {
-            String port = line.getOptionValue("port", "0");
-            if (DpdkCommandLine.isPortId(port)) {
-                config.portId(Integer.parseInt(port));
+            PortConfig.Builder port = PortConfig.builder();
+            String portSpec = line.getOptionValue("port", "0");
+            if (DpdkCommandLine.isPortId(portSpec)) {
+                port.portId(Integer.parseInt(portSpec));
             } else {
-                config.portName(port);
+                port.portName(portSpec);
             }
-            config.burstSize(intOption(line, "burst", 32))
-                    .descriptors(intOption(line, "rx-desc", 1024), intOption(line, "tx-desc", 1024))
-                    .mbufs(intOption(line, "mbufs", 0))
-                    .mbufCacheSize(intOption(line, "mbuf-cache", 256))
-                    .txRetries(intOption(line, "tx-retries", 0))
+            port.descriptors(intOption(line, "rx-desc", 1024), intOption(line, "tx-desc", 1024))
                     .promiscuous(!line.hasOption("no-promisc"));
             if (multiQueue) {
                 config.queues(intOption(line, "queues", EchoConfig.ONE_QUEUE_PER_LCORE));
                 String rss = line.getOptionValue("rss", "ip,tcp,udp").trim();
-                config.rss(rss.equals("none") ? List.of() : List.of(rss.split("\\s*,\\s*")),
+                port.rss(rss.equals("none") ? List.of() : List.of(rss.split("\\s*,\\s*")),
                         line.hasOption("rss-symmetric"));
             }
+            config.port(port.build()).burstSize(intOption(line, "burst", 32))
+                    .mbufs(intOption(line, "mbufs", 0))
+                    .mbufCacheSize(intOption(line, "mbuf-cache", 256))
+                    .txRetries(intOption(line, "tx-retries", 0));
             long interval = intOption(line, "stats-interval", 1000);
             long duration = intOption(line, "duration", 0);
             if (interval < 0 || duration < 0) {
