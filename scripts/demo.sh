@@ -86,8 +86,9 @@ stop_echo() {
   say "echo exited with status $ECHO_RC"
 }
 
-# With no --in-memory, DPDK keeps its hugepage files and runtime directory after exit;
-# remove only those named after this demo's --file-prefix, once the process is gone.
+# A clean stop leaves nothing (l2echo runs --in-memory and removes its runtime directory);
+# a killed echo can. Remove only what carries this demo's --file-prefix, once the process is
+# gone, and call it a bug when the echo had stopped cleanly.
 remove_dpdk_leftovers() {
   [[ -n "$ECHO_PID" ]] || return 0
   ! kill -0 "$ECHO_PID" 2>/dev/null || return 0
@@ -100,7 +101,10 @@ remove_dpdk_leftovers() {
   done
   (( n == 0 )) || say "removed $n hugepage file(s) named ${PREFIX}map_* left by DPDK"
   if [[ -d "/var/run/dpdk/$PREFIX" ]]; then
-    rm -rf -- "/var/run/dpdk/$PREFIX" && say "removed DPDK runtime directory /var/run/dpdk/$PREFIX"
+    rm -rf -- "/var/run/dpdk/$PREFIX" && say "removed DPDK runtime directory /var/run/dpdk/$PREFIX" && n=$((n + 1))
+  fi
+  if (( n > 0 )) && [[ "${ECHO_RC:-1}" == 0 ]]; then
+    say "the echo left these behind after a clean stop: that is a bug, please report it"
   fi
 }
 
