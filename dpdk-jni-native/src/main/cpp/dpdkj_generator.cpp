@@ -177,11 +177,13 @@ int generator_loop(void *arg) {
     const uint64_t first_tsc = rte_rdtsc();
     uint64_t next_tsc = first_tsc;
     uint64_t sent_all_tsc = 0;
-    while (!stop_requested(&g->task)) {
+    for (;;) {
         const uint64_t now = rte_rdtsc();
-        if (g->pending_count != 0) {
+        // A stop ends the sending, not the run: what is in flight still comes back and counts.
+        const bool sending = !stop_requested(&g->task);
+        if (sending && g->pending_count != 0) {
             retry_pending(g);
-        } else if (next_sequence < g->count) {
+        } else if (sending && next_sequence < g->count) {
             uint64_t due = g->count - next_sequence;
             if (g->interval_tsc != 0)
                 due = now < next_tsc ? 0 : RTE_MIN(due, (now - next_tsc) / g->interval_tsc + 1);
@@ -194,7 +196,8 @@ int generator_loop(void *arg) {
             sent_all_tsc = now; // the last frame has left: the drain starts
             counter_add(&g->counters->send_ns, (now - first_tsc) * UINT64_C(1000000000) / g->tsc_hz);
         } else if (now - sent_all_tsc > g->drain_tsc ||
-                   __atomic_load_n(&g->counters->rx_echoes, __ATOMIC_RELAXED) == g->count) {
+                   __atomic_load_n(&g->counters->rx_echoes, __ATOMIC_RELAXED) ==
+                       __atomic_load_n(&g->counters->tx_packets, __ATOMIC_RELAXED)) {
             break;
         }
         receive(g, &highest_sequence);

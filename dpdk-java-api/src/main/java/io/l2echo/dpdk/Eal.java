@@ -205,8 +205,9 @@ public final class Eal implements AutoCloseable {
         ensureOpen();
         requireLcore(lcore, "launch the generator on lcore " + lcore);
         long sourceMac = Long.parseLong(deviceInfo(queue.port()).macAddress().replace(":", ""), 16);
+        // A stopped generator still drains what is in flight before its loop returns.
         TrafficGenerator generator = TrafficGenerator.launch(mainThread, lcore, lcore == mainLcore, queue, pool,
-                sourceMac, config, STOP_TIMEOUT_MILLIS);
+                sourceMac, config, STOP_TIMEOUT_MILLIS + config.drain().toMillis());
         generators.add(generator);
         return generator;
     }

@@ -9,9 +9,12 @@ import org.HdrHistogram.Histogram;
  */
 public record GeneratorResult(GeneratorConfig config, GeneratorStats stats, Histogram roundTripNanos) {
 
-    /** Frames sent that never came back (those the Tx queue refused included). */
+    /**
+     * Frames sent that never came back, those the Tx queue refused included; frames a stop
+     * kept from being sent at all are not lost.
+     */
     public long lost() {
-        return config.count() - stats.rxEchoes();
+        return stats.txPackets() + stats.txFailed() - stats.rxEchoes();
     }
 
     /** Frames per second actually sent, from the first frame to the last. */
