@@ -8,7 +8,7 @@ Usage: scripts/install_deps.sh [--help]
 
 Installs from Debian/Ubuntu packages (as root) what building and running needs:
   dpdk dpdk-dev libdpdk-dev pkg-config cmake g++ make openjdk-17-jdk-headless
-  maven iproute2 iputils-ping procps
+  maven iproute2 iputils-ping procps, and linux-perf where apt offers it
 Packages already installed are skipped; when all are present nothing touches apt.
 The JDK is skipped when a javac >= 17 is already on PATH.
 Prints the versions it ends up with (libdpdk, java, mvn, cmake).
@@ -56,6 +56,12 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
+
+# perf, for the benchmark's profile of the polling lcore: Debian's linux-perf. Optional: Ubuntu
+# names it linux-tools-<kernel>, left to the user, and the benchmark reports "not profiled".
+if ! command -v perf >/dev/null 2>&1 && apt-cache policy linux-perf 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  missing+=(linux-perf)
+fi
 
 if (( ${#missing[@]} == 0 )); then
   say "all packages already installed"

@@ -2,6 +2,7 @@ package io.l2echo.bench;
 
 import io.l2echo.testkit.ChildProcess;
 import io.l2echo.testkit.Leftovers;
+import io.l2echo.testkit.ProcThreads;
 import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.VethBed;
 import java.io.IOException;
@@ -13,7 +14,9 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,9 +56,13 @@ public final class Benchmark {
         }
     }
 
-    /** What one system did in one repeat. */
+    /**
+     * What one system did in one repeat. {@code echoPreemptions}: how often the scheduler took the
+     * CPU from the echo's polling thread over the whole run; the profile only on profile runs.
+     */
     record Run(Bed bed, SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
-            List<String> echoCommand, long jniCalls, long framesEchoed) {
+            List<String> echoCommand, long jniCalls, long framesEchoed, long echoPreemptions,
+            Optional<Profiler.PollingProfile> profile) {
 
         Trial throughput() {
             return trials.stream().filter(t -> t.phase().equals("throughput")).findFirst().orElseThrow();
@@ -69,6 +76,10 @@ public final class Benchmark {
         List<Trial> latency() {
             return trials.stream().filter(t -> t.phase().equals("latency")).toList();
         }
+    }
+
+    /** The repeats of every system on every bed, and one profile run of each system on the vhost-user bed. */
+    record Results(Map<Bed, Map<SystemUnderTest, List<Run>>> runs, Map<SystemUnderTest, Run> profiles) {
     }
 
     private final Settings settings;
@@ -97,13 +108,13 @@ public final class Benchmark {
             System.exit(1);
             return;
         }
-        Map<Bed, Map<SystemUnderTest, List<Run>>> runs = new Benchmark(settings, repo).runAll();
+        Results results = new Benchmark(settings, repo).runAll();
         Path output = repo.resolve(settings.output());
-        new Report(settings, runs).write(output);
+        new Report(settings, results).write(output);
         System.out.println("l2bench: wrote " + output);
     }
 
-    Map<Bed, Map<SystemUnderTest, List<Run>>> runAll() throws IOException, InterruptedException {
+    Results runAll() throws IOException, InterruptedException {
         Map<Bed, Map<SystemUnderTest, List<Run>>> runs = new EnumMap<>(Bed.class);
         for (int repeat = 1; repeat <= settings.repeats(); repeat++) {
             // Interleaved, so a slow minute on a shared machine hits every system alike.
@@ -111,14 +122,27 @@ public final class Benchmark {
                 for (SystemUnderTest system : bed.systems()) {
                     System.out.println("l2bench: " + bed.label() + " bed, " + system.label() + ", run " + repeat
                             + " of " + settings.repeats());
-                    Run run = bed == Bed.VHOST ? runOnVhost(system, repeat) : runOnVeth(system, repeat);
+                    Run run = bed == Bed.VHOST ? runOnVhost(system, repeat, generatorOptions(), null)
+                            : runOnVeth(system, repeat);
                     System.out.println("l2bench:   no-loss " + (long) run.throughput().number("no_loss_pps") + " pps");
                     runs.computeIfAbsent(bed, b -> new EnumMap<>(SystemUnderTest.class))
                             .computeIfAbsent(system, s -> new ArrayList<>()).add(run);
                 }
             }
         }
-        return runs;
+        Map<SystemUnderTest, Run> profiles = new EnumMap<>(SystemUnderTest.class);
+        if (!Profiler.available()) {
+            System.out.println("l2bench: perf is not installed (Debian: apt-get install linux-perf): no profiles");
+            return new Results(runs, profiles);
+        }
+        for (SystemUnderTest system : Bed.VHOST.systems()) {
+            System.out.println("l2bench: vhost-user bed, " + system.label() + ", profiled flat out");
+            // Enough frames to outlast the window at 6 Mpps, faster than any echo here.
+            List<String> flatOut = List.of("--count", String.valueOf(settings.quick() ? 8_000_000 : 60_000_000),
+                    "--size", String.valueOf(settings.frameLength()), "--json");
+            profiles.put(system, runOnVhost(system, 1, flatOut, Duration.ofSeconds(settings.quick() ? 1 : 3)));
+        }
+        return new Results(runs, profiles);
     }
 
     private List<String> generatorOptions() {
@@ -132,18 +156,19 @@ public final class Benchmark {
      * Generator on CPU 0, echo on CPU 1: each side's main lcore shares its CPU with its polling
      * lcore and sleeps. On more CPUs, the same split keeps the two sides apart.
      */
-    private Run runOnVhost(SystemUnderTest system, int repeat) throws IOException, InterruptedException {
+    private Run runOnVhost(SystemUnderTest system, int repeat, List<String> generatorOptions, Duration profileWindow)
+            throws IOException, InterruptedException {
         String tag = "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds;
         Path socket = Path.of("/tmp", tag + ".sock");
         List<String> generator = new ArrayList<>(List.of(java.toString(), "-jar",
                 repo.resolve("l2gen-app/target/l2gen.jar").toString(), "--lcores=0@0,1@0", "--no-pci",
                 "--file-prefix=" + tag + "-gen", "--vdev=net_vhost0,iface=" + socket + ",queues=1", "--"));
-        generator.addAll(generatorOptions());
+        generator.addAll(generatorOptions);
         List<String> echo = system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
                 "--file-prefix=" + tag + "-echo", "--single-file-segments",
                 "--vdev=virtio_user0,path=" + socket + ",queues=1"), null);
         try {
-            return measure(Bed.VHOST, system, repeat, tag, generator, echo, socket);
+            return measure(Bed.VHOST, system, repeat, tag, generator, echo, socket, profileWindow);
         } finally {
             Files.deleteIfExists(socket);
         }
@@ -160,12 +185,13 @@ public final class Benchmark {
             generator.addAll(generatorOptions());
             List<String> echo = system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
                     "--file-prefix=" + tag + "-echo", "--vdev=" + bed.afPacketVdev(0)), bed.dutInterface());
-            return measure(Bed.VETH, system, repeat, tag, generator, echo, null);
+            return measure(Bed.VETH, system, repeat, tag, generator, echo, null, null);
         }
     }
 
+    /* profileWindow: null, or how long to profile the echo's polling thread once the generator sends. */
     private Run measure(Bed bed, SystemUnderTest system, int repeat, String tag, List<String> generator,
-            List<String> echo, Path vhostSocket) throws IOException, InterruptedException {
+            List<String> echo, Path vhostSocket, Duration profileWindow) throws IOException, InterruptedException {
         Leftovers generatorLeftovers = Leftovers.snapshot(tag + "-gen");
         Leftovers echoLeftovers = Leftovers.snapshot(tag + "-echo");
         Duration runTimeout = Duration.ofMinutes(settings.quick() ? 2 : 30);
@@ -178,11 +204,20 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
             try (ChildProcess dut = ChildProcess.start(Processes.withDefaultSignals(echo))) {
+                Optional<Profiler.PollingProfile> profile = Optional.empty();
+                if (profileWindow != null) {
+                    profile = Optional.of(profile(system, gen, dut, profileWindow));
+                    // The rest of its frames would tell nothing more: l2gen stops early and reports.
+                    Processes.signal(gen.pid(), Processes.Signal.INT);
+                }
                 OptionalInt status = gen.awaitExit(runTimeout);
                 if (status.isEmpty() || status.getAsInt() != 0) {
                     throw new IOException("l2gen against " + system.label() + " did not finish cleanly:\n"
                             + gen.outputTail(20) + "\n" + system.label() + ":\n" + dut.outputTail(20));
                 }
+                OptionalLong polling = system.pollingThread(dut.pid());
+                long preemptions = polling.isPresent()
+                        ? ProcThreads.involuntarySwitches(dut.pid(), polling.getAsLong()) : -1;
                 dut.stop(Processes.Signal.INT, Duration.ofSeconds(10));
                 List<Trial> trials = gen.output().lines().filter(line -> line.startsWith("{")).map(Trial::new)
                         .toList();
@@ -190,11 +225,24 @@ public final class Benchmark {
                 boolean counted = jni.find();
                 return new Run(bed, system, repeat, trials, generator, echo,
                         counted ? Long.parseLong(jni.group(1).replace(",", "")) : -1,
-                        counted ? Long.parseLong(jni.group(2).replace(",", "")) : -1);
+                        counted ? Long.parseLong(jni.group(2).replace(",", "")) : -1, preemptions, profile);
             }
         } finally {
             generatorLeftovers.remove();
             echoLeftovers.remove();
         }
+    }
+
+    private static Profiler.PollingProfile profile(SystemUnderTest system, ChildProcess gen, ChildProcess dut,
+            Duration window) throws IOException {
+        // l2gen prints "lcore 1 sends ..." when the flat-out trial starts, after its probes.
+        if (!gen.awaitOutput(" sends ", Duration.ofMinutes(1))) {
+            throw new IOException("l2gen never started sending to " + system.label() + ":\n" + gen.outputTail(20));
+        }
+        long echoThread = system.pollingThread(dut.pid()).orElseThrow(
+                () -> new IOException(system.label() + " has no polling thread to profile"));
+        long generatorThread = ProcThreads.ealWorker(gen.pid(), 1).orElseThrow(
+                () -> new IOException("l2gen has no EAL thread for lcore 1"));
+        return Profiler.record(dut.pid(), echoThread, gen.pid(), generatorThread, window);
     }
 }

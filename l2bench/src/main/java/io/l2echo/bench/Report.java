@@ -31,10 +31,12 @@ final class Report {
 
     private final Benchmark.Settings settings;
     private final Map<Bed, Map<SystemUnderTest, List<Benchmark.Run>>> beds;
+    private final Map<SystemUnderTest, Benchmark.Run> profiles;
 
-    Report(Benchmark.Settings settings, Map<Bed, Map<SystemUnderTest, List<Benchmark.Run>>> beds) {
+    Report(Benchmark.Settings settings, Benchmark.Results results) {
         this.settings = settings;
-        this.beds = beds;
+        this.beds = results.runs();
+        this.profiles = results.profiles();
     }
 
     void write(Path markdown) throws IOException {
@@ -106,10 +108,12 @@ final class Report {
         if (Runtime.getRuntime().availableProcessors() < 4) {
             md.append(CONTENDED_CPUS);
         }
-        md.append("\nWhere a target is missed on a shared two-CPU virtual machine, rerun on a host with isolated "
-                + "CPUs before drawing conclusions: one preemption of a polling thread there overflows a 256-entry "
+        md.append("\nWhere a target is missed, the profile below says whether the echo's own code or the "
+                + "machine is the cause. On a shared two-CPU virtual machine, rerun on a host with isolated CPUs "
+                + "before drawing conclusions: one preemption of a polling thread there overflows a 256-entry "
                 + "virtio ring, which the strict no-loss search punishes hardest. The ratios, measured in one run, "
                 + "are what to compare.\n\n");
+        writeProfiles(md);
 
         md.append("## Nothing crosses JNI per packet\n\n| bed | system | run | JNI calls into the shim | frames echoed |\n"
                 + "| --- | --- | ---: | ---: | ---: |\n");
@@ -118,10 +122,47 @@ final class Report {
                         system.label(), run.repeat(), run.jniCalls(), run.framesEchoed())))));
         md.append("\nEvery native is registered through a wrapper that counts its calls; the echo prints the count "
                 + "when it stops.\n\n## Not yet in this run\n\n- The guest-NIC bed (an emulated PCI NIC in a QEMU "
-                + "guest), where the ten-times-lower p99 against a kernel echo is the target.\n"
-                + "- A profile (perf or callgrind) for each missed target.\n");
+                + "guest), where the ten-times-lower p99 against a kernel echo is the target.\n");
         Files.createDirectories(markdown.toAbsolutePath().getParent());
         Files.writeString(markdown, md.toString());
+    }
+
+    /* perf on the echo's polling thread while the generator sends flat out, one run per system. */
+    private void writeProfiles(StringBuilder md) {
+        md.append("## Where the polling lcore's time goes\n\n");
+        if (profiles.isEmpty()) {
+            md.append("Not profiled: `perf` is not installed (Debian: `apt-get install linux-perf`).\n\n");
+            return;
+        }
+        md.append("One more run of each system on the vhost-user bed, the generator sending flat out, `perf record "
+                + "-e cpu-clock -F 4999 -t <tid>` on the echo's polling thread (lcore 1) for a window of it. The "
+                + "samples are summed by shared object: DPDK's PMD and libraries (`librte_*`), the echo's own "
+                + "loop (`dpdk-testpmd` or `libdpdkj.so`), the JVM (`libjvm.so`) and the kernel. Preemptions are "
+                + "the thread's involuntary context switches over the window (/proc): every one is time in which "
+                + "the queue was not polled. \"On its CPU\" is the samples taken against those a thread that never "
+                + "left its CPU would give.\n\n");
+        md.append("| system | sent | echoed | lost | samples | on its CPU | DPDK | own loop | JVM | kernel | echo lcore "
+                + "preempted | generator lcore preempted |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                + "| ---: | ---: | ---: |\n");
+        profiles.forEach((system, run) -> {
+            Profiler.PollingProfile profile = run.profile().orElseThrow();
+            Trial trial = run.latency().get(0);
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f pps | %,.0f | %,.0f | %,d | %.0f%% | %.1f%% | %.1f%% | "
+                    + "%.1f%% | %.1f%% | %.1f /s | %.1f /s |%n", system.label(), trial.number("sent_pps"),
+                    trial.number("echoed"), trial.number("lost"), profile.samples(), profile.onCpuPercent(),
+                    profile.percentIn("librte_"),
+                    profile.percentIn("dpdk-testpmd", "libdpdkj"), profile.percentIn("libjvm"),
+                    profile.percentIn("kernel"), profile.echoPreemptionsPerSecond(),
+                    profile.generatorPreemptionsPerSecond()));
+        });
+        md.append("\nBy shared object, largest first:\n\n");
+        profiles.forEach((system, run) -> md.append("- ").append(system.label()).append(": ")
+                .append(run.profile().orElseThrow().topShares(6)).append("\n"));
+        md.append("\nHow to read it: when the echo's loop and the PMD take the same shares for l2echo as for "
+                + "testpmd and `libjvm.so` takes none, the data path is the same C work, and the JVM is not on it; "
+                + "losses and tail latency that differ between runs then follow the preemption counts (a "
+                + "preempted polling lcore stops draining its ring for a whole scheduler slice), not the code. The "
+                + "throughput tables give the echo lcore's preemptions over each whole run as well.\n\n");
     }
 
     private static double noLoss(Benchmark.Run run) {
@@ -144,16 +185,18 @@ final class Report {
             md.append("The no-loss rate is the strict RFC 2544 figure; the flat-out columns show what each system "
                     + "forwards when the generator sends as fast as the port takes frames, loss allowed.\n\n");
             md.append("| system | no-loss rate (median) | min – max | vs testpmd | flat out: echoed (median) | "
-                    + "flat out: lost | echoed vs testpmd |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                    + "flat out: lost | echoed vs testpmd | echo lcore preempted in the run (median) |\n"
+                    + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             double testpmd = median(SystemUnderTest.TESTPMD, Report::noLoss);
             double testpmdFlatOut = median(SystemUnderTest.TESTPMD, Report::flatOutEchoedPps);
             for (SystemUnderTest system : runs.keySet()) {
                 double value = median(system, Report::noLoss);
                 double flatOut = median(system, Report::flatOutEchoedPps);
                 md.append(String.format(Locale.ROOT, "| %s | %,.0f pps | %,.0f – %,.0f | %s | %,.0f pps | %.2f%% | "
-                        + "%s |%n", system.label(), value, min(system, Report::noLoss), max(system, Report::noLoss),
-                        ratio(value, testpmd), flatOut, median(system, Report::flatOutLossPercent),
-                        ratio(flatOut, testpmdFlatOut)));
+                        + "%s | %,.0f times |%n", system.label(), value, min(system, Report::noLoss),
+                        max(system, Report::noLoss), ratio(value, testpmd), flatOut,
+                        median(system, Report::flatOutLossPercent), ratio(flatOut, testpmdFlatOut),
+                        median(system, Benchmark.Run::echoPreemptions)));
             }
             md.append("\n![no-loss throughput, ").append(bed.label()).append("](benchmarks/throughput-").append(name)
                     .append(".png)\n\n");

@@ -1,8 +1,11 @@
 package io.l2echo.bench;
 
+import io.l2echo.testkit.ProcThreads;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** An echo the benchmark measures, and the command line that starts it on a given port. */
 enum SystemUnderTest {
@@ -27,6 +30,11 @@ enum SystemUnderTest {
 
     String description() {
         return description;
+    }
+
+    /** The thread that polls the port: lcore 1's EAL thread, or the kernel echo's only thread. */
+    OptionalLong pollingThread(long pid) throws IOException {
+        return this == KERNEL_ECHO ? OptionalLong.of(pid) : ProcThreads.ealWorker(pid, 1);
     }
 
     /** The command that echoes on the port the EAL arguments name, or on the kernel interface. */

@@ -40,6 +40,14 @@ class BenchmarkQuickIT {
         }
         assertTrue(text.matches("(?s).*\\| vhost-user \\| l2echo \\| 1 \\| [\\d,]+ \\| [\\d,]+ \\|.*"),
                 () -> "JNI count row in\n" + text);
+        assertTrue(text.contains("## Where the polling lcore's time goes"), () -> "profile section in\n" + text);
+        if (Profiler.available()) {
+            // Samples of l2echo's polling thread, some of them in the shim's loop.
+            assertTrue(text.matches("(?s).*\\| l2echo \\| [\\d,]+ pps \\| [\\d,]+ \\| [\\d,]+ \\| [1-9][\\d,]* \\|.*"),
+                    () -> "l2echo's profile row in\n" + text);
+            assertTrue(text.matches("(?s).*\n- l2echo: [^\n]*libdpdkj\\.so \\(our shim\\).*"),
+                    () -> "the shim among l2echo's shared objects in\n" + text);
+        }
         for (String bed : List.of("vhost", "veth")) {
             for (String plot : List.of("throughput-" + bed + ".png", "latency-" + bed + ".png")) {
                 Path png = report.resolveSibling("benchmarks").resolve(plot);

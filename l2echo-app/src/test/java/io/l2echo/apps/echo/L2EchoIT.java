@@ -8,6 +8,7 @@ import io.l2echo.testkit.EchoAppProcess;
 import io.l2echo.testkit.EchoReport;
 import io.l2echo.testkit.EchoVerifier;
 import io.l2echo.testkit.Leftovers;
+import io.l2echo.testkit.ProcThreads;
 import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.RawSocket;
 import io.l2echo.testkit.UdpFrameTemplate;
@@ -219,40 +220,12 @@ class L2EchoIT {
      * gets the process's CPUs, as the JVM's first thread has them, less that one.
      */
     private static void assertControlPlaneOffThePollingCore(long pid) throws IOException {
-        Set<Integer> expected = new TreeSet<>(allowedCpus(Path.of("/proc", String.valueOf(pid))));
+        Set<Integer> expected = new TreeSet<>(ProcThreads.allowedCpus(pid, pid));
         expected.remove(1);
-        boolean sawStats = false;
-        boolean sawWorker = false;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                String name = Files.readString(task.resolve("comm")).trim();
-                if (name.equals("l2echo-stats")) {
-                    sawStats = true;
-                    assertEquals(expected, allowedCpus(task), "the stats thread keeps off the polling CPU");
-                } else if (name.equals("rte-worker-1") || name.equals("dpdk-worker1")) { // 22.11, 23.11+
-                    sawWorker = true;
-                    assertEquals(Set.of(1), allowedCpus(task), "the polling lcore is pinned to its CPU");
-                }
-            }
-        }
-        assertTrue(sawStats, "found the l2echo-stats thread");
-        assertTrue(sawWorker, "found lcore 1's EAL thread");
-    }
-
-    /* Cpus_allowed_list of /proc/PID or /proc/PID/task/TID, such as "0,2-5". */
-    private static Set<Integer> allowedCpus(Path procEntry) throws IOException {
-        String list = Files.readAllLines(procEntry.resolve("status")).stream()
-                .filter(line -> line.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow()
-                .substring("Cpus_allowed_list:".length()).trim();
-        Set<Integer> cpus = new TreeSet<>();
-        for (String range : list.split(",")) {
-            String[] bounds = range.split("-");
-            int first = Integer.parseInt(bounds[0]);
-            int last = Integer.parseInt(bounds[bounds.length - 1]);
-            for (int cpu = first; cpu <= last; cpu++) {
-                cpus.add(cpu);
-            }
-        }
-        return cpus;
+        long stats = ProcThreads.named(pid, List.of("l2echo-stats")).orElseThrow(
+                () -> new AssertionError("no l2echo-stats thread"));
+        assertEquals(expected, ProcThreads.allowedCpus(pid, stats), "the stats thread keeps off the polling CPU");
+        long worker = ProcThreads.ealWorker(pid, 1).orElseThrow(() -> new AssertionError("no EAL thread for lcore 1"));
+        assertEquals(Set.of(1), ProcThreads.allowedCpus(pid, worker), "the polling lcore is pinned to its CPU");
     }
 }
