@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.testkit.ProcThreads;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,6 +70,26 @@ class EchoServiceDpdkTest {
         assertTrue(queue.averageBurst() > 0 && queue.averageBurst() <= 32, String.valueOf(queue.averageBurst()));
     }
 
+    /*
+     * The polling lcore is an EAL pthread the JVM never hears of: were it ever attached to
+     * call back into Java, the JVM's thread dump would list its native id (and it would stop
+     * at safepoints).
+     */
+    @Test
+    @Order(3)
+    void thePollingLcoreRunsOutsideTheJvm() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        long worker = ProcThreads.ealWorker(pid, 1).orElseThrow(() -> new AssertionError("no EAL thread for lcore 1"));
+        String dump = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "threadPrint",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        Set<Long> javaThreads = Pattern.compile("nid=0x([0-9a-f]+)").matcher(dump).results()
+                .map(m -> Long.parseLong(m.group(1), 16)).collect(Collectors.toSet());
+        assertTrue(ProcThreads.all(pid).containsAll(javaThreads) && javaThreads.size() > 5,
+                "the dump's native ids are this process's thread ids: " + javaThreads);
+        assertFalse(javaThreads.contains(worker), "lcore 1's thread " + worker + " is not one of the JVM's:\n" + dump);
+    }
+
     @Test
     @Order(3)
     void aSecondEalInitIsAClearError() {
@@ -74,8 +100,12 @@ class EchoServiceDpdkTest {
 
     @Test
     @Order(4)
-    void afterStoppingTheCountersAgreeWithThePortAndEveryMbufIsBack() {
-        service.stopWorkers();
+    void afterStoppingTheCountersAgreeWithThePortAndEveryMbufIsBack() throws InterruptedException {
+        // From a thread other than the one that started it, as a management thread would.
+        Thread stopper = new Thread(service::stopWorkers, "stopper");
+        stopper.start();
+        stopper.join(10_000);
+        assertFalse(stopper.isAlive(), "stopWorkers returned");
         EchoStats last = service.stats();
         QueueStats queue = last.queues().get(0);
         assertEquals(last.port().rxPackets(), queue.rxPackets(), "the port counted what the loop received");

@@ -30,7 +30,7 @@ public final class ShutdownSignal {
             name = signalName;
             signalled.countDown();
         } else {
-            out.println(signalName + " again: already stopping");
+            out.println(signalName + " received while stopping: the clean stop goes on");
         }
     }
 

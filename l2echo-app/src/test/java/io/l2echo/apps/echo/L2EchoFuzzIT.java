@@ -1,0 +1,153 @@
+package io.l2echo.apps.echo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.l2echo.testkit.EchoAppProcess;
+import io.l2echo.testkit.Leftovers;
+import io.l2echo.testkit.RawSocket;
+import io.l2echo.testkit.VethBed;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Garbage on the wire: random lengths, random bytes, random MACs and EtherTypes, for a bounded
+ * time. The echo stays up, sends back exactly what came in with the MACs swapped, and once the
+ * traffic stops every mbuf is back in the pool.
+ */
+@Tag("dpdk")
+class L2EchoFuzzIT {
+    private static final Path JAR = Path.of("target", "l2echo.jar");
+    private static final Pattern IN_USE = Pattern.compile("mbufs in use ([\\d,]+)");
+    private static final int BATCHES = 40;
+    private static final int FRAMES_PER_BATCH = 250;
+    private static final Duration TIME_BOUND = Duration.ofSeconds(20);
+
+    @Test
+    void randomFramesAreEchoedVerbatimAndEveryMbufReturns() throws IOException, InterruptedException {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().up();
+                EchoAppProcess echo = EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                        "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--stats-interval", "200"));
+                RawSocket peer = bed.openPeerSocket()) {
+            echo.awaitEchoing();
+            long baseline = awaitMbufsInUse(echo, OptionalLong.empty());
+
+            Map<ByteBuffer, Integer> expected = new HashMap<>();
+            byte[] buffer = new byte[2048];
+            long sent = 0;
+            long echoed = 0;
+            long deadline = System.nanoTime() + TIME_BOUND.toNanos();
+            // Batches the peer socket's buffer holds, their echoes read before the next batch.
+            for (int batch = 0; batch < BATCHES && System.nanoTime() < deadline; batch++) {
+                for (int i = 0; i < FRAMES_PER_BATCH; i++) {
+                    byte[] frame = garbage(random);
+                    peer.send(frame);
+                    expected.merge(ByteBuffer.wrap(macsSwapped(frame)), 1, Integer::sum);
+                    sent++;
+                }
+                int length;
+                while ((length = peer.receive(buffer, 300)) >= 0) {
+                    ByteBuffer back = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
+                    if (expected.containsKey(back)) {
+                        expected.compute(back, (k, v) -> v == 1 ? null : v - 1);
+                        echoed++;
+                    } else {
+                        int shown = Math.min(length, 64);
+                        assertTrue(isTheNamespacesOwn(buffer), () -> "a frame nobody sent, or one changed on the "
+                                + "way (seed " + seed + "): " + hex(buffer, shown));
+                    }
+                }
+            }
+            long echoedFinal = echoed;
+            long sentFinal = sent;
+            // The peer's socket may drop under a burst; the echo may not mangle, and must not stop.
+            assertTrue(echoed >= sent * 95 / 100, () -> echoedFinal + " of " + sentFinal + " came back (seed " + seed
+                    + ")\n" + echo.outputTail(20));
+
+            assertEquals(baseline, awaitMbufsInUse(echo, OptionalLong.of(baseline)),
+                    () -> "every mbuf back in the pool once traffic stopped:\n" + echo.outputTail(20));
+            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+            EchoAppProcess.Totals totals = echo.totals();
+            assertTrue(totals.rxPackets() >= sent * 95 / 100, totals::toString);
+            assertEquals(totals.rxPackets(), totals.txPackets() + totals.txDropped(), "every frame sent or dropped");
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
+    /*
+     * 14 to 1514 bytes of random data. EtherTypes the namespace's kernel would act on (IPv4,
+     * ARP, IPv6) are replaced by a local experimental one, so no stack answers the garbage.
+     */
+    private static byte[] garbage(SplittableRandom random) {
+        byte[] frame = new byte[random.nextInt(14, 1515)];
+        random.nextBytes(frame);
+        int etherType = ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
+        if (etherType == 0x0800 || etherType == 0x0806 || etherType == 0x86dd || etherType == 0x8100
+                || etherType == 0x88a8) {
+            frame[12] = (byte) 0x88;
+            frame[13] = (byte) 0xb5;
+        }
+        return frame;
+    }
+
+    private static byte[] macsSwapped(byte[] frame) {
+        byte[] echo = frame.clone();
+        System.arraycopy(frame, 6, echo, 0, 6);
+        System.arraycopy(frame, 0, echo, 6, 6);
+        return echo;
+    }
+
+    /* The namespace's kernel sends IPv6 neighbour and router solicitations of its own; they come back too. */
+    private static boolean isTheNamespacesOwn(byte[] frame) {
+        int etherType = ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
+        return etherType == 0x86dd || etherType == 0x0806;
+    }
+
+    /*
+     * The "mbufs in use" of the newest stats line: the first one seen, or, given a baseline, the
+     * first that equals it (what is still in flight drains within a few stats intervals).
+     */
+    private static long awaitMbufsInUse(EchoAppProcess echo, OptionalLong baseline) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            Matcher m = IN_USE.matcher(echo.output());
+            while (m.find()) {
+                last = Long.parseLong(m.group(1).replace(",", ""));
+            }
+            if (last >= 0 && (baseline.isEmpty() || last == baseline.getAsLong())) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        if (last < 0) {
+            throw new AssertionError("no stats line with 'mbufs in use':\n" + echo.outputTail(20));
+        }
+        return last;
+    }
+
+    private static String hex(byte[] bytes, int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(String.format("%02x", bytes[i]));
+        }
+        return text.toString();
+    }
+}
