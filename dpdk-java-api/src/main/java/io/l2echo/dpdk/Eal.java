@@ -72,6 +72,7 @@ public final class Eal implements AutoCloseable {
         try {
             parsed = mainThread.call(() -> NativeErrors.check(nativeInit(argv), "initialise EAL", Eal::initHint));
         } catch (RuntimeException e) {
+            removeIfEmpty(nativeRuntimeDir());
             shutdownQuietly(mainThread);
             throw e;
         }
@@ -320,6 +321,22 @@ public final class Eal implements AutoCloseable {
             Files.deleteIfExists(runtimeDir);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not remove EAL's runtime directory " + runtimeDir + ": " + e);
+        }
+    }
+
+    /*
+     * A failed rte_eal_init leaves the runtime directory it created, empty. One with files in
+     * it may be another process's (the same --file-prefix): it stays.
+     */
+    private static void removeIfEmpty(String runtimeDir) {
+        if (runtimeDir.isEmpty()) {
+            return; // init failed before it got that far
+        }
+        Path directory = Path.of(runtimeDir);
+        try {
+            Files.deleteIfExists(directory);
+        } catch (IOException notEmptyOrNotOurs) {
+            LOG.log(Level.DEBUG, "left EAL's runtime directory " + directory + ": " + notEmptyOrNotOurs);
         }
     }
 

@@ -151,6 +151,14 @@ public final class Port implements AutoCloseable {
         return rss;
     }
 
+    /* Where a driver fails configure for a reason of its own that DPDK logs but does not return. */
+    private static String configureHint(DeviceInfo info) {
+        if (info.driver().equals("net_vhost")) {
+            return "DPDK's log above names the cause; the directory of iface= must exist";
+        }
+        return "DPDK's log above names the cause";
+    }
+
     private void bringUp(PortConfig config, Mempool pool) {
         int id = info.portId();
         int[] descriptors = {config.rxDescriptors(), config.txDescriptors()};
@@ -158,7 +166,7 @@ public final class Port implements AutoCloseable {
         RssSetup plannedRss = planRss(info, config);
         byte[] key = plannedRss.symmetric() ? RssSetup.symmetricKey(info.hashKeySize()) : null;
         NativeErrors.check(nativeConfigure(id, config.rxQueues(), config.txQueues(), plannedRss.appliedBits(), key),
-                "configure " + where, (String) null);
+                "configure " + where, configureHint(info));
         rss = plannedRss;
         NativeErrors.check(nativeAdjustDescriptors(id, descriptors), "adjust descriptors of " + where,
                 (String) null);

@@ -78,7 +78,58 @@ public final class Preflight {
         if (!ealArgs.contains("--no-huge")) {
             checkHugepages(problems, ealArgs.contains("--in-memory"));
         }
+        checkVhostSockets(problems, ealArgs);
         return problems;
+    }
+
+    /*
+     * A net_vhost server whose bind fails still unlinks its socket path when it closes: started
+     * on the socket of a running server, it would cut that server off from new peers. So it is
+     * refused here, before EAL touches the path. Only this network namespace's sockets show.
+     */
+    private void checkVhostSockets(List<Problem> problems, List<String> ealArgs) {
+        List<String> unixSockets = readLines(root.resolve("proc/net/unix"));
+        for (int i = 0; i < ealArgs.size(); i++) {
+            String arg = ealArgs.get(i);
+            String vdev = arg.startsWith("--vdev=") ? arg.substring("--vdev=".length())
+                    : arg.equals("--vdev") && i + 1 < ealArgs.size() ? ealArgs.get(i + 1) : null;
+            if (vdev == null || !(vdev.startsWith("net_vhost") || vdev.startsWith("eth_vhost"))) {
+                continue;
+            }
+            String path = null;
+            boolean client = false;
+            for (String kv : vdev.split(",")) {
+                if (kv.startsWith("iface=")) {
+                    path = kv.substring("iface=".length());
+                } else if (kv.equals("client=1")) {
+                    client = true;
+                }
+            }
+            if (path == null || client
+                    || !Files.exists(path.startsWith("/") ? root.resolve(path.substring(1)) : Path.of(path))) {
+                continue;
+            }
+            if (isListening(unixSockets, path)) {
+                problems.add(new Problem("the vhost-user socket " + path + " is served by another process",
+                        "stop that process, or give iface= another path"));
+            } else {
+                problems.add(new Problem(path + " exists and nothing listens on it (left by a process that "
+                        + "crashed?)", "remove it if no process of another network namespace serves it, or give "
+                        + "iface= another path"));
+            }
+        }
+    }
+
+    /* /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path"; flag 0x10000 is a listening socket. */
+    private static boolean isListening(List<String> unixSockets, String path) {
+        for (String line : unixSockets) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length >= 8 && fields[7].equals(path)
+                    && (Long.parseLong(fields[3], 16) & 0x10000) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkPrivileges(List<Problem> problems) {

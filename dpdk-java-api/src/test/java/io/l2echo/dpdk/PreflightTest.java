@@ -84,4 +84,33 @@ class PreflightTest {
         machine(512, 512, true, Long.toHexString(caps));
         assertEquals(List.of(), new Preflight(root, () -> 1000, () -> true).check(List.of()));
     }
+
+    @Test
+    void aVhostUserSocketAnotherServerListensOnIsRefused() throws IOException {
+        machine(512, 512, true, "0");
+        Files.createDirectories(root.resolve("tmp"));
+        Files.writeString(root.resolve("tmp/a.sock"), "");
+        Files.writeString(root.resolve("tmp/b.sock"), "");
+        Files.createDirectories(root.resolve("proc/net"));
+        Files.writeString(root.resolve("proc/net/unix"), """
+                Num       RefCount Protocol Flags    Type St Inode Path
+                0000000000000000: 00000002 00000000 00010000 0001 01 23456 /tmp/a.sock
+                0000000000000000: 00000003 00000000 00000000 0001 03 23457 /tmp/a.sock
+                """);
+        Preflight preflight = new Preflight(root, () -> 0, () -> true);
+
+        List<Preflight.Problem> served = preflight.check(List.of("--vdev=net_vhost0,iface=/tmp/a.sock,queues=2"));
+        assertEquals(List.of(new Preflight.Problem("the vhost-user socket /tmp/a.sock is served by another process",
+                "stop that process, or give iface= another path")), served);
+
+        List<Preflight.Problem> stale = preflight.check(List.of("--vdev", "eth_vhost1,iface=/tmp/b.sock"));
+        assertEquals(1, stale.size(), stale::toString);
+        assertTrue(stale.get(0).cause().startsWith("/tmp/b.sock exists and nothing listens on it"), stale::toString);
+
+        assertEquals(List.of(), preflight.check(List.of("--vdev=net_vhost0,iface=/tmp/a.sock,client=1")),
+                "a client connects to a server's socket");
+        assertEquals(List.of(), preflight.check(List.of("--vdev=net_vhost0,iface=/tmp/new.sock")), "a new path");
+        assertEquals(List.of(), preflight.check(List.of("--vdev=virtio_user0,path=/tmp/a.sock")),
+                "virtio_user connects to it");
+    }
 }

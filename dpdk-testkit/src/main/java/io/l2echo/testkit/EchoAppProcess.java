@@ -104,7 +104,22 @@ public final class EchoAppProcess implements AutoCloseable {
 
     /** SIGINT, as Ctrl-C; returns the exit status. */
     public int stopWithSigint() throws IOException {
-        return process.stop(Processes.Signal.INT, STOP_GRACE);
+        return stopWith(Processes.Signal.INT);
+    }
+
+    /** Sends {@code signal} and waits for the exit; returns the exit status. */
+    public int stopWith(Processes.Signal signal) throws IOException {
+        return process.stop(signal, STOP_GRACE);
+    }
+
+    /** Sends {@code signal} without waiting; false if the app had exited already. */
+    public boolean signal(Processes.Signal signal) throws IOException {
+        return Processes.signal(process.pid(), signal);
+    }
+
+    /** Waits for the exit without signalling; empty if it still runs after {@code timeout}. */
+    public OptionalInt awaitExit(Duration timeout) throws IOException {
+        return process.awaitExit(timeout);
     }
 
     /** The final totals the app printed after it stopped. */

@@ -116,22 +116,6 @@ class L2EchoIT {
     }
 
     @Test
-    void aSigintDuringStartUpStopsCleanlyOnceRunning() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (EchoAppProcess echo = startEcho(List.of("-l", "0,1", "--no-pci", "--vdev=net_null0",
-                "--file-prefix=" + prefix), "--stats-interval", "0")) {
-            // EAL prints while rte_eal_init runs: the handlers are in place by then, the echo not yet up.
-            assertTrue(echo.awaitOutput("EAL:", EchoAppProcess.START_TIMEOUT), () -> echo.outputTail(20));
-            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
-            assertTrue(echo.output().contains("SIGINT received, stopping"), () -> echo.outputTail(20));
-            assertTrue(echo.output().contains("final: rx "), () -> "final totals:\n" + echo.outputTail(20));
-        } finally {
-            leftovers.assertNoneLeft();
-        }
-    }
-
-    @Test
     void anUnknownPortSaysWhichPortsExistAndExitsOne() throws IOException {
         String prefix = EchoAppProcess.uniqueFilePrefix();
         Leftovers leftovers = Leftovers.snapshot(prefix);
