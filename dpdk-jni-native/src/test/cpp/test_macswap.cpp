@@ -91,6 +91,30 @@ int main() {
         check(memcmp(runt->buffer + RTE_PKTMBUF_HEADROOM, mixed_before[index], len) == 0, "runts untouched");
     }
 
+    // A chained frame (Rx scatter, mergeable virtio buffers): the header is in the first
+    // segment, only it changes, and the frame counts its whole pkt_len.
+    static fake_mbuf chain[3];
+    static uint8_t chain_before[3][2048];
+    const uint16_t segment_lengths[3] = {2048, 2048, 904};
+    for (uint16_t i = 0; i < 3; i++) {
+        init_frame(chain[i], segment_lengths[i], static_cast<uint8_t>(200 + i));
+        memcpy(chain_before[i], chain[i].buffer + RTE_PKTMBUF_HEADROOM, segment_lengths[i]);
+        if (i > 0)
+            chain[i - 1].mbuf.next = &chain[i].mbuf;
+    }
+    chain[0].mbuf.nb_segs = 3;
+    chain[0].mbuf.pkt_len = 2048 + 2048 + 904;
+    rte_mbuf *chained = &chain[0].mbuf;
+    check(dpdkj::macswap_burst(&chained, 1, &bytes) == 1, "a chained frame is good");
+    check(bytes == 5000, "a chained frame counts its pkt_len");
+    const uint8_t *head = chain[0].buffer + RTE_PKTMBUF_HEADROOM;
+    check(memcmp(head, chain_before[0] + 6, 6) == 0 && memcmp(head + 6, chain_before[0], 6) == 0,
+          "the first segment's MACs are swapped");
+    check(memcmp(head + 12, chain_before[0] + 12, 2048 - 12) == 0, "the rest of the first segment is intact");
+    for (uint16_t i = 1; i < 3; i++)
+        check(memcmp(chain[i].buffer + RTE_PKTMBUF_HEADROOM, chain_before[i], segment_lengths[i]) == 0,
+              "later segments are untouched");
+
     printf("%d failed\n", failures);
     return failures == 0 ? 0 : 1;
 }

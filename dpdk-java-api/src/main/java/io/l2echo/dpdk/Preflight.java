@@ -6,7 +6,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
@@ -21,6 +24,9 @@ public final class Preflight {
     private static final int CAP_NET_RAW = 13;
     private static final int CAP_IPC_LOCK = 14;
     private static final int CAP_SYS_ADMIN = 21;
+    private static final int ETHERNET_HEADER = 14;
+    /* TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - 14: where the kernel puts the frame in a ring slot. */
+    private static final int AF_PACKET_SLOT_OVERHEAD = 66;
 
     private final Path root;
     private final IntSupplier effectiveUid;
@@ -79,7 +85,58 @@ public final class Preflight {
             checkHugepages(problems, ealArgs.contains("--in-memory"));
         }
         checkVhostSockets(problems, ealArgs);
+        checkAfPacketMtu(problems, ealArgs);
         return problems;
+    }
+
+    /** The device arguments of every --vdev whose driver name starts with one of these prefixes. */
+    private static List<Map<String, String>> vdevs(List<String> ealArgs, String... drivers) {
+        List<Map<String, String>> found = new ArrayList<>();
+        for (int i = 0; i < ealArgs.size(); i++) {
+            String arg = ealArgs.get(i);
+            String vdev = arg.startsWith("--vdev=") ? arg.substring("--vdev=".length())
+                    : arg.equals("--vdev") && i + 1 < ealArgs.size() ? ealArgs.get(i + 1) : null;
+            if (vdev == null || Arrays.stream(drivers).noneMatch(vdev::startsWith)) {
+                continue;
+            }
+            Map<String, String> kvargs = new HashMap<>();
+            for (String kv : vdev.split(",")) {
+                int eq = kv.indexOf('=');
+                kvargs.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
+            }
+            found.add(kvargs);
+        }
+        return found;
+    }
+
+    /*
+     * net_af_packet copies each frame into a ring slot of framesz bytes (2048 unless given),
+     * after the kernel's 66 bytes of tpacket2 header and padding, and passes a longer frame on
+     * cut short: an echo would send back a frame that was never sent. The interface's MTU must
+     * keep frames within the slot.
+     */
+    private void checkAfPacketMtu(List<Problem> problems, List<String> ealArgs) {
+        for (Map<String, String> vdev : vdevs(ealArgs, "net_af_packet", "eth_af_packet")) {
+            String iface = vdev.get("iface");
+            Path mtuFile = iface == null ? null : root.resolve("sys/class/net").resolve(iface).resolve("mtu");
+            if (mtuFile == null || !Files.isReadable(mtuFile)) {
+                continue; // the PMD names a missing interface itself
+            }
+            long slot;
+            long mtu;
+            try {
+                slot = Long.parseLong(vdev.getOrDefault("framesz", "2048")) - AF_PACKET_SLOT_OVERHEAD;
+                mtu = readLong(mtuFile);
+            } catch (IOException | NumberFormatException e) {
+                continue; // a bad framesz is the PMD's to refuse
+            }
+            if (mtu + ETHERNET_HEADER > slot) {
+                problems.add(new Problem(iface + " has MTU " + mtu + ", so frames of up to " + (mtu + ETHERNET_HEADER)
+                        + " bytes, and net_af_packet's ring holds " + slot + ": it would echo longer frames cut "
+                        + "short", "lower the MTU to at most " + (slot - ETHERNET_HEADER) + " (ip link set " + iface
+                        + " mtu 1500)"));
+            }
+        }
     }
 
     /*
@@ -89,23 +146,9 @@ public final class Preflight {
      */
     private void checkVhostSockets(List<Problem> problems, List<String> ealArgs) {
         List<String> unixSockets = readLines(root.resolve("proc/net/unix"));
-        for (int i = 0; i < ealArgs.size(); i++) {
-            String arg = ealArgs.get(i);
-            String vdev = arg.startsWith("--vdev=") ? arg.substring("--vdev=".length())
-                    : arg.equals("--vdev") && i + 1 < ealArgs.size() ? ealArgs.get(i + 1) : null;
-            if (vdev == null || !(vdev.startsWith("net_vhost") || vdev.startsWith("eth_vhost"))) {
-                continue;
-            }
-            String path = null;
-            boolean client = false;
-            for (String kv : vdev.split(",")) {
-                if (kv.startsWith("iface=")) {
-                    path = kv.substring("iface=".length());
-                } else if (kv.equals("client=1")) {
-                    client = true;
-                }
-            }
-            if (path == null || client
+        for (Map<String, String> vdev : vdevs(ealArgs, "net_vhost", "eth_vhost")) {
+            String path = vdev.get("iface");
+            if (path == null || "1".equals(vdev.get("client"))
                     || !Files.exists(path.startsWith("/") ? root.resolve(path.substring(1)) : Path.of(path))) {
                 continue;
             }

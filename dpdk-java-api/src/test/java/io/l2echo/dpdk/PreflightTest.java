@@ -113,4 +113,24 @@ class PreflightTest {
         assertEquals(List.of(), preflight.check(List.of("--vdev=virtio_user0,path=/tmp/a.sock")),
                 "virtio_user connects to it");
     }
+
+    @Test
+    void anAfPacketInterfaceWhoseFramesOutgrowTheRingIsRefused() throws IOException {
+        machine(512, 512, true, "0");
+        Path jumbo = Files.createDirectories(root.resolve("sys/class/net/jumbo0"));
+        Files.writeString(jumbo.resolve("mtu"), "9000\n");
+        Path plain = Files.createDirectories(root.resolve("sys/class/net/plain0"));
+        Files.writeString(plain.resolve("mtu"), "1500\n");
+        Preflight preflight = new Preflight(root, () -> 0, () -> true);
+
+        List<Preflight.Problem> problems = preflight.check(List.of("--vdev=net_af_packet0,iface=jumbo0"));
+        assertEquals(List.of(new Preflight.Problem("jumbo0 has MTU 9000, so frames of up to 9014 bytes, and "
+                + "net_af_packet's ring holds 1982: it would echo longer frames cut short",
+                "lower the MTU to at most 1968 (ip link set jumbo0 mtu 1500)")), problems);
+        assertEquals(List.of(), preflight.check(List.of("--vdev=net_af_packet0,iface=jumbo0,framesz=16384")),
+                "a ring slot that holds the MTU");
+        assertEquals(List.of(), preflight.check(List.of("--vdev", "net_af_packet1,iface=plain0,qpairs=2")));
+        assertEquals(List.of(), preflight.check(List.of("--vdev=net_af_packet0,iface=absent0")),
+                "a missing interface is the PMD's to name");
+    }
 }

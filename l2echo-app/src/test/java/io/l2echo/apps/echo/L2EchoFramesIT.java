@@ -1,10 +1,12 @@
 package io.l2echo.apps.echo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.l2echo.testkit.EchoAppProcess;
 import io.l2echo.testkit.Leftovers;
+import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.RawSocket;
 import io.l2echo.testkit.VethBed;
 import java.io.IOException;
@@ -23,18 +25,22 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Garbage on the wire: random lengths, random bytes, random MACs and EtherTypes, for a bounded
- * time. The echo stays up, sends back exactly what came in with the MACs swapped, and once the
- * traffic stops every mbuf is back in the pool.
+ * Frames the echo should not expect, as rows of docs/failure-modes.md: garbage of every length
+ * (fuzz), and frames longer than the port takes.
  */
 @Tag("dpdk")
-class L2EchoFuzzIT {
+class L2EchoFramesIT {
     private static final Path JAR = Path.of("target", "l2echo.jar");
     private static final Pattern IN_USE = Pattern.compile("mbufs in use ([\\d,]+)");
     private static final int BATCHES = 40;
     private static final int FRAMES_PER_BATCH = 250;
     private static final Duration TIME_BOUND = Duration.ofSeconds(20);
 
+    /*
+     * Random lengths, random bytes, random MACs and EtherTypes, for a bounded time. The echo
+     * stays up, sends back exactly what came in with the MACs swapped, and once the traffic
+     * stops every mbuf is back in the pool.
+     */
     @Test
     void randomFramesAreEchoedVerbatimAndEveryMbufReturns() throws IOException, InterruptedException {
         long seed = System.nanoTime();
@@ -56,7 +62,7 @@ class L2EchoFuzzIT {
             // Batches the peer socket's buffer holds, their echoes read before the next batch.
             for (int batch = 0; batch < BATCHES && System.nanoTime() < deadline; batch++) {
                 for (int i = 0; i < FRAMES_PER_BATCH; i++) {
-                    byte[] frame = garbage(random);
+                    byte[] frame = garbage(random, 1514);
                     peer.send(frame);
                     expected.merge(ByteBuffer.wrap(macsSwapped(frame)), 1, Integer::sum);
                     sent++;
@@ -92,11 +98,78 @@ class L2EchoFuzzIT {
     }
 
     /*
-     * 14 to 1514 bytes of random data. EtherTypes the namespace's kernel would act on (IPv4,
+     * The peer sends 3000-byte frames over a 9000-byte MTU; the DUT end keeps 1500, so the
+     * kernel drops them before net_af_packet sees them: nothing is echoed cut short, and the
+     * frames around them still come back.
+     */
+    @Test
+    void framesLongerThanThePortsMtuAreDroppedAndTheRestEchoed() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().up()) {
+            Processes.run(Duration.ofSeconds(10), "ip", "netns", "exec", bed.namespace(), "ip", "link", "set",
+                    bed.peerInterface(), "mtu", "9000").requireSuccess();
+            try (EchoAppProcess echo = EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                    "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--stats-interval", "0"));
+                    RawSocket peer = bed.openPeerSocket()) {
+                echo.awaitEchoing();
+                SplittableRandom random = new SplittableRandom(3000);
+                byte[] buffer = new byte[10_000];
+                int echoed = 0;
+                for (int i = 0; i < 20; i++) {
+                    byte[] normal = garbage(random, 1514);
+                    byte[] jumbo = Arrays.copyOf(normal, 3000);
+                    try {
+                        peer.send(jumbo);
+                    } catch (IOException dropped) {
+                        // veth drops a frame over the receiving end's MTU in the sender's send() call.
+                        assertTrue(dropped.getMessage().contains("errno 105"), dropped::getMessage);
+                    }
+                    peer.send(normal);
+                    int length = peer.receive(buffer, 2000);
+                    while (length >= 0 && isTheNamespacesOwn(buffer)) {
+                        length = peer.receive(buffer, 2000);
+                    }
+                    assertEquals(normal.length, length, "the 1514-byte frame, not the 3000-byte one, came back");
+                    assertArrayEquals(macsSwapped(normal), Arrays.copyOf(buffer, length));
+                    echoed++;
+                }
+                assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
+                EchoAppProcess.Totals totals = echo.totals();
+                assertTrue(totals.rxPackets() >= echoed && totals.rxPackets() < 2 * echoed,
+                        "the port never received the 3000-byte frames: " + totals);
+                assertEquals(totals.rxPackets(), totals.txPackets(), "and echoed all it received");
+            }
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
+    /* net_af_packet would pass frames longer than its ring slot on cut short: refused at start. */
+    @Test
+    void anMtuTheRingCannotHoldIsRefusedAtStart() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().up()) {
+            Processes.run(Duration.ofSeconds(10), "ip", "link", "set", bed.dutInterface(), "mtu", "9000")
+                    .requireSuccess();
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, List.of("-l", "0,1", "--no-pci",
+                    "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of());
+            assertEquals(1, exit.status(), exit.output());
+            assertTrue(exit.output().contains(bed.dutInterface() + " has MTU 9000, so frames of up to 9014 bytes, "
+                    + "and net_af_packet's ring holds 1982: it would echo longer frames cut short: lower the MTU to "
+                    + "at most 1968"), exit.output());
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
+    /*
+     * 14 to maxLength bytes of random data. EtherTypes the namespace's kernel would act on (IPv4,
      * ARP, IPv6) are replaced by a local experimental one, so no stack answers the garbage.
      */
-    private static byte[] garbage(SplittableRandom random) {
-        byte[] frame = new byte[random.nextInt(14, 1515)];
+    private static byte[] garbage(SplittableRandom random, int maxLength) {
+        byte[] frame = new byte[random.nextInt(14, maxLength + 1)];
         random.nextBytes(frame);
         int etherType = ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
         if (etherType == 0x0800 || etherType == 0x0806 || etherType == 0x86dd || etherType == 0x8100
