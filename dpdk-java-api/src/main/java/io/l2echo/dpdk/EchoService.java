@@ -113,13 +113,13 @@ public final class EchoService implements AutoCloseable {
         return workers;
     }
 
-    /** Every queue's counters, the port's and the pool's occupancy, without pausing the loops. */
+    /** Every queue's counters, the port's counters and link, the pool's occupancy, without pausing the loops. */
     public EchoStats stats() {
         List<QueueStats> queues = new ArrayList<>();
         for (EchoWorker worker : workers) {
             worker.counters().forEach(counters -> queues.add(counters.snapshot()));
         }
-        return new EchoStats(System.nanoTime(), List.copyOf(queues), port.stats(), pool.inUse());
+        return new EchoStats(System.nanoTime(), List.copyOf(queues), port.stats(), port.link(), pool.inUse());
     }
 
     /**

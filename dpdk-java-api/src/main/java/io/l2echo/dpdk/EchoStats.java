@@ -2,12 +2,12 @@ package io.l2echo.dpdk;
 
 import java.util.List;
 
-/** The echo at one instant: each queue's counters, the port's, and the pool's occupancy. */
-public record EchoStats(long nanoTime, List<QueueStats> queues, PortStats port, int mbufsInUse) {
+/** The echo at one instant: each queue's counters, the port's counters and link, and the pool's occupancy. */
+public record EchoStats(long nanoTime, List<QueueStats> queues, PortStats port, LinkStatus link, int mbufsInUse) {
 
     /** The same figures stamped with another time, to compare snapshots by value. */
     public EchoStats withNanoTime(long otherNanoTime) {
-        return new EchoStats(otherNanoTime, queues, port, mbufsInUse);
+        return new EchoStats(otherNanoTime, queues, port, link, mbufsInUse);
     }
 
     public long rxPackets() {

@@ -12,6 +12,11 @@ public record LinkStatus(boolean up, long speedMbps, boolean fullDuplex, boolean
         return new LinkStatus(f[0] != 0, f[1], f[2] != 0, f[3] != 0);
     }
 
+    /** The same link, up or down. */
+    public LinkStatus withUp(boolean isUp) {
+        return new LinkStatus(isUp, speedMbps, fullDuplex, autoNegotiated);
+    }
+
     @Override
     public String toString() {
         if (!up) {

@@ -1,8 +1,12 @@
 package io.l2echo.dpdk;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,6 +20,8 @@ public final class Port implements AutoCloseable {
 
     private final MainLcoreThread mainThread;
     private final DeviceInfo info;
+    /* net_af_packet reports its link up from start to stop: the kernel interface's state is the truth. */
+    private final Optional<Path> kernelOperState;
     private final AtomicBoolean closed = new AtomicBoolean();
     /* Set on the main lcore during bring-up, read by any thread after. */
     private volatile int rxDescriptors;
@@ -23,9 +29,10 @@ public final class Port implements AutoCloseable {
     private volatile boolean started;
     private volatile RssSetup rss = RssSetup.NONE;
 
-    private Port(MainLcoreThread mainThread, DeviceInfo info) {
+    private Port(MainLcoreThread mainThread, DeviceInfo info, Optional<Path> kernelOperState) {
         this.mainThread = mainThread;
         this.info = info;
+        this.kernelOperState = kernelOperState;
     }
 
     static int count() {
@@ -79,7 +86,11 @@ public final class Port implements AutoCloseable {
         DeviceInfo info = deviceInfo(portId, eal);
         requireQueues(info, config);
         warnIfUnpolledAfPacketQueues(info, config);
-        Port port = new Port(mainThread, info);
+        Optional<Path> operState = info.driver().equals("net_af_packet")
+                ? Vdev.named(eal.arguments(), info.name()).flatMap(vdev -> vdev.arg("iface"))
+                        .map(iface -> Path.of("/sys/class/net", iface, "operstate"))
+                : Optional.empty();
+        Port port = new Port(mainThread, info, operState);
         try {
             mainThread.run(() -> port.bringUp(config, pool));
         } catch (RuntimeException e) {
@@ -232,7 +243,18 @@ public final class Port implements AutoCloseable {
         ensureOpen();
         long[] fields = new long[LinkStatus.FIELD_COUNT];
         NativeErrors.check(nativeLink(id(), fields), "read port " + id() + "'s link", (String) null);
-        return LinkStatus.of(fields);
+        LinkStatus reported = LinkStatus.of(fields);
+        return kernelOperState.map(file -> reported.withUp(isUp(file))).orElse(reported);
+    }
+
+    /* operstate: up, down, lowerlayerdown (the veth peer is down), unknown (no carrier notion: up). */
+    private static boolean isUp(Path operState) {
+        try {
+            String state = Files.readString(operState).trim();
+            return state.equals("up") || state.equals("unknown");
+        } catch (IOException gone) {
+            return false; // the interface was deleted
+        }
     }
 
     /** The driver's extended counters, named as DPDK names them. */

@@ -6,10 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
@@ -89,26 +87,6 @@ public final class Preflight {
         return problems;
     }
 
-    /** The device arguments of every --vdev whose driver name starts with one of these prefixes. */
-    private static List<Map<String, String>> vdevs(List<String> ealArgs, String... drivers) {
-        List<Map<String, String>> found = new ArrayList<>();
-        for (int i = 0; i < ealArgs.size(); i++) {
-            String arg = ealArgs.get(i);
-            String vdev = arg.startsWith("--vdev=") ? arg.substring("--vdev=".length())
-                    : arg.equals("--vdev") && i + 1 < ealArgs.size() ? ealArgs.get(i + 1) : null;
-            if (vdev == null || Arrays.stream(drivers).noneMatch(vdev::startsWith)) {
-                continue;
-            }
-            Map<String, String> kvargs = new HashMap<>();
-            for (String kv : vdev.split(",")) {
-                int eq = kv.indexOf('=');
-                kvargs.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
-            }
-            found.add(kvargs);
-        }
-        return found;
-    }
-
     /*
      * net_af_packet copies each frame into a ring slot of framesz bytes (2048 unless given),
      * after the kernel's 66 bytes of tpacket2 header and padding, and passes a longer frame on
@@ -116,8 +94,8 @@ public final class Preflight {
      * keep frames within the slot.
      */
     private void checkAfPacketMtu(List<Problem> problems, List<String> ealArgs) {
-        for (Map<String, String> vdev : vdevs(ealArgs, "net_af_packet", "eth_af_packet")) {
-            String iface = vdev.get("iface");
+        for (Vdev vdev : Vdev.ofDriver(ealArgs, "net_af_packet", "eth_af_packet")) {
+            String iface = vdev.arg("iface").orElse(null);
             Path mtuFile = iface == null ? null : root.resolve("sys/class/net").resolve(iface).resolve("mtu");
             if (mtuFile == null || !Files.isReadable(mtuFile)) {
                 continue; // the PMD names a missing interface itself
@@ -125,7 +103,7 @@ public final class Preflight {
             long slot;
             long mtu;
             try {
-                slot = Long.parseLong(vdev.getOrDefault("framesz", "2048")) - AF_PACKET_SLOT_OVERHEAD;
+                slot = Long.parseLong(vdev.arg("framesz").orElse("2048")) - AF_PACKET_SLOT_OVERHEAD;
                 mtu = readLong(mtuFile);
             } catch (IOException | NumberFormatException e) {
                 continue; // a bad framesz is the PMD's to refuse
@@ -146,9 +124,9 @@ public final class Preflight {
      */
     private void checkVhostSockets(List<Problem> problems, List<String> ealArgs) {
         List<String> unixSockets = readLines(root.resolve("proc/net/unix"));
-        for (Map<String, String> vdev : vdevs(ealArgs, "net_vhost", "eth_vhost")) {
-            String path = vdev.get("iface");
-            if (path == null || "1".equals(vdev.get("client"))
+        for (Vdev vdev : Vdev.ofDriver(ealArgs, "net_vhost", "eth_vhost")) {
+            String path = vdev.arg("iface").orElse(null);
+            if (path == null || vdev.arg("client").equals(Optional.of("1"))
                     || !Files.exists(path.startsWith("/") ? root.resolve(path.substring(1)) : Path.of(path))) {
                 continue;
             }

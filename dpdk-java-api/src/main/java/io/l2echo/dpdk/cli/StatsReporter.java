@@ -4,6 +4,7 @@ import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.PortStats;
 import io.l2echo.dpdk.QueueStats;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +15,7 @@ public final class StatsReporter implements AutoCloseable {
     private static final String QUEUE_HEADER = String.format("%6s %8s %12s %12s %14s %14s %10s %6s %6s %7s",
             "lcore", "port/q", "rx pps", "tx pps", "rx frames", "tx frames", "dropped", "burst", "idle%", "share%");
 
+    private final String appName;
     private final Supplier<EchoStats> source;
     private final PrintStream out;
     private final long intervalMillis;
@@ -26,6 +28,7 @@ public final class StatsReporter implements AutoCloseable {
      */
     public StatsReporter(String appName, Supplier<EchoStats> source, PrintStream out, long intervalMillis,
             Runnable threadSetup) {
+        this.appName = appName;
         this.source = source;
         this.out = out;
         this.intervalMillis = intervalMillis;
@@ -51,6 +54,7 @@ public final class StatsReporter implements AutoCloseable {
                 return;
             }
             EchoStats current = source.get();
+            linkChange(appName, previous, current).ifPresent(out::println);
             out.print(formatInterval(previous, current));
             out.flush();
             previous = current;
@@ -84,8 +88,17 @@ public final class StatsReporter implements AutoCloseable {
     static String formatPort(EchoStats stats) {
         PortStats port = stats.port();
         return String.format("  port: rx %,d  tx %,d  missed %,d  rx-errors %,d  tx-errors %,d  no-mbuf %,d"
-                + "  | mbufs in use %,d", port.rxPackets(), port.txPackets(), port.rxMissed(), port.rxErrors(),
-                port.txErrors(), port.rxNoMbuf(), stats.mbufsInUse());
+                + "  | mbufs in use %,d  | link %s", port.rxPackets(), port.txPackets(), port.rxMissed(),
+                port.rxErrors(), port.txErrors(), port.rxNoMbuf(), stats.mbufsInUse(), stats.link());
+    }
+
+    /* A line of its own when the link went down or came back since the last interval. */
+    static Optional<String> linkChange(String appName, EchoStats previous, EchoStats current) {
+        if (previous.link().up() == current.link().up()) {
+            return Optional.empty();
+        }
+        return Optional.of(appName + ": link " + (current.link().up() ? "back " : "") + current.link()
+                + (current.link().up() ? "" : ": frames sent to the port now are lost; the loops keep polling"));
     }
 
     /** Totals over the whole run. */

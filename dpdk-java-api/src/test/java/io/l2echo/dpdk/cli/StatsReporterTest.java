@@ -1,5 +1,6 @@
 package io.l2echo.dpdk.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
@@ -7,6 +8,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.l2echo.dpdk.EchoStats;
+import io.l2echo.dpdk.LinkStatus;
 import io.l2echo.dpdk.PortStats;
 import io.l2echo.dpdk.QueueRef;
 import io.l2echo.dpdk.QueueStats;
@@ -14,15 +16,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class StatsReporterTest {
     private static final PortStats PORT = new PortStats(3000, 2990, 0, 0, 1, 0, 0, 0);
+    private static final LinkStatus UP = new LinkStatus(true, 10_000, true, false);
+    private static final LinkStatus DOWN = new LinkStatus(false, 0, false, false);
 
     private static EchoStats at(long seconds, long rx, long tx, long dropped, long bursts, long empty) {
         QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0, 0);
-        return new EchoStats(seconds * 1_000_000_000L, List.of(queue), PORT, 2100);
+        return new EchoStats(seconds * 1_000_000_000L, List.of(queue), PORT, UP, 2100);
     }
 
     @Test
@@ -34,7 +39,18 @@ class StatsReporterTest {
         assertTrue(text.contains("20.0"), text); // 4000 frames over 200 bursts
         assertTrue(text.contains("90.0"), text); // 1800 empty of 2000 polls
         assertTrue(text.contains("missed 1"), text);
-        assertTrue(text.contains("mbufs in use 2,100"), text);
+        assertTrue(text.contains("mbufs in use 2,100  | link up 10000 Mbps full-duplex"), text);
+    }
+
+    @Test
+    void aLinkGoingDownOrComingBackGetsALineOfItsOwn() {
+        EchoStats up = at(1, 0, 0, 0, 0, 0);
+        EchoStats down = new EchoStats(2, up.queues(), PORT, DOWN, 0);
+        assertEquals(Optional.empty(), StatsReporter.linkChange("l2echo", up, up.withNanoTime(3)));
+        assertEquals(Optional.of("l2echo: link down: frames sent to the port now are lost; the loops keep polling"),
+                StatsReporter.linkChange("l2echo", up, down));
+        assertEquals(Optional.of("l2echo: link back up 10000 Mbps full-duplex"),
+                StatsReporter.linkChange("l2echo", down, up));
     }
 
     @Test

@@ -1,0 +1,50 @@
+package io.l2echo.dpdk;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A virtual device as an EAL argument gives it: {@code --vdev=net_af_packet0,iface=eth1,qpairs=2}. */
+record Vdev(String name, Map<String, String> args) {
+
+    /** Every --vdev in these EAL arguments, in order. */
+    static List<Vdev> all(List<String> ealArgs) {
+        List<Vdev> found = new ArrayList<>();
+        for (int i = 0; i < ealArgs.size(); i++) {
+            String arg = ealArgs.get(i);
+            String value = arg.startsWith("--vdev=") ? arg.substring("--vdev=".length())
+                    : arg.equals("--vdev") && i + 1 < ealArgs.size() ? ealArgs.get(i + 1) : null;
+            if (value != null) {
+                found.add(parse(value));
+            }
+        }
+        return found;
+    }
+
+    /** Those whose driver is one of these (net_af_packet0 and eth_af_packet1 are net_af_packet's). */
+    static List<Vdev> ofDriver(List<String> ealArgs, String... drivers) {
+        return all(ealArgs).stream().filter(vdev -> Arrays.stream(drivers).anyMatch(vdev.name()::startsWith)).toList();
+    }
+
+    /** The one named {@code name}, as a port's device name is. */
+    static Optional<Vdev> named(List<String> ealArgs, String name) {
+        return all(ealArgs).stream().filter(vdev -> vdev.name().equals(name)).findFirst();
+    }
+
+    static Vdev parse(String value) {
+        String[] parts = value.split(",");
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            args.put(eq < 0 ? parts[i] : parts[i].substring(0, eq), eq < 0 ? "" : parts[i].substring(eq + 1));
+        }
+        return new Vdev(parts[0], Map.copyOf(args));
+    }
+
+    Optional<String> arg(String key) {
+        return Optional.ofNullable(args.get(key));
+    }
+}
