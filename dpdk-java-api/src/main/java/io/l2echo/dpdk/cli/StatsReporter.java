@@ -97,7 +97,7 @@ public final class StatsReporter implements AutoCloseable {
         if (previous.link().up() == current.link().up()) {
             return Optional.empty();
         }
-        return Optional.of(appName + ": link " + (current.link().up() ? "back " : "") + current.link()
+        return Optional.of(appName + ": link " + current.link()
                 + (current.link().up() ? "" : ": frames sent to the port now are lost; the loops keep polling"));
     }
 

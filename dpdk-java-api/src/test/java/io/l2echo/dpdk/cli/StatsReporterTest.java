@@ -49,7 +49,7 @@ class StatsReporterTest {
         assertEquals(Optional.empty(), StatsReporter.linkChange("l2echo", up, up.withNanoTime(3)));
         assertEquals(Optional.of("l2echo: link down: frames sent to the port now are lost; the loops keep polling"),
                 StatsReporter.linkChange("l2echo", up, down));
-        assertEquals(Optional.of("l2echo: link back up 10000 Mbps full-duplex"),
+        assertEquals(Optional.of("l2echo: link up 10000 Mbps full-duplex"),
                 StatsReporter.linkChange("l2echo", down, up));
     }
 

@@ -42,7 +42,7 @@ class L2EchoFaultsIT {
             link(bed, "down");
             assertTrue(echo.awaitOutput("l2echo: link down", LINK_NOTICE), () -> echo.outputTail(20));
             link(bed, "up");
-            assertTrue(echo.awaitOutput("l2echo: link back up", LINK_NOTICE), () -> echo.outputTail(20));
+            assertTrue(echo.awaitOutput("l2echo: link up", LINK_NOTICE), () -> echo.outputTail(20));
 
             // The same process, the same port: frames echo again, byte for byte.
             try (RawSocket peer = bed.openPeerSocket()) {
