@@ -6,11 +6,16 @@ set -euo pipefail
 usage() {
   cat <<'USAGE'
 Usage: sudo scripts/benchmark.sh [--quick] [--rebuild] [l2bench options]
+       sudo scripts/benchmark.sh --soak [--minutes M | --seconds S] [--trial-seconds S] [--rate PPS]
+                                 [--output FILE]
 
   --quick            tiny trials (well under a minute) into target/benchmark-quick/: proves the
                      harness works, as CI runs it; the numbers mean little
   --rebuild          rebuild the jars even when they look current
   l2bench options    --output FILE, --repeats N, --rates PPS,PPS, --size BYTES
+  --soak             instead of the comparison: l2echo at a steady rate (20,000 pps) for 10
+                     minutes in 10 s trials, into docs/SOAK.md: no loss, every mbuf back, no
+                     heap or native memory growth (CI runs a 20 s one)
 
 Runs scripts/install_deps.sh and scripts/setup_env.sh first, builds if needed, then
 java -jar l2bench/target/l2bench.jar from the repository root. Measure on a quiet machine:

@@ -1,9 +1,11 @@
 package io.l2echo.dpdk;
 
+import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A pool of packet buffers ({@code rte_pktmbuf_pool_create}) in hugepage memory. */
 public final class Mempool implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Mempool.class.getName());
     /** RTE_MBUF_DEFAULT_BUF_SIZE: a 2048-byte data room after the 128-byte headroom. */
     public static final int DEFAULT_DATA_ROOM_SIZE = 2048 + 128;
     /** RTE_MEMPOOL_CACHE_MAX_SIZE. */
@@ -81,7 +83,15 @@ public final class Mempool implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            // Called after the ports closed: their rings hold no mbufs then, so any still out leaked.
+            int out = nativeInUse(handle);
             nativeFree(handle);
+            if (out == 0) {
+                LOG.log(Level.INFO, "mbuf pool {0} freed with all {1} mbufs back", name, String.valueOf(size));
+            } else {
+                LOG.log(Level.WARNING, "mbuf pool {0} freed with {1} of {2} mbufs never returned: a leak", name,
+                        String.valueOf(out), String.valueOf(size));
+            }
         }
     }
 

@@ -93,6 +93,15 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length > 0 && args[0].equals("--soak")) {
+            try {
+                Soak.main(List.of(args).subList(1, args.length), Path.of("").toAbsolutePath());
+            } catch (IllegalArgumentException e) {
+                System.err.println("l2bench: " + e.getMessage());
+                System.exit(2);
+            }
+            return;
+        }
         Settings settings;
         try {
             settings = Settings.parse(args);
@@ -152,25 +161,14 @@ public final class Benchmark {
                 String.join(",", settings.latencyRates().stream().map(String::valueOf).toList()));
     }
 
-    /*
-     * Generator on CPU 0, echo on CPU 1: each side's main lcore shares its CPU with its polling
-     * lcore and sleeps. On more CPUs, the same split keeps the two sides apart.
-     */
     private Run runOnVhost(SystemUnderTest system, int repeat, List<String> generatorOptions, Duration profileWindow)
             throws IOException, InterruptedException {
-        String tag = "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds;
-        Path socket = Path.of("/tmp", tag + ".sock");
-        List<String> generator = new ArrayList<>(List.of(java.toString(), "-jar",
-                repo.resolve("l2gen-app/target/l2gen.jar").toString(), "--lcores=0@0,1@0", "--no-pci",
-                "--file-prefix=" + tag + "-gen", "--vdev=net_vhost0,iface=" + socket + ",queues=1", "--"));
-        generator.addAll(generatorOptions);
-        List<String> echo = system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
-                "--file-prefix=" + tag + "-echo", "--single-file-segments",
-                "--vdev=virtio_user0,path=" + socket + ",queues=1"), null);
+        VhostBed bed = new VhostBed(repo, java, "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds);
         try {
-            return measure(Bed.VHOST, system, repeat, tag, generator, echo, socket, profileWindow);
+            return measure(Bed.VHOST, system, repeat, bed.tag(), bed.generator(generatorOptions),
+                    system.command(repo, java, bed.echoEal(), null), bed.socket(), profileWindow);
         } finally {
-            Files.deleteIfExists(socket);
+            Files.deleteIfExists(bed.socket());
         }
     }
 

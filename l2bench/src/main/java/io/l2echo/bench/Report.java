@@ -310,7 +310,7 @@ final class Report {
         return reference == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", value / reference);
     }
 
-    private static List<String[]> machine() {
+    static List<String[]> machine() {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"CPU", firstLine("/proc/cpuinfo", "model name")});
         rows.add(new String[] {"CPUs", String.valueOf(Runtime.getRuntime().availableProcessors())});
