@@ -47,6 +47,7 @@ struct alignas(COUNTERS_ALIGN) generator_counters {
     uint64_t rx_foreign;    /* frames that were not ours */
     uint64_t done;          /* 1 once everything is sent and the drain time has passed */
     uint64_t send_ns;       /* from the first frame sent to the last: the rate actually sent */
+    uint64_t rx_corrupted;  /* echoes of ours (counted in rx_echoes too) not byte for byte the frame sent */
 };
 
 static_assert(sizeof(generator_counters) == 128, "a record is two cache lines");
@@ -127,13 +128,31 @@ void send(generator *g, uint64_t *next_sequence, uint16_t n) {
     transmit(g, pkts, n);
 }
 
+/*
+ * Whether an echo is the frame sent with its MACs swapped: every byte but the per-frame ones
+ * (UDP source port, sequence, TSC). A chained echo is read across its segments.
+ */
+bool intact(const generator *g, const rte_mbuf *m, const uint8_t *data) {
+    if (rte_pktmbuf_pkt_len(m) != g->frame_length)
+        return false;
+    uint8_t linear[MAX_FRAME];
+    if (rte_pktmbuf_data_len(m) != g->frame_length)
+        data = static_cast<const uint8_t *>(rte_pktmbuf_read(m, 0, g->frame_length, linear));
+    const uint8_t *f = g->frame;
+    return memcmp(data, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN) == 0 &&
+           memcmp(data + RTE_ETHER_ADDR_LEN, f, RTE_ETHER_ADDR_LEN) == 0 &&
+           memcmp(data + 2 * RTE_ETHER_ADDR_LEN, f + 2 * RTE_ETHER_ADDR_LEN, UDP_OFFSET - 2 * RTE_ETHER_ADDR_LEN) == 0 &&
+           memcmp(data + UDP_OFFSET + 2, f + UDP_OFFSET + 2, SEQUENCE_OFFSET - UDP_OFFSET - 2) == 0 &&
+           memcmp(data + MIN_FRAME, f + MIN_FRAME, g->frame_length - MIN_FRAME) == 0;
+}
+
 void receive(generator *g, uint64_t *highest_sequence) {
     rte_mbuf *pkts[MAX_BURST];
     const uint16_t n = rte_eth_rx_burst(g->port, g->queue, pkts, g->burst_size);
     if (n == 0)
         return;
     const uint64_t now = rte_rdtsc();
-    uint64_t echoes = 0, duplicates = 0, reordered = 0, foreign = 0;
+    uint64_t echoes = 0, duplicates = 0, reordered = 0, foreign = 0, corrupted = 0;
     for (uint16_t i = 0; i < n; i++) {
         const uint8_t *data = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
         uint16_t destination_port;
@@ -153,6 +172,8 @@ void receive(generator *g, uint64_t *highest_sequence) {
         const uint64_t ns = (now - sent_tsc) * UINT64_C(1000000000) / g->tsc_hz;
         g->round_trip_ns[sequence] = ns == 0 ? 1 : ns > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(ns);
         echoes++;
+        if (unlikely(!intact(g, pkts[i], data)))
+            corrupted++;
         if (sequence < *highest_sequence)
             reordered++;
         else
@@ -168,6 +189,8 @@ void receive(generator *g, uint64_t *highest_sequence) {
         counter_add(&g->counters->rx_reordered, reordered);
     if (unlikely(foreign))
         counter_add(&g->counters->rx_foreign, foreign);
+    if (unlikely(corrupted))
+        counter_add(&g->counters->rx_corrupted, corrupted);
 }
 
 int generator_loop(void *arg) {
@@ -288,6 +311,7 @@ jintArray layout_native(JNIEnv *env, jclass) {
         static_cast<jint>(offsetof(generator_counters, rx_foreign)),
         static_cast<jint>(offsetof(generator_counters, done)),
         static_cast<jint>(offsetof(generator_counters, send_ns)),
+        static_cast<jint>(offsetof(generator_counters, rx_corrupted)),
         MIN_FRAME,
         SEQUENCE_OFFSET,
         TSC_OFFSET,

@@ -19,8 +19,7 @@ enum info_field {
     INFO_MAX_RX_QUEUES,
     INFO_MAX_TX_QUEUES,
     INFO_RSS_OFFLOADS,
-    INFO_RX_OFFLOADS,
-    INFO_TX_OFFLOADS,
+    INFO_SCATTER, /* 1 if a frame may span mbufs: Rx scatter and Tx multi-segment offered */
     INFO_SOCKET_ID,
     INFO_MAC,
     INFO_MIN_MTU,
@@ -169,8 +168,8 @@ jint info_native(JNIEnv *env, jclass, jint port_id, jlongArray out) {
     fields[INFO_MAX_RX_QUEUES] = info.max_rx_queues;
     fields[INFO_MAX_TX_QUEUES] = info.max_tx_queues;
     fields[INFO_RSS_OFFLOADS] = static_cast<jlong>(info.flow_type_rss_offloads);
-    fields[INFO_RX_OFFLOADS] = static_cast<jlong>(info.rx_offload_capa);
-    fields[INFO_TX_OFFLOADS] = static_cast<jlong>(info.tx_offload_capa);
+    fields[INFO_SCATTER] = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) != 0 &&
+                           (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
     fields[INFO_SOCKET_ID] = rte_eth_dev_socket_id(port);
     fields[INFO_MAC] = mac_bits;
     fields[INFO_MIN_MTU] = info.min_mtu;
@@ -228,10 +227,11 @@ jlong rss_hash_bits_native(JNIEnv *env, jclass, jstring name) {
 
 /*
  * RSS only with several Rx queues; Java has already masked rss_hf to what the device offers.
- * A null key keeps the driver's default.
+ * A null key keeps the driver's default. scatter: frames may span mbufs (Java has checked the
+ * device offers it).
  */
 jint configure_native(JNIEnv *env, jclass, jint port_id, jint rx_queues, jint tx_queues, jlong rss_hf,
-                      jbyteArray rss_key) {
+                      jbyteArray rss_key, jboolean scatter) {
     clear_error();
     DPDKJ_CHECK_PORT(port_id);
     const uint16_t port = port_of(port_id);
@@ -260,6 +260,10 @@ jint configure_native(JNIEnv *env, jclass, jint port_id, jint rx_queues, jint tx
         }
     }
     conf.txmode.offloads = tx_offloads(info);
+    if (scatter) {
+        conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+        conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+    }
 
     rc = rte_eth_dev_configure(port, static_cast<uint16_t>(rx_queues),
                                static_cast<uint16_t>(tx_queues), &conf);
@@ -442,7 +446,7 @@ const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeInfo", "(I[J)I", info_native),
     DPDKJ_NATIVE("nativeRssHashNames", "(J)[Ljava/lang/String;", rss_hash_names_native),
     DPDKJ_NATIVE("nativeRssHashBits", "(Ljava/lang/String;)J", rss_hash_bits_native),
-    DPDKJ_NATIVE("nativeConfigure", "(IIIJ[B)I", configure_native),
+    DPDKJ_NATIVE("nativeConfigure", "(IIIJ[BZ)I", configure_native),
     DPDKJ_NATIVE("nativeAdjustDescriptors", "(I[I)I", adjust_descriptors_native),
     DPDKJ_NATIVE("nativeRxQueueSetup", "(IIIJ)I", rx_queue_setup_native),
     DPDKJ_NATIVE("nativeTxQueueSetup", "(III)I", tx_queue_setup_native),

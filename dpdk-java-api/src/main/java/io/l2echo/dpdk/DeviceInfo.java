@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * What a port's device offers ({@code rte_eth_dev_info} and its MAC), read before it is
  * configured so that requests beyond its limits fail with our message, not DPDK's -EINVAL.
+ * {@code scatter}: a frame may span several mbufs (Rx scatter and Tx multi-segment offloads).
  */
 public record DeviceInfo(
         int portId,
@@ -15,6 +16,7 @@ public record DeviceInfo(
         int maxTxQueues,
         long rssOffloads,
         List<String> rssHashTypes,
+        boolean scatter,
         int socketId,
         int minMtu,
         int maxMtu,
@@ -31,23 +33,25 @@ public record DeviceInfo(
     static final int MAX_RX_QUEUES = 0;
     static final int MAX_TX_QUEUES = 1;
     static final int RSS_OFFLOADS = 2;
-    static final int SOCKET_ID = 5;
-    static final int MAC = 6;
-    static final int MIN_MTU = 7;
-    static final int MAX_MTU = 8;
-    static final int MAX_RX_PKTLEN = 9;
-    static final int RX_DESC_MIN = 10;
-    static final int RX_DESC_MAX = 11;
-    static final int TX_DESC_MIN = 12;
-    static final int TX_DESC_MAX = 13;
-    static final int RETA_SIZE = 14;
-    static final int HASH_KEY_SIZE = 15;
-    static final int IF_INDEX = 16;
-    static final int FIELD_COUNT = 17;
+    static final int SCATTER = 3;
+    static final int SOCKET_ID = 4;
+    static final int MAC = 5;
+    static final int MIN_MTU = 6;
+    static final int MAX_MTU = 7;
+    static final int MAX_RX_PKTLEN = 8;
+    static final int RX_DESC_MIN = 9;
+    static final int RX_DESC_MAX = 10;
+    static final int TX_DESC_MIN = 11;
+    static final int TX_DESC_MAX = 12;
+    static final int RETA_SIZE = 13;
+    static final int HASH_KEY_SIZE = 14;
+    static final int IF_INDEX = 15;
+    static final int FIELD_COUNT = 16;
 
     static DeviceInfo of(int portId, String name, String driver, long[] f, List<String> rssHashTypes) {
         return new DeviceInfo(portId, name, driver, formatMac(f[MAC]), (int) f[MAX_RX_QUEUES],
-                (int) f[MAX_TX_QUEUES], f[RSS_OFFLOADS], rssHashTypes, (int) f[SOCKET_ID], (int) f[MIN_MTU],
+                (int) f[MAX_TX_QUEUES], f[RSS_OFFLOADS], rssHashTypes, f[SCATTER] != 0, (int) f[SOCKET_ID],
+                (int) f[MIN_MTU],
                 (int) f[MAX_MTU], (int) f[MAX_RX_PKTLEN], (int) f[RX_DESC_MIN], (int) f[RX_DESC_MAX],
                 (int) f[TX_DESC_MIN], (int) f[TX_DESC_MAX], (int) f[RETA_SIZE], (int) f[HASH_KEY_SIZE],
                 (int) f[IF_INDEX]);

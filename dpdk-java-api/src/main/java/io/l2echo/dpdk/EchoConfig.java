@@ -17,6 +17,7 @@ public final class EchoConfig {
     private final int burstSize;
     private final int mbufs;
     private final int mbufCacheSize;
+    private final int mbufFrameBytes;
     private final int txRetries;
 
     private EchoConfig(Builder b) {
@@ -26,6 +27,7 @@ public final class EchoConfig {
         this.burstSize = b.burstSize;
         this.mbufs = b.mbufs;
         this.mbufCacheSize = b.mbufCacheSize;
+        this.mbufFrameBytes = b.mbufFrameBytes;
         this.txRetries = b.txRetries;
     }
 
@@ -63,6 +65,14 @@ public final class EchoConfig {
         return mbufCacheSize;
     }
 
+    /**
+     * Bytes of frame one mbuf holds (its data room less {@link Mempool#HEADROOM}). Below the
+     * port's largest frame, frames span several mbufs: the port must offer Rx scatter.
+     */
+    public int mbufFrameBytes() {
+        return mbufFrameBytes;
+    }
+
     /** Extra transmit attempts for frames the Tx queue refused before they are dropped. */
     public int txRetries() {
         return txRetries;
@@ -80,6 +90,7 @@ public final class EchoConfig {
         private int burstSize = 32;
         private int mbufs;
         private int mbufCacheSize = 256;
+        private int mbufFrameBytes = Mempool.DEFAULT_DATA_ROOM_SIZE - Mempool.HEADROOM;
         private int txRetries;
 
         private Builder() {
@@ -113,6 +124,12 @@ public final class EchoConfig {
 
         public Builder mbufCacheSize(int mbufCacheSize) {
             this.mbufCacheSize = PortConfig.requireRange("mbuf cache size", mbufCacheSize, 0, Mempool.MAX_CACHE_SIZE);
+            return this;
+        }
+
+        /** The data room is a 16-bit field: at most 65535 bytes with the headroom. */
+        public Builder mbufFrameBytes(int mbufFrameBytes) {
+            this.mbufFrameBytes = PortConfig.requireRange("mbuf size", mbufFrameBytes, 256, 65535 - Mempool.HEADROOM);
             return this;
         }
 

@@ -48,7 +48,7 @@ public final class EchoService implements AutoCloseable {
         warnIfRemoteSocket(eal, info, plan);
 
         Mempool pool = eal.createMempool("echo_pool_p" + portId, mbufs, config.mbufCacheSize(),
-                Mempool.DEFAULT_DATA_ROOM_SIZE, info.socketId());
+                config.mbufFrameBytes() + Mempool.HEADROOM, info.socketId());
         Port port = eal.startPort(config.portConfig(portId, plan.queueCount()), pool);
         List<EchoWorker> workers = new ArrayList<>();
         for (LcorePlan.Assignment assignment : plan.assignments()) {

@@ -29,9 +29,10 @@ public record GeneratorResult(GeneratorConfig config, GeneratorStats stats, Hist
 
     public String summary() {
         return String.format(Locale.ROOT, "sent %,d (%,.0f pps, %,d refused by Tx)  echoed %,d  lost %,d  reordered %,d"
-                + "  duplicated %,d  foreign %,d%nround trip (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f"
-                + "  p99.99 %.1f  max %.1f", stats.txPackets(), sentPps(), stats.txFailed(), stats.rxEchoes(), lost(),
-                stats.rxReordered(), stats.rxDuplicates(), stats.rxForeign(), percentileMicros(50),
+                + "  duplicated %,d  corrupted %,d  foreign %,d%nround trip (us): p50 %.1f  p90 %.1f  p99 %.1f"
+                + "  p99.9 %.1f  p99.99 %.1f  max %.1f", stats.txPackets(), sentPps(), stats.txFailed(),
+                stats.rxEchoes(), lost(), stats.rxReordered(), stats.rxDuplicates(), stats.rxCorrupted(),
+                stats.rxForeign(), percentileMicros(50),
                 percentileMicros(90), percentileMicros(99), percentileMicros(99.9), percentileMicros(99.99),
                 roundTripNanos.getMaxValue() / 1000.0);
     }

@@ -1,6 +1,9 @@
 package io.l2echo.dpdk;
 
-/** The generator's counters at one instant, as its lcore last published them. */
+/**
+ * The generator's counters at one instant, as its lcore last published them. {@code rxCorrupted}:
+ * echoes (counted in {@code rxEchoes}) that differ from the frame sent in more than its MACs.
+ */
 public record GeneratorStats(
         long txPackets,
         long txFailed,
@@ -10,5 +13,6 @@ public record GeneratorStats(
         long rxReordered,
         long rxForeign,
         boolean done,
-        long sendNanos) {
+        long sendNanos,
+        long rxCorrupted) {
 }

@@ -6,19 +6,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** A pool of packet buffers ({@code rte_pktmbuf_pool_create}) in hugepage memory. */
 public final class Mempool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Mempool.class.getName());
+    /** RTE_PKTMBUF_HEADROOM: room before the frame, for headers a driver or app may prepend. */
+    public static final int HEADROOM = 128;
     /** RTE_MBUF_DEFAULT_BUF_SIZE: a 2048-byte data room after the 128-byte headroom. */
-    public static final int DEFAULT_DATA_ROOM_SIZE = 2048 + 128;
+    public static final int DEFAULT_DATA_ROOM_SIZE = 2048 + HEADROOM;
     /** RTE_MEMPOOL_CACHE_MAX_SIZE. */
     public static final int MAX_CACHE_SIZE = 512;
 
     private final String name;
     private final int size;
+    private final int dataRoomSize;
     private final long handle;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Mempool(String name, int size, long handle) {
+    private Mempool(String name, int size, int dataRoomSize, long handle) {
         this.name = name;
         this.size = size;
+        this.dataRoomSize = dataRoomSize;
         this.handle = handle;
     }
 
@@ -29,7 +33,7 @@ public final class Mempool implements AutoCloseable {
                 "a pool needs free hugepage memory for " + size + " mbufs of about "
                         + (dataRoomSize + 256) / 1024 + " KiB: reserve more (sudo scripts/setup_env.sh "
                         + "--pages N) or ask for fewer mbufs");
-        return new Mempool(name, size, handle);
+        return new Mempool(name, size, dataRoomSize, handle);
     }
 
     /**
@@ -54,6 +58,11 @@ public final class Mempool implements AutoCloseable {
 
     public int size() {
         return size;
+    }
+
+    /** Bytes of frame one mbuf holds: its data room less the headroom. */
+    public int frameCapacity() {
+        return dataRoomSize - HEADROOM;
     }
 
     /** Mbufs free in the pool (the per-lcore caches count as free). */

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Port implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Port.class.getName());
+    /** RTE_ETHER_MTU plus the Ethernet header and one VLAN tag. */
+    static final int LARGEST_FRAME = 1500 + 14 + 4;
 
     private final MainLcoreThread mainThread;
     private final DeviceInfo info;
@@ -170,14 +172,36 @@ public final class Port implements AutoCloseable {
         return "DPDK's log above names the cause";
     }
 
+    /*
+     * Whether frames must span mbufs: DPDK configures an MTU of 1500 unless asked, so the largest
+     * frame is 1500 bytes, its Ethernet header and one VLAN tag (the CRC is stripped).
+     */
+    private static boolean needsScatter(DeviceInfo info, Mempool pool, String where) {
+        if (pool.frameCapacity() >= LARGEST_FRAME) {
+            return false;
+        }
+        if (!info.scatter()) {
+            throw new DpdkException("configure " + where, String.format("frames of up to %d bytes do not fit one "
+                    + "%d-byte mbuf, and %s cannot spread a frame over several (no Rx scatter and Tx "
+                    + "multi-segment offloads)", LARGEST_FRAME, pool.frameCapacity(), info.driver()),
+                    "raise --mbuf-size to at least " + LARGEST_FRAME);
+        }
+        LOG.log(Level.INFO, "{0}: Rx scatter on: frames of up to {1} bytes span up to {2} mbufs of {3} bytes",
+                where, String.valueOf(LARGEST_FRAME),
+                String.valueOf((LARGEST_FRAME + pool.frameCapacity() - 1) / pool.frameCapacity()),
+                String.valueOf(pool.frameCapacity()));
+        return true;
+    }
+
     private void bringUp(PortConfig config, Mempool pool) {
         int id = info.portId();
         int[] descriptors = {config.rxDescriptors(), config.txDescriptors()};
         String where = "port " + id + " (" + info.name() + ")";
         RssSetup plannedRss = planRss(info, config);
         byte[] key = plannedRss.symmetric() ? RssSetup.symmetricKey(info.hashKeySize()) : null;
-        NativeErrors.check(nativeConfigure(id, config.rxQueues(), config.txQueues(), plannedRss.appliedBits(), key),
-                "configure " + where, configureHint(info));
+        boolean scatter = needsScatter(info, pool, where);
+        NativeErrors.check(nativeConfigure(id, config.rxQueues(), config.txQueues(), plannedRss.appliedBits(), key,
+                scatter), "configure " + where, configureHint(info));
         rss = plannedRss;
         NativeErrors.check(nativeAdjustDescriptors(id, descriptors), "adjust descriptors of " + where,
                 (String) null);
@@ -315,7 +339,7 @@ public final class Port implements AutoCloseable {
     private static native long nativeRssHashBits(String name);
 
     private static native int nativeConfigure(int portId, int rxQueues, int txQueues, long rssHashFunctions,
-            byte[] rssKey);
+            byte[] rssKey, boolean scatter);
 
     private static native int nativeAdjustDescriptors(int portId, int[] rxTx);
 

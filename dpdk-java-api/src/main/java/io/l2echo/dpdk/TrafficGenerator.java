@@ -16,12 +16,13 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *   0 tx_packets   8 tx_failed   16 rx_packets    24 rx_echoes
- *  32 rx_duplicates 40 rx_reordered 48 rx_foreign 56 done   64 send_ns   72..127 padding
+ *  32 rx_duplicates 40 rx_reordered 48 rx_foreign 56 done   64 send_ns   72 rx_corrupted
+ *  80..127 padding
  * </pre>
  */
 public final class TrafficGenerator implements AutoCloseable {
     private static final int RECORD_SIZE = 128;
-    private static final int[] OFFSETS = {0, 8, 16, 24, 32, 40, 48, 56, 64};
+    private static final int[] OFFSETS = {0, 8, 16, 24, 32, 40, 48, 56, 64, 72};
     private static final int SEQUENCE_OFFSET = 42;
     private static final int TSC_OFFSET = 50;
     private static final VarHandle LONGS =
@@ -60,7 +61,8 @@ public final class TrafficGenerator implements AutoCloseable {
     /** Fails loudly if this class and the shim disagree on the counter layout or the stamp. */
     static void verifyLayout(int[] nativeLayout) {
         int[] expected = {RECORD_SIZE, OFFSETS[0], OFFSETS[1], OFFSETS[2], OFFSETS[3], OFFSETS[4], OFFSETS[5],
-            OFFSETS[6], OFFSETS[7], OFFSETS[8], GeneratorConfig.MIN_FRAME_LENGTH, SEQUENCE_OFFSET, TSC_OFFSET};
+            OFFSETS[6], OFFSETS[7], OFFSETS[8], OFFSETS[9], GeneratorConfig.MIN_FRAME_LENGTH, SEQUENCE_OFFSET,
+            TSC_OFFSET};
         if (!Arrays.equals(expected, nativeLayout)) {
             throw new IllegalStateException("the shim's generator layout " + Arrays.toString(nativeLayout)
                     + " differs from TrafficGenerator's " + Arrays.toString(expected)
@@ -84,7 +86,7 @@ public final class TrafficGenerator implements AutoCloseable {
         for (int i = 0; i < OFFSETS.length; i++) {
             v[i] = (long) LONGS.getAcquire(counters, OFFSETS[i]);
         }
-        return new GeneratorStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] != 0, v[8]);
+        return new GeneratorStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] != 0, v[8], v[9]);
     }
 
     /**

@@ -108,6 +108,7 @@ final class Report {
         if (Runtime.getRuntime().availableProcessors() < 4) {
             md.append(CONTENDED_CPUS);
         }
+        md.append(profileEvidence());
         md.append("\nWhere a target is missed, the profile below says whether the echo's own code or the "
                 + "machine is the cause. On a shared two-CPU virtual machine, rerun on a host with isolated CPUs "
                 + "before drawing conclusions: one preemption of a polling thread there overflows a 256-entry "
@@ -125,6 +126,33 @@ final class Report {
                 + "guest), where the ten-times-lower p99 against a kernel echo is the target.\n");
         Files.createDirectories(markdown.toAbsolutePath().getParent());
         Files.writeString(markdown, md.toString());
+    }
+
+    /* The profile's figures next to the targets: the code's share against the machine's. */
+    private String profileEvidence() {
+        Benchmark.Run ours = profiles.get(SystemUnderTest.L2ECHO);
+        Benchmark.Run theirs = profiles.get(SystemUnderTest.TESTPMD);
+        Benchmark.Run loaded = profiles.get(SystemUnderTest.L2ECHO_UNDER_GARBAGE);
+        if (ours == null || theirs == null) {
+            return "";
+        }
+        Profiler.PollingProfile o = ours.profile().orElseThrow();
+        Profiler.PollingProfile t = theirs.profile().orElseThrow();
+        String text = String.format(Locale.ROOT, "- Profile evidence (flat out, vhost-user, below): l2echo's polling "
+                + "lcore was on its CPU %.0f%% of the window and preempted %.0f times a second, testpmd's %.0f%% and "
+                + "%.0f; of their samples the PMD took %.0f%% and %.0f%%, the echo's own loop %.0f%% and %.0f%%, the "
+                + "JVM %.1f%% of l2echo's.", o.onCpuPercent(), o.echoPreemptionsPerSecond(), t.onCpuPercent(),
+                t.echoPreemptionsPerSecond(), o.percentIn("librte_"), t.percentIn("librte_"),
+                o.percentIn("libdpdkj"), t.percentIn("dpdk-testpmd"), o.percentIn("libjvm"));
+        if (loaded != null) {
+            Profiler.PollingProfile l = loaded.profile().orElseThrow();
+            text += String.format(Locale.ROOT, " Under allocation load l2echo's polling lcore was on its CPU %.0f%% "
+                    + "of the window (preempted %.0f times a second), the JVM %.1f%% of its samples%s.",
+                    l.onCpuPercent(), l.echoPreemptionsPerSecond(), l.percentIn("libjvm"),
+                    l.percentIn("libjvm") < 1 ? ": the load takes CPU time from the data path; no JVM code runs on it"
+                            : "");
+        }
+        return text + "\n";
     }
 
     /* perf on the echo's polling thread while the generator sends flat out, one run per system. */

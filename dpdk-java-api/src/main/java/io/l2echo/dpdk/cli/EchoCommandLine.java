@@ -65,6 +65,10 @@ public final class EchoCommandLine {
                 .desc("mbuf pool size; default: sized from descriptors, bursts and caches").build());
         options.addOption(Option.builder().longOpt("mbuf-cache").hasArg().argName("N")
                 .desc("per-lcore mbuf cache, 0.." + io.l2echo.dpdk.Mempool.MAX_CACHE_SIZE + "; default 256").build());
+        options.addOption(Option.builder().longOpt("mbuf-size").hasArg().argName("BYTES")
+                .desc("frame bytes one mbuf holds (its data room less the 128-byte headroom), 256..65407; "
+                        + "default 2048. Below the port's largest frame (1518 bytes), frames span several mbufs: "
+                        + "the port must offer Rx scatter").build());
         if (multiQueue) {
             options.addOption(Option.builder().longOpt("queues").hasArg().argName("N")
                     .desc("Rx/Tx queue pairs, one per worker lcore; default: one for every worker lcore").build());
@@ -124,6 +128,7 @@ public final class EchoCommandLine {
             config.port(port.build()).burstSize(intOption(line, "burst", 32))
                     .mbufs(intOption(line, "mbufs", 0))
                     .mbufCacheSize(intOption(line, "mbuf-cache", 256))
+                    .mbufFrameBytes(intOption(line, "mbuf-size", 2048))
                     .txRetries(intOption(line, "tx-retries", 0));
             long interval = intOption(line, "stats-interval", 1000);
             long duration = intOption(line, "duration", 0);

@@ -259,10 +259,10 @@ public final class GeneratorApp {
         GeneratorStats s = result.stats();
         return String.format(Locale.ROOT, "{\"phase\":\"%s\",\"count\":%d,\"rate_pps\":%d,\"frame_length\":%d,\"flows\":%d,"
                 + "\"sent\":%d,\"tx_refused\":%d,\"echoed\":%d,\"lost\":%d,\"reordered\":%d,\"duplicated\":%d,"
-                + "\"foreign\":%d,\"sent_pps\":%.1f,\"rtt_us\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
+                + "\"corrupted\":%d,\"foreign\":%d,\"sent_pps\":%.1f,\"rtt_us\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
                 + "\"p99_9\":%.3f,\"p99_99\":%.3f,\"max\":%.3f}}", phase, result.config().count(), result.config().ratePps(),
                 result.config().frameLength(), result.config().flows(), s.txPackets(), s.txFailed(), s.rxEchoes(),
-                result.lost(), s.rxReordered(), s.rxDuplicates(), s.rxForeign(), result.sentPps(),
+                result.lost(), s.rxReordered(), s.rxDuplicates(), s.rxCorrupted(), s.rxForeign(), result.sentPps(),
                 result.percentileMicros(50), result.percentileMicros(90), result.percentileMicros(99),
                 result.percentileMicros(99.9), result.percentileMicros(99.99),
                 result.roundTripNanos().getMaxValue() / 1000.0);
@@ -291,7 +291,8 @@ public final class GeneratorApp {
         HelpFormatter formatter = new HelpFormatter();
         formatter.setOptionComparator(null);
         formatter.printWrapped(writer, 100, "Sends UDP frames stamped with a sequence number and the TSC, receives "
-                + "their echoes on the same queue, and reports echoed, lost, reordered and duplicated frames and "
+                + "their echoes on the same queue, and reports echoed, lost, reordered, duplicated and corrupted "
+                + "(changed in more than their MACs) frames and "
                 + "the round-trip latency (p50 to p99.99 and max, HdrHistogram). Runs on any port: net_vhost, "
                 + "virtio_user, net_af_packet or a NIC.");
         writer.println();

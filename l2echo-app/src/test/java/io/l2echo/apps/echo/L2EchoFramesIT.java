@@ -164,6 +164,24 @@ class L2EchoFramesIT {
         }
     }
 
+    /* net_af_packet copies each frame into one mbuf: a smaller mbuf than a frame is refused at start. */
+    @Test
+    void anMbufSmallerThanAFrameIsRefusedWhereThePortCannotScatter() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().up()) {
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, List.of("-l", "0,1", "--no-pci",
+                    "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--mbuf-size", "1024"));
+            assertEquals(1, exit.status(), exit.output());
+            assertTrue(exit.output().contains("l2echo: configure port 0 (net_af_packet0) failed: frames of up to "
+                    + "1518 bytes do not fit one 1024-byte mbuf, and net_af_packet cannot spread a frame over several "
+                    + "(no Rx scatter and Tx multi-segment offloads). raise --mbuf-size to at least 1518"),
+                    exit.output());
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
     /*
      * 14 to maxLength bytes of random data. EtherTypes the namespace's kernel would act on (IPv4,
      * ARP, IPv6) are replaced by a local experimental one, so no stack answers the garbage.
