@@ -221,9 +221,10 @@ public final class Eal implements AutoCloseable {
     }
 
     /**
-     * Pins the calling thread to the CPUs of this process that no running echo loop polls,
-     * so control-plane work never steals a busy-polling core. Returns the CPUs chosen, or
-     * an empty set when every CPU polls and the thread was left where it was.
+     * Pins the calling thread, and every other thread of the process but EAL's lcore threads,
+     * to the CPUs of this process that no running echo loop polls, so control-plane work (the
+     * JVM's GC and JIT threads included) never steals a busy-polling core. Returns the CPUs
+     * chosen, or an empty set when every CPU polls and the threads were left where they were.
      */
     public Set<Integer> pinToControlPlane() {
         ensureOpen();
@@ -241,7 +242,18 @@ public final class Eal implements AutoCloseable {
             return free;
         }
         ThreadAffinity.pinCurrentThread(free);
+        ThreadAffinity.pinProcessThreadsExcept(lcoreThreadNames(), free);
         return free;
+    }
+
+    /* EAL's name for a worker lcore's thread: rte-worker-N on 22.11, dpdk-workerN from 23.11. */
+    private Set<String> lcoreThreadNames() {
+        Set<String> names = new TreeSet<>(Set.of(MainLcoreThread.NAME));
+        for (int lcore : workerLcores) {
+            names.add("rte-worker-" + lcore);
+            names.add("dpdk-worker" + lcore);
+        }
+        return names;
     }
 
     public boolean isClosed() {

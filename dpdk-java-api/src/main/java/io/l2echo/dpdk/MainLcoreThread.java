@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
  * a loop that runs on the main lcore runs here too.
  */
 final class MainLcoreThread {
+    /** Its name, also in /proc (a Java thread's name is its native name, cut to 15 bytes). */
+    static final String NAME = "dpdk-main-lcore";
+
     private final ExecutorService executor;
 
     MainLcoreThread() {
         // Daemon: a forgotten close must not keep the JVM alive.
         executor = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "dpdk-main-lcore");
+            Thread thread = new Thread(task, NAME);
             thread.setDaemon(true);
             return thread;
         });

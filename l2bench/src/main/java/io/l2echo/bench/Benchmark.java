@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -241,6 +242,10 @@ public final class Benchmark {
                 () -> new IOException(system.label() + " has no polling thread to profile"));
         long generatorThread = ProcThreads.ealWorker(gen.pid(), 1).orElseThrow(
                 () -> new IOException("l2gen has no EAL thread for lcore 1"));
-        return Profiler.record(dut.pid(), echoThread, gen.pid(), generatorThread, window);
+        Set<Integer> cpus = ProcThreads.allowedCpus(dut.pid(), echoThread);
+        if (cpus.size() != 1) {
+            throw new IOException(system.label() + "'s polling thread is not pinned to one CPU: " + cpus);
+        }
+        return Profiler.record(dut.pid(), echoThread, cpus.iterator().next(), gen.pid(), generatorThread, window);
     }
 }

@@ -20,21 +20,25 @@ import java.util.regex.Pattern;
  */
 final class Profiler {
     private static final int SAMPLES_PER_SECOND = 4999;
-    /* perf report -n --sort dso: "    63.21%          6321  librte_net_virtio.so.23.0". */
-    private static final Pattern DSO_LINE = Pattern.compile("^\\s*([0-9.]+)%\\s+(\\d+)\\s+(.+?)\\s*$");
+    /* perf report -n: "    63.21%          6321  librte_net_virtio.so.23.0". */
+    private static final Pattern REPORT_LINE = Pattern.compile("^\\s*([0-9.]+)%\\s+(\\d+)\\s+(.+?)\\s*$");
 
-    /** One shared object's part of the samples. */
-    record Share(String dso, double percent) {
+    /** One shared object's (or thread's) part of the samples. */
+    record Share(String name, double percent) {
     }
 
-    /** What one profile window saw. */
-    /* window: what perf sampled; seconds: the wall time the preemptions were counted over, perf's start-up included. */
-    record PollingProfile(Duration window, double seconds, long samples, List<Share> shares, long echoPreemptions,
-            long generatorPreemptions) {
+    /**
+     * What one profile window saw. {@code samples} are the polling thread's, {@code cpuSamples}
+     * all taken on its CPU; {@code shares} split the thread's by shared object, {@code others}
+     * name what else ran on the CPU (percent of all its samples). {@code seconds}: the wall
+     * time the preemptions were counted over, perf's start-up included.
+     */
+    record PollingProfile(Duration window, double seconds, long samples, long cpuSamples, List<Share> shares,
+            List<Share> others, long echoPreemptions, long generatorPreemptions) {
 
-        /** How much of the window the thread was on its CPU: a polling thread is never off it by choice. */
+        /** How much of its CPU the thread had: a polling thread is never off it by choice. */
         double onCpuPercent() {
-            return 100.0 * samples / (SAMPLES_PER_SECOND * window.toNanos() / 1e9);
+            return cpuSamples == 0 ? 0 : 100.0 * samples / cpuSamples;
         }
 
         double echoPreemptionsPerSecond() {
@@ -47,13 +51,21 @@ final class Profiler {
 
         /** Share of the samples in objects whose name starts with one of these prefixes. */
         double percentIn(String... prefixes) {
-            return shares.stream().filter(s -> List.of(prefixes).stream().anyMatch(s.dso()::startsWith))
+            return shares.stream().filter(s -> List.of(prefixes).stream().anyMatch(s.name()::startsWith))
                     .mapToDouble(Share::percent).sum();
         }
 
         String topShares(int count) {
-            return String.join(", ", shares.stream().limit(count)
-                    .map(s -> String.format(Locale.ROOT, "%s %.1f%%", s.dso(), s.percent())).toList());
+            return top(shares, count);
+        }
+
+        String topOthers(int count) {
+            return others.isEmpty() ? "nothing" : top(others, count);
+        }
+
+        private static String top(List<Share> list, int count) {
+            return String.join(", ", list.stream().limit(count)
+                    .map(s -> String.format(Locale.ROOT, "%s %.1f%%", s.name(), s.percent())).toList());
         }
     }
 
@@ -69,16 +81,21 @@ final class Profiler {
         }
     }
 
-    /** Samples the echo's polling thread for one window, counting both sides' preemptions over it. */
-    static PollingProfile record(long echoPid, long echoTid, long generatorPid, long generatorTid, Duration window)
-            throws IOException {
+    /**
+     * Samples the CPU the echo's polling thread is pinned to for one window: what the thread
+     * ran, by shared object, and what else ran there instead of it. Both sides' preemptions
+     * are counted over the window.
+     */
+    static PollingProfile record(long echoPid, long echoTid, int cpu, long generatorPid, long generatorTid,
+            Duration window) throws IOException {
         Path data = Files.createTempFile("l2bench-", ".perf.data");
         try {
+            String pollingThread = ProcThreads.name(echoPid, echoTid);
             long echoBefore = ProcThreads.involuntarySwitches(echoPid, echoTid);
             long generatorBefore = ProcThreads.involuntarySwitches(generatorPid, generatorTid);
             long started = System.nanoTime();
-            Processes.run(window.plusSeconds(30), "perf", "record", "-q", "-e", "cpu-clock", "-F", String.valueOf(SAMPLES_PER_SECOND), "-t",
-                    String.valueOf(echoTid), "-o", data.toString(), "--", "sleep",
+            Processes.run(window.plusSeconds(30), "perf", "record", "-q", "-e", "cpu-clock", "-F",
+                    String.valueOf(SAMPLES_PER_SECOND), "-C", String.valueOf(cpu), "-o", data.toString(), "--", "sleep",
                     String.valueOf(window.toSeconds())).requireSuccess();
             double seconds = (System.nanoTime() - started) / 1e9;
             long echoPreemptions;
@@ -90,21 +107,34 @@ final class Profiler {
                 throw new IOException("the generator or the echo ended inside the " + window.toSeconds()
                         + " s profile window: give the profile run more frames", gone);
             }
-            Processes.Result report = Processes.run(Duration.ofSeconds(60), "perf", "report", "-i", data.toString(),
-                    "--stdio", "-q", "-n", "--sort", "dso").requireSuccess();
+            // What the polling thread ran, as shares of its own samples.
             List<Share> shares = new ArrayList<>();
-            long samples = 0;
-            for (String line : report.output().lines().toList()) {
-                Matcher m = DSO_LINE.matcher(line);
-                if (m.matches()) {
-                    shares.add(new Share(readable(m.group(3)), Double.parseDouble(m.group(1))));
-                    samples += Long.parseLong(m.group(2));
-                }
-            }
-            return new PollingProfile(window, seconds, samples, shares, echoPreemptions, generatorPreemptions);
+            long samples = report(data, shares, "--tid", String.valueOf(echoTid), "--percentage", "relative",
+                    "--sort", "dso");
+            // Everything that ran on its CPU, by thread name: the polling thread and what displaced it.
+            List<Share> threads = new ArrayList<>();
+            long cpuSamples = report(data, threads, "--sort", "comm");
+            List<Share> others = threads.stream().filter(t -> !t.name().equals(pollingThread)).toList();
+            return new PollingProfile(window, seconds, samples, cpuSamples, shares, others, echoPreemptions,
+                    generatorPreemptions);
         } finally {
             Files.deleteIfExists(data);
         }
+    }
+
+    /* perf report -n, one "percent samples key" line per entry, into shares; returns the samples summed. */
+    private static long report(Path data, List<Share> shares, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of("perf", "report", "-i", data.toString(), "--stdio", "-q", "-n"));
+        command.addAll(List.of(options));
+        long samples = 0;
+        for (String line : Processes.run(Duration.ofSeconds(60), command).requireSuccess().output().lines().toList()) {
+            Matcher m = REPORT_LINE.matcher(line);
+            if (m.matches()) {
+                shares.add(new Share(readable(m.group(3)), Double.parseDouble(m.group(1))));
+                samples += Long.parseLong(m.group(2));
+            }
+        }
+        return samples;
     }
 
     /* The shim is loaded from a file NativeLoader deletes once mapped: give it its real name. */

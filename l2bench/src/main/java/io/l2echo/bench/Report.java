@@ -139,16 +139,17 @@ final class Report {
         Profiler.PollingProfile o = ours.profile().orElseThrow();
         Profiler.PollingProfile t = theirs.profile().orElseThrow();
         String text = String.format(Locale.ROOT, "- Profile evidence (flat out, vhost-user, below): l2echo's polling "
-                + "lcore was on its CPU %.0f%% of the window and preempted %.0f times a second, testpmd's %.0f%% and "
+                + "lcore had %.0f%% of its CPU and was preempted %.0f times a second, testpmd's %.0f%% and "
                 + "%.0f; of their samples the PMD took %.0f%% and %.0f%%, the echo's own loop %.0f%% and %.0f%%, the "
-                + "JVM %.1f%% of l2echo's.", o.onCpuPercent(), o.echoPreemptionsPerSecond(), t.onCpuPercent(),
-                t.echoPreemptionsPerSecond(), o.percentIn("librte_"), t.percentIn("librte_"),
-                o.percentIn("libdpdkj"), t.percentIn("dpdk-testpmd"), o.percentIn("libjvm"));
+                + "JVM %.1f%% of l2echo's. What displaced l2echo's: %s; testpmd's: %s.", o.onCpuPercent(),
+                o.echoPreemptionsPerSecond(), t.onCpuPercent(), t.echoPreemptionsPerSecond(), o.percentIn("librte_"),
+                t.percentIn("librte_"), o.percentIn("libdpdkj"), t.percentIn("dpdk-testpmd"), o.percentIn("libjvm"),
+                o.topOthers(3), t.topOthers(3));
         if (loaded != null) {
             Profiler.PollingProfile l = loaded.profile().orElseThrow();
-            text += String.format(Locale.ROOT, " Under allocation load l2echo's polling lcore was on its CPU %.0f%% "
-                    + "of the window (preempted %.0f times a second), the JVM %.1f%% of its samples%s.",
-                    l.onCpuPercent(), l.echoPreemptionsPerSecond(), l.percentIn("libjvm"),
+            text += String.format(Locale.ROOT, " Under allocation load l2echo's polling lcore had %.0f%% of its CPU "
+                    + "(preempted %.0f times a second; displaced by %s), the JVM %.1f%% of its samples%s.",
+                    l.onCpuPercent(), l.echoPreemptionsPerSecond(), l.topOthers(3), l.percentIn("libjvm"),
                     l.percentIn("libjvm") < 1 ? ": the load takes CPU time from the data path; no JVM code runs on it"
                             : "");
         }
@@ -163,12 +164,13 @@ final class Report {
             return;
         }
         md.append("One more run of each system on the vhost-user bed, the generator sending flat out, `perf record "
-                + "-e cpu-clock -F 4999 -t <tid>` on the echo's polling thread (lcore 1) for a window of it. The "
-                + "samples are summed by shared object: DPDK's PMD and libraries (`librte_*`), the echo's own "
-                + "loop (`dpdk-testpmd` or `libdpdkj.so`), the JVM (`libjvm.so`) and the kernel. Preemptions are "
-                + "the thread's involuntary context switches over the window (/proc): every one is time in which "
-                + "the queue was not polled. \"On its CPU\" is the samples taken against those a thread that never "
-                + "left its CPU would give.\n\n");
+                + "-e cpu-clock -F 4999 -C <cpu>` on the CPU the echo's polling thread (lcore 1) is pinned to, for "
+                + "a window of it. The thread's samples are summed by shared object: DPDK's PMD and libraries "
+                + "(`librte_*`), the echo's own loop (`dpdk-testpmd` or `libdpdkj.so`), the JVM (`libjvm.so`) and "
+                + "the kernel. \"On its CPU\" is the thread's part of all the samples taken on that CPU; the rest "
+                + "went to the threads listed after the table, which displaced it. Preemptions are the thread's "
+                + "involuntary context switches over the window (/proc): each is time in which the queue was not "
+                + "polled.\n\n");
         md.append("| system | sent | echoed | lost | samples | on its CPU | DPDK | own loop | JVM | kernel | echo lcore "
                 + "preempted | generator lcore preempted |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
                 + "| ---: | ---: | ---: |\n");
@@ -183,9 +185,12 @@ final class Report {
                     profile.percentIn("kernel"), profile.echoPreemptionsPerSecond(),
                     profile.generatorPreemptionsPerSecond()));
         });
-        md.append("\nBy shared object, largest first:\n\n");
+        md.append("\nThe polling thread's samples by shared object, largest first:\n\n");
         profiles.forEach((system, run) -> md.append("- ").append(system.label()).append(": ")
                 .append(run.profile().orElseThrow().topShares(6)).append("\n"));
+        md.append("\nWhat else ran on the polling thread's CPU, by thread name, in percent of the CPU's samples:\n\n");
+        profiles.forEach((system, run) -> md.append("- ").append(system.label()).append(": ")
+                .append(run.profile().orElseThrow().topOthers(6)).append("\n"));
         md.append("\nHow to read it: when the echo's loop and the PMD take the same shares for l2echo as for "
                 + "testpmd and `libjvm.so` takes none, the data path is the same C work, and the JVM is not on it; "
                 + "losses and tail latency that differ between runs then follow the preemption counts (a "
