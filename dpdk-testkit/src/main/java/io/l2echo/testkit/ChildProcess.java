@@ -155,17 +155,25 @@ public final class ChildProcess implements AutoCloseable {
                 + ". Last output:\n" + outputTail(40));
     }
 
-    /** Stops the process with SIGINT if it still runs (SIGKILL after the grace period); idempotent. */
+    /**
+     * Stops the process with SIGINT if it still runs (SIGKILL after the grace period);
+     * idempotent. An interrupted caller (a harness being stopped) still waits for the stop; its
+     * interrupt is kept for after.
+     */
     @Override
     public void close() throws IOException {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        boolean interrupted = Thread.interrupted();
         try {
             if (process.isAlive()) {
                 stop(Processes.Signal.INT, DEFAULT_STOP_GRACE);
             }
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             process.getOutputStream().close();
             try {
                 Runtime.getRuntime().removeShutdownHook(killOnExit);

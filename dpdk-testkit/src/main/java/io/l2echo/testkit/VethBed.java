@@ -133,15 +133,22 @@ public final class VethBed implements AutoCloseable {
         return RawSocket.open(namespace, peerInterface);
     }
 
-    /** Removes the namespace and both interfaces; idempotent. */
+    /**
+     * Removes the namespace and both interfaces; idempotent. An interrupted caller (a harness
+     * being stopped) still waits for the removal; its interrupt is kept for after.
+     */
     @Override
     public void close() throws IOException {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        boolean interrupted = Thread.interrupted();
         try {
             Processes.run(SCRIPT_TIMEOUT, downCommand).requireSuccess();
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(downOnExit);
             } catch (IllegalStateException shutdownUnderWay) {

@@ -6,6 +6,7 @@ import io.l2echo.testkit.ProcThreads;
 import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.VethBed;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import sun.misc.Signal;
 
 /**
  * The benchmark, in one run: the same generator against each system in turn, on each bed
@@ -93,35 +95,45 @@ public final class Benchmark {
         this.repo = repo;
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length > 0 && args[0].equals("--soak")) {
-            try {
-                Soak.main(List.of(args).subList(1, args.length), Path.of("").toAbsolutePath());
-            } catch (IllegalArgumentException e) {
-                System.err.println("l2bench: " + e.getMessage());
-                System.exit(2);
-            }
-            return;
+    public static void main(String[] args) {
+        // SIGINT or SIGTERM interrupts the run: the finally blocks on the way out stop what it
+        // started and remove the files those left, instead of the JVM exiting from under them.
+        Thread main = Thread.currentThread();
+        for (String name : new String[] {"INT", "TERM"}) {
+            Signal.handle(new Signal(name), signal -> main.interrupt());
         }
-        Settings settings;
+        int status;
         try {
-            settings = Settings.parse(args);
+            status = run(args, Path.of("").toAbsolutePath());
         } catch (IllegalArgumentException e) {
             System.err.println("l2bench: " + e.getMessage());
-            System.exit(2);
-            return;
+            status = 2;
+        } catch (InterruptedException | InterruptedIOException e) {
+            System.err.println("l2bench: interrupted; what it started is stopped and its files removed");
+            status = 130;
+        } catch (IOException e) {
+            System.err.println("l2bench: " + e.getMessage());
+            status = 1;
         }
-        Path repo = Path.of("").toAbsolutePath();
+        System.exit(status);
+    }
+
+    private static int run(String[] args, Path repo) throws IOException, InterruptedException {
         if (!Files.exists(repo.resolve("l2gen-app/target/l2gen.jar"))) {
             System.err.println("l2bench: run from the repository root after 'mvn package' (l2gen-app/target/l2gen.jar "
                     + "is missing)");
-            System.exit(1);
-            return;
+            return 1;
         }
+        if (args.length > 0 && args[0].equals("--soak")) {
+            Soak.main(List.of(args).subList(1, args.length), repo);
+            return 0;
+        }
+        Settings settings = Settings.parse(args);
         Results results = new Benchmark(settings, repo).runAll();
         Path output = repo.resolve(settings.output());
         new Report(settings, results).write(output);
         System.out.println("l2bench: wrote " + output);
+        return 0;
     }
 
     Results runAll() throws IOException, InterruptedException {
