@@ -72,6 +72,23 @@ public final class EchoAppProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the app with a {@code --file-prefix} of its own until it exits by itself, then
+     * asserts it left no hugepage file or EAL runtime directory: what every failed start owes.
+     */
+    public static Exit runToExitLeavingNothing(Path jar, List<String> ealArgs, List<String> appArgs)
+            throws IOException {
+        String prefix = uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        List<String> eal = new ArrayList<>(ealArgs);
+        eal.add("--file-prefix=" + prefix);
+        try {
+            return runToExit(jar, eal, appArgs);
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
     private static List<String> argv(List<String> ealArgs, List<String> appArgs) {
         List<String> args = new ArrayList<>(ealArgs);
         args.add("--");

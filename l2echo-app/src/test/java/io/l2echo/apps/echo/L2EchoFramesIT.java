@@ -148,37 +148,29 @@ class L2EchoFramesIT {
     /* net_af_packet would pass frames longer than its ring slot on cut short: refused at start. */
     @Test
     void anMtuTheRingCannotHoldIsRefusedAtStart() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
         try (VethBed bed = VethBed.builder().up()) {
             Processes.run(Duration.ofSeconds(10), "ip", "link", "set", bed.dutInterface(), "mtu", "9000")
                     .requireSuccess();
-            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, List.of("-l", "0,1", "--no-pci",
-                    "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of());
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0,1", "--no-pci",
+                    "--vdev=" + bed.afPacketVdev(0)), List.of());
             assertEquals(1, exit.status(), exit.output());
             assertTrue(exit.output().contains(bed.dutInterface() + " has MTU 9000, so frames of up to 9014 bytes, "
                     + "and net_af_packet's ring holds 1982: it would echo longer frames cut short: lower the MTU to "
                     + "at most 1968"), exit.output());
-        } finally {
-            leftovers.assertNoneLeft();
         }
     }
 
     /* net_af_packet copies each frame into one mbuf: a smaller mbuf than a frame is refused at start. */
     @Test
     void anMbufSmallerThanAFrameIsRefusedWhereThePortCannotScatter() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
         try (VethBed bed = VethBed.builder().up()) {
-            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, List.of("-l", "0,1", "--no-pci",
-                    "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--mbuf-size", "1024"));
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0,1", "--no-pci",
+                    "--vdev=" + bed.afPacketVdev(0)), List.of("--mbuf-size", "1024"));
             assertEquals(1, exit.status(), exit.output());
             assertTrue(exit.output().contains("l2echo: configure port 0 (net_af_packet0) failed: frames of up to "
                     + "1518 bytes do not fit one 1024-byte mbuf, and net_af_packet cannot spread a frame over several "
                     + "(no Rx scatter and Tx multi-segment offloads). raise --mbuf-size to at least 1518"),
                     exit.output());
-        } finally {
-            leftovers.assertNoneLeft();
         }
     }
 

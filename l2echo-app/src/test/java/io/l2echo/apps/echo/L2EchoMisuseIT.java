@@ -93,44 +93,35 @@ class L2EchoMisuseIT {
     @Test
     void moreMemoryThanTheHugepagesHoldSaysHowToReserveMore() throws IOException {
         long reservedMb = reservedHugepageMegabytes();
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, List.of("-l", "0", "--no-pci", "--vdev=net_null0",
-                "-m", String.valueOf(reservedMb + 64), "--file-prefix=" + prefix), List.of());
+        EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0", "--no-pci",
+                "--vdev=net_null0", "-m", String.valueOf(reservedMb + 64)), List.of());
         assertEquals(1, exit.status(), exit.output());
         assertTrue(exit.output().contains("l2echo: initialise EAL failed"), exit.output());
         assertTrue(exit.output().contains("ENOMEM"), exit.output());
         assertTrue(exit.output().contains("reserve more (sudo scripts/setup_env.sh --pages N) or ask for less (-m MB)"),
                 exit.output());
-        leftovers.assertNoneLeft();
     }
 
     @Test
     void aPoolLargerThanTheHugepagesSaysHowToReserveMore() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
         // 16 Mi mbufs of about 2 KiB: 36 GB, more than any test machine reserves.
-        EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, List.of("-l", "0", "--no-pci", "--vdev=net_null0",
-                "--file-prefix=" + prefix), List.of("--mbufs", "16777216"));
+        EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0", "--no-pci",
+                "--vdev=net_null0"), List.of("--mbufs", "16777216"));
         assertEquals(1, exit.status(), exit.output());
         assertTrue(exit.output().contains("l2echo: create mbuf pool echo_pool_p0 failed"), exit.output());
         assertTrue(exit.output().contains("errno 12 ENOMEM"), exit.output());
         assertTrue(exit.output().contains("reserve more (sudo scripts/setup_env.sh --pages N) or ask for fewer mbufs"),
                 exit.output());
-        leftovers.assertNoneLeft();
     }
 
     @Test
     void aPoolTooSmallForTheDescriptorsSaysWhatItMustHold() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, List.of("-l", "0", "--no-pci", "--vdev=net_null0",
-                "--file-prefix=" + prefix), List.of("--mbufs", "1100", "--rx-desc", "2048"));
+        EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0", "--no-pci",
+                "--vdev=net_null0"), List.of("--mbufs", "1100", "--rx-desc", "2048"));
         assertEquals(1, exit.status(), exit.output());
         assertTrue(exit.output().contains("l2echo: size the mbuf pool failed: 1100 mbufs are fewer than the 3488"),
                 exit.output());
         assertTrue(exit.output().contains("raise --mbufs to at least 3488"), exit.output());
-        leftovers.assertNoneLeft();
     }
 
     /* HugePages_Total x Hugepagesize of the default size, from /proc/meminfo. */

@@ -112,31 +112,23 @@ class L2MultiIT {
 
     @Test
     void moreWorkersThanTheDeviceHasQueuesEndsWithTheLimitAndTheFix() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
         try (VethBed bed = VethBed.builder().queues(1).up()) {
-            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR,
-                    eal(bed, prefix, "--lcores=0@0,1@1,2@1,3@1"), List.of());
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("--lcores=0@0,1@1,2@1,3@1",
+                    "--no-pci", "--vdev=" + bed.afPacketVdev(0)), List.of());
             assertEquals(1, exit.status(), exit.output());
             assertTrue(exit.output().contains("l2multi: configure port 0 failed: net_af_packet0 (net_af_packet) "
                     + "offers at most 1 Rx / 1 Tx queues, 3 / 3 asked for"), exit.output());
             assertTrue(exit.output().contains("virtio-net-pci,mq=on"), exit.output());
-        } finally {
-            leftovers.assertNoneLeft();
         }
     }
 
     @Test
     void anUnknownRssTypeIsNamed() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
         try (VethBed bed = VethBed.builder().queues(2).up()) {
-            EchoAppProcess.Exit exit = EchoAppProcess.runToExit(JAR, eal(bed, prefix, TWO_WORKERS),
-                    List.of("--rss", "ip,quic"));
+            EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of(TWO_WORKERS, "--no-pci",
+                    "--vdev=" + bed.afPacketVdev(0)), List.of("--rss", "ip,quic"));
             assertEquals(1, exit.status(), exit.output());
             assertTrue(exit.output().contains("'quic' is not an RSS hash type"), exit.output());
-        } finally {
-            leftovers.assertNoneLeft();
         }
     }
 }
