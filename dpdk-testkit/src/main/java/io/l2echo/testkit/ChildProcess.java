@@ -165,22 +165,15 @@ public final class ChildProcess implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        boolean interrupted = Thread.interrupted();
-        try {
-            if (process.isAlive()) {
-                stop(Processes.Signal.INT, DEFAULT_STOP_GRACE);
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            process.getOutputStream().close();
+        Cleanup.completely(() -> {
             try {
-                Runtime.getRuntime().removeShutdownHook(killOnExit);
-            } catch (IllegalStateException shutdownUnderWay) {
-                // The hook is running or about to: it kills what is left.
+                if (process.isAlive()) {
+                    stop(Processes.Signal.INT, DEFAULT_STOP_GRACE);
+                }
+            } finally {
+                process.getOutputStream().close();
             }
-        }
+        }, killOnExit);
     }
 
     @Override

@@ -142,19 +142,8 @@ public final class VethBed implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        boolean interrupted = Thread.interrupted();
-        try {
-            Processes.run(SCRIPT_TIMEOUT, downCommand).requireSuccess();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(downOnExit);
-            } catch (IllegalStateException shutdownUnderWay) {
-                // The hook runs 'down' as well; the script allows that twice.
-            }
-        }
+        // The exit hook runs 'down' as well; the script allows that twice.
+        Cleanup.completely(() -> Processes.run(SCRIPT_TIMEOUT, downCommand).requireSuccess(), downOnExit);
     }
 
     @Override

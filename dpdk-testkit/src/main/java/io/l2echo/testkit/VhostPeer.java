@@ -172,19 +172,13 @@ public final class VhostPeer implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            testpmd.close();
-        } finally {
+        Cleanup.completely(() -> {
             try {
-                removeLeftovers();
+                testpmd.close();
             } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-                } catch (IllegalStateException shutdownUnderWay) {
-                    // The hook is running: it removes the same things.
-                }
+                removeLeftovers();
             }
-        }
+        }, cleanupOnExit);
     }
 
     @Override

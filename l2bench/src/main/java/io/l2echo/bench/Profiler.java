@@ -33,7 +33,7 @@ final class Profiler {
      * name what else ran on the CPU (percent of all its samples). {@code seconds}: the wall
      * time the preemptions were counted over, perf's start-up included.
      */
-    record PollingProfile(Duration window, double seconds, long samples, long cpuSamples, List<Share> shares,
+    record PollingProfile(double seconds, long samples, long cpuSamples, List<Share> shares,
             List<Share> others, long echoPreemptions, long generatorPreemptions) {
 
         /** How much of its CPU the thread had: a polling thread is never off it by choice. */
@@ -115,7 +115,7 @@ final class Profiler {
             List<Share> threads = new ArrayList<>();
             long cpuSamples = report(data, threads, "--sort", "comm");
             List<Share> others = threads.stream().filter(t -> !t.name().equals(pollingThread)).toList();
-            return new PollingProfile(window, seconds, samples, cpuSamples, shares, others, echoPreemptions,
+            return new PollingProfile(seconds, samples, cpuSamples, shares, others, echoPreemptions,
                     generatorPreemptions);
         } finally {
             Files.deleteIfExists(data);
