@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Reserves 2 MB hugepages and makes sure a hugetlbfs mount exists, as DPDK's EAL needs both.
+# Reserves 2 MB hugepages (and 1 GB ones on request) and makes sure a hugetlbfs mount exists, as
+# DPDK's EAL needs both; reports what a PCI NIC needs beyond them (IOMMU, vfio, uio).
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/setup_env.sh [--pages N] [--check] [--help]
+Usage: scripts/setup_env.sh [--pages N] [--pages-1g N] [--nic] [--check] [--help]
 
 Makes hugepages usable for DPDK (as root):
   - raises the number of 2 MB hugepages to N if fewer are reserved (never lowers it);
   - mounts hugetlbfs at /dev/hugepages if no 2 MB hugetlbfs mount exists;
   - prints each action and the resulting state (total/free pages, page size, mounts).
+  - with --pages-1g N, the same for 1 GB pages, mounted at /dev/hugepages-1G;
+  - reports what a PCI NIC needs: 1 GB page support, the IOMMU (for vfio-pci), the vfio-pci
+    and uio_pci_generic modules, and for whatever is missing the kernel command line that fixes it.
 Running it again changes nothing and says "already ...".
 
 Options:
-  --pages N   2 MB pages wanted (default 512 = 1 GiB)
-  --check     only report; exit 1 if hugepages are not usable (fewer than N reserved,
-              none free, or no hugetlbfs mount)
-  --help      this text
+  --pages N      2 MB pages wanted (default 512 = 1 GiB)
+  --pages-1g N   1 GB pages wanted (default 0). At run time the kernel rarely finds free 1 GB
+                 blocks; reserve them at boot instead (the error says how)
+  --nic          also fail (exit 1) when no driver can take a PCI NIC: neither vfio-pci with an
+                 IOMMU nor uio_pci_generic
+  --check        only report; exit 1 if hugepages are not usable (fewer than N reserved,
+                 none free, or no hugetlbfs mount), or with --nic no NIC driver is usable
+  --help         this text
 
 Files left in the mount by DPDK processes (named <file-prefix>map_*) are reported, never removed.
 USAGE
@@ -26,18 +34,25 @@ die() { echo "setup_env: error: $*" >&2; exit 1; }
 say() { echo "setup_env: $*"; }
 
 PAGES=512
+PAGES_1G=0
+NIC=0
 CHECK=0
 while (( $# )); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --pages) [[ $# -ge 2 ]] || die "--pages needs a number (e.g. --pages 512)"; PAGES=$2; shift 2 ;;
     --pages=*) PAGES=${1#*=}; shift ;;
+    --pages-1g) [[ $# -ge 2 ]] || die "--pages-1g needs a number (e.g. --pages-1g 4)"; PAGES_1G=$2; shift 2 ;;
+    --pages-1g=*) PAGES_1G=${1#*=}; shift ;;
+    --nic) NIC=1; shift ;;
     --check) CHECK=1; shift ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
 [[ "$PAGES" =~ ^[0-9]+$ ]] && (( PAGES >= 1 && PAGES <= 1048576 )) || die "--pages must be a whole number of 2 MB pages from 1 up (got '$PAGES')"
 PAGES=$((10#$PAGES))
+[[ "$PAGES_1G" =~ ^[0-9]+$ ]] && (( PAGES_1G <= 4096 )) || die "--pages-1g must be a whole number of 1 GB pages, 0 to 4096 (got '$PAGES_1G')"
+PAGES_1G=$((10#$PAGES_1G))
 
 # Work on the 2 MB pool explicitly: /proc/sys/vm/nr_hugepages is the *default* size, which a
 # kernel booted with default_hugepagesz=1G would make 1 GB.
@@ -79,11 +94,106 @@ usable() {
   [[ -n "$(mounts_2m)" ]] && (( $(total) >= PAGES && $(free_pages) > 0 ))
 }
 
+# --- 1 GB pages ---
+SYS1G=/sys/kernel/mm/hugepages/hugepages-1048576kB
+MOUNT_1G=/dev/hugepages-1G
+
+mounts_1g() {
+  awk '$3 == "hugetlbfs" && $4 ~ /(^|,)pagesize=1024M(,|$)/ { print $2 }' /proc/mounts
+}
+
+boot_line_1g() {
+  echo "default_hugepagesz=1G hugepagesz=1G hugepages=$1"
+}
+
+report_1g() {
+  if ! grep -qw pdpe1gb /proc/cpuinfo; then
+    say "1 GB pages: this CPU lacks them (no pdpe1gb flag; in a VM, give the guest a CPU model with pdpe1gb, e.g. QEMU -cpu host or max): 2 MB pages only"
+  elif [[ ! -d "$SYS1G" ]]; then
+    say "1 GB pages: the CPU has them but this kernel offers none ($SYS1G missing): boot with 'hugepagesz=1G'"
+  else
+    say "1 GB pages: total=$(cat "$SYS1G/nr_hugepages") free=$(cat "$SYS1G/free_hugepages"), mounted at: $(mounts_1g | paste -sd' ' - | sed 's/^$/none/')" \
+        "(fewer TLB misses for large pools; reserve at boot: $(boot_line_1g N))"
+  fi
+}
+
+setup_1g() {
+  (( PAGES_1G > 0 )) || return 0
+  grep -qw pdpe1gb /proc/cpuinfo && [[ -d "$SYS1G" ]] || { report_1g; die "--pages-1g: no 1 GB pages on this machine (see above)"; }
+  local have; have=$(cat "$SYS1G/nr_hugepages")
+  if (( have >= PAGES_1G )); then
+    say "already $have x 1 GB pages reserved (>= $PAGES_1G wanted): left as is"
+  else
+    need_root "reserving 1 GB pages"
+    say "raising 1 GB pages from $have to $PAGES_1G"
+    echo "$PAGES_1G" > "$SYS1G/nr_hugepages" 2>/dev/null || true
+    have=$(cat "$SYS1G/nr_hugepages")
+    (( have >= PAGES_1G )) || die "the kernel reserved only $have of $PAGES_1G 1 GB pages: free 1 GB blocks are rare once the machine runs. Reserve them at boot: add '$(boot_line_1g "$PAGES_1G")' to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub and reboot)"
+  fi
+  if [[ -n "$(mounts_1g)" ]]; then
+    say "already mounted: hugetlbfs (1 GB) at $(mounts_1g | paste -sd' ' -)"
+  else
+    need_root "mounting hugetlbfs (1 GB)"
+    say "mounting hugetlbfs (pagesize=1G) at $MOUNT_1G"
+    mkdir -p "$MOUNT_1G"
+    mount -t hugetlbfs -o pagesize=1G nodev "$MOUNT_1G" || die "mount -t hugetlbfs -o pagesize=1G failed"
+  fi
+}
+
+# --- what a PCI NIC needs: an IOMMU for vfio-pci, or uio_pci_generic ---
+module_state() {
+  if [[ -d "/sys/module/${1//-/_}" ]]; then echo loaded
+  elif modinfo "$1" >/dev/null 2>&1; then echo available
+  else echo missing; fi
+}
+
+iommu_boot_line() {
+  if grep -q AuthenticAMD /proc/cpuinfo; then echo "amd_iommu=on iommu=pt"; else echo "intel_iommu=on iommu=pt"; fi
+}
+
+# Prints the report; returns 0 when some driver can take a PCI NIC.
+report_nic() {
+  local groups vfio uio usable=1
+  groups=$(find /sys/kernel/iommu_groups -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+  vfio=$(module_state vfio-pci)
+  uio=$(module_state uio_pci_generic)
+  if (( groups > 0 )); then
+    say "IOMMU: $groups groups: vfio-pci can isolate a NIC's DMA (vfio-pci module: $vfio)"
+    [[ "$vfio" != missing ]] || { say "missing: the vfio-pci module: install the kernel's extra modules (Ubuntu: linux-modules-extra-\$(uname -r))"; usable=0; }
+  else
+    say "IOMMU: none (no groups in /sys/kernel/iommu_groups): vfio-pci cannot isolate DMA, so bind_nic.sh picks uio_pci_generic"
+    say "missing: IOMMU. Fix: enable VT-d (Intel) or AMD-Vi in the firmware and add '$(iommu_boot_line)' to the kernel command line" \
+        "(GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot); in a QEMU guest also '-device intel-iommu,intremap=on' and the NIC's 'iommu_platform=on'"
+    if [[ -e /sys/module/vfio/parameters/enable_unsafe_noiommu_mode ]] || modinfo vfio 2>/dev/null | grep -q enable_unsafe_noiommu_mode; then
+      say "vfio-pci no-IOMMU mode: this kernel has it (unsafe: the NIC can DMA anywhere, like uio)"
+    else
+      say "vfio-pci no-IOMMU mode: not in this kernel (CONFIG_VFIO_NOIOMMU)"
+    fi
+    usable=0
+  fi
+  say "uio_pci_generic module: $uio"
+  [[ "$uio" == missing ]] && say "missing: uio_pci_generic: install the kernel's extra modules (Ubuntu: linux-modules-extra-\$(uname -r))"
+  [[ "$uio" != missing ]] && usable=1
+  return $(( ! usable ))
+}
+
+nic_verdict() {
+  (( NIC )) || return 0
+  if report_nic; then
+    say "ok: a PCI NIC can be bound ($( (( $(find /sys/kernel/iommu_groups -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) > 0 )) && echo vfio-pci || echo uio_pci_generic))"
+    return 0
+  fi
+  echo "setup_env: not usable: no driver can take a PCI NIC (see 'missing:' above)" >&2
+  return 1
+}
+
 if (( CHECK )); then
   report
+  report_1g
+  nic_ok=1; nic_verdict || nic_ok=0
   if usable; then
     say "ok: hugepages usable ($(total) reserved >= $PAGES wanted, $(free_pages) free)"
-    exit 0
+    exit $(( ! nic_ok ))
   fi
   [[ -n "$(mounts_2m)" ]] || echo "setup_env: not usable: no 2 MB hugetlbfs mount (run: sudo scripts/setup_env.sh)" >&2
   (( $(total) >= PAGES )) || echo "setup_env: not usable: $(total) pages reserved, $PAGES wanted (run: sudo scripts/setup_env.sh --pages $PAGES)" >&2
@@ -138,8 +248,11 @@ else
     || die "mount -t hugetlbfs failed (a container without CAP_SYS_ADMIN cannot mount: mount it on the host and share it)"
 fi
 
+setup_1g
 report
+report_1g
 if (( $(free_pages) == 0 )); then
   die "all $(total) pages are in use (DPDK processes or leftover files above): stop them or rerun with a larger --pages"
 fi
 say "ok: hugepages ready"
+nic_verdict || exit 1
