@@ -7,7 +7,7 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/bind_nic.sh [--list]
        sudo scripts/bind_nic.sh bind IF|PCI [--driver vfio-pci|uio_pci_generic] [--dry-run] [--force]
-       sudo scripts/bind_nic.sh unbind PCI [--driver KERNEL_DRIVER] [--dry-run]
+       sudo scripts/bind_nic.sh unbind PCI [--driver KERNEL_DRIVER] [--dry-run] [--force]
 
   --list     (the default) every network device: interface, PCI address, driver, link state,
              whether it carries the default route, its addresses; then the devices DPDK's
@@ -16,10 +16,12 @@ Usage: scripts/bind_nic.sh [--list]
              kernel has IOMMU groups, uio_pci_generic otherwise (vfio-pci's no-IOMMU mode only
              when asked for with --driver vfio-pci, and only where the kernel has it). Loads the
              module first. Remembers the kernel driver under /run/l2echo/bind for 'unbind'.
-  unbind     gives the device back to the kernel driver it had (or --driver)
+  unbind     gives the device back to the kernel driver it had (or --driver); refuses, unless
+             forced, while a process (a DPDK app) has the device open
   --dry-run  prints what it would do, changes nothing
   --force    binds even an interface with an address or the default route: it cuts off every
-             connection that uses it
+             connection that uses it; unbinds even a device a process holds: that process's
+             driver then crashes on its next access
 
 Refuses, unless forced, an interface that carries the default route or has an address on it:
 binding it takes it from the kernel, and the machine's connection with it.
@@ -84,8 +86,26 @@ list() {
   done
   echo
   say "devices DPDK's drivers hold (dpdk-devbind.py --status-dev net):"
-  dpdk-devbind.py --status-dev net 2>/dev/null | sed -n '/DPDK-compatible driver/,/^$/p' | sed 1,2d \
-    | grep . || echo "  none"
+  local held=0 line holders
+  while read -r line; do
+    [[ -n "$line" ]] || continue
+    held=1
+    holders=$(holders_of "${line%% *}")
+    echo "$line${holders:+  in use by $holders}"
+  done < <(dpdk-devbind.py --status-dev net 2>/dev/null | sed -n '/DPDK-compatible driver/,/^$/p' | sed 1,2d)
+  (( held )) || echo "  none"
+}
+
+# "PID (name)" of each process holding the device's uio or vfio file: the DPDK apps using it.
+holders_of() {
+  local pci=$1 files=() f group
+  for f in "/sys/bus/pci/devices/$pci"/uio/uio*; do
+    [[ -e "$f" ]] && files+=(-o -lname "/dev/$(basename "$f")")
+  done
+  group=$(readlink "/sys/bus/pci/devices/$pci/iommu_group" 2>/dev/null) && files+=(-o -lname "/dev/vfio/$(basename "$group")")
+  (( ${#files[@]} )) || return 0
+  find /proc/[0-9]*/fd -maxdepth 1 \( -false "${files[@]}" \) 2>/dev/null | cut -d/ -f3 | sort -un \
+    | while read -r pid; do echo "$pid ($(cat "/proc/$pid/comm" 2>/dev/null))"; done | paste -sd, -
 }
 
 has_iommu() { [[ -n "$(ls -A /sys/kernel/iommu_groups 2>/dev/null)" ]]; }
@@ -167,6 +187,10 @@ unbind() {
   back=${driver:-$(cat "$STATE_DIR/$pci" 2>/dev/null || true)}
   [[ -n "$back" ]] || die "no record of $pci's kernel driver (it was not bound by this script): give it with --driver, e.g. --driver virtio-pci"
   [[ "$current" == "$back" ]] && { say "$pci is already on $back"; return 0; }
+  local holders; holders=$(holders_of "$pci")
+  if [[ -n "$holders" ]] && (( ! force )); then
+    die "$pci is in use by $holders: stop it first (taking the device from under a DPDK app crashes it), or --force"
+  fi
   say "$pci: ${current:-no driver} -> $back"
   run dpdk-devbind.py -b "$back" "$pci"
   (( dry_run )) || rm -f "$STATE_DIR/$pci"
