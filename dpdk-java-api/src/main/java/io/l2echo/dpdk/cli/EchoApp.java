@@ -90,7 +90,9 @@ public final class EchoApp {
     private void echoUntilStopped(EchoService service, EchoCommandLine commandLine, ShutdownSignal shutdown)
             throws InterruptedException {
         Set<Integer> controlCpus = service.eal().pinToControlPlane();
-        out.println(name + ": control-plane threads on CPUs " + controlCpus);
+        if (!controlCpus.isEmpty()) {
+            out.println(name + ": control-plane threads on CPUs " + controlCpus);
+        }
         EchoStats first = service.stats();
         try (AutoCloseable beside = companion.apply(service);
                 StatsReporter reporter = new StatsReporter(name, service::stats, out,
