@@ -8,7 +8,10 @@ Usage: scripts/install_deps.sh [--help]
 
 Installs from Debian/Ubuntu packages (as root) what building and running needs:
   dpdk dpdk-dev libdpdk-dev pkg-config cmake g++ make openjdk-17-jdk-headless
-  maven iproute2 iputils-ping procps, and linux-perf where apt offers it
+  maven iproute2 iputils-ping procps, and linux-perf where apt offers it;
+  for the guest lab (scripts/nic-lab.sh), without recommends: qemu-system-x86 busybox-static
+  cpio, and a guest kernel (linux-image-amd64, or Ubuntu's linux-image-generic) only when /boot
+  holds no kernel with its modules (containers, CI machines)
 Packages already installed are skipped; when all are present nothing touches apt.
 The JDK is skipped when a javac >= 17 is already on PATH.
 Prints the versions it ends up with (libdpdk, java, mvn, cmake).
@@ -63,7 +66,30 @@ if ! command -v perf >/dev/null 2>&1 && apt-cache policy linux-perf 2>/dev/null 
   missing+=(linux-perf)
 fi
 
-if (( ${#missing[@]} == 0 )); then
+# The guest lab boots a stock distribution kernel: the host's own, when /boot has it.
+LAB_PKGS=(qemu-system-x86 busybox-static cpio)
+have_guest_kernel() {
+  local k
+  for k in /boot/vmlinuz-*; do
+    [[ -f "$k" && -f "/lib/modules/${k#/boot/vmlinuz-}/modules.dep" ]] && return 0
+  done
+  return 1
+}
+if ! have_guest_kernel; then
+  if apt-cache policy linux-image-amd64 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    LAB_PKGS+=(linux-image-amd64)
+  else
+    LAB_PKGS+=(linux-image-generic)
+  fi
+fi
+lab_missing=()
+for p in "${LAB_PKGS[@]}"; do
+  if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
+    lab_missing+=("$p")
+  fi
+done
+
+if (( ${#missing[@]} + ${#lab_missing[@]} == 0 )); then
   say "all packages already installed"
 else
   (( EUID == 0 )) || die "missing packages (${missing[*]}) and not root: run as root (sudo $0)"
@@ -73,10 +99,17 @@ else
   APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   say "apt-get update"
   apt-get "${APT_OPTS[@]}" update -qq || die "apt-get update failed: check the machine can reach its package mirrors (/etc/apt/sources.list*)"
-  say "apt-get install ${missing[*]}"
-  # Recommends stay on: dpdk recommends its PMD libraries (net_af_packet among them).
-  apt-get "${APT_OPTS[@]}" install -y -q "${missing[@]}" \
-    || die "apt-get install failed for: ${missing[*]} (see apt's message above; 'apt-cache policy <pkg>' tells whether the package exists here)"
+  if (( ${#missing[@]} )); then
+    say "apt-get install ${missing[*]}"
+    # Recommends stay on: dpdk recommends its PMD libraries (net_af_packet among them).
+    apt-get "${APT_OPTS[@]}" install -y -q "${missing[@]}" \
+      || die "apt-get install failed for: ${missing[*]} (see apt's message above; 'apt-cache policy <pkg>' tells whether the package exists here)"
+  fi
+  if (( ${#lab_missing[@]} )); then
+    say "apt-get install --no-install-recommends ${lab_missing[*]} (the guest lab)"
+    apt-get "${APT_OPTS[@]}" install -y -q --no-install-recommends "${lab_missing[@]}" \
+      || die "apt-get install failed for the guest lab's packages: ${lab_missing[*]} (see apt's message above)"
+  fi
 fi
 
 for c in pkg-config java javac mvn cmake g++ make ip ping; do

@@ -1,0 +1,468 @@
+#!/usr/bin/env bash
+# The real NIC path, proven where binding a NIC cuts nobody off: a QEMU guest with emulated PCI
+# NICs, each wired to a tap device in a network namespace of ours. In the guest our scripts reserve
+# hugepages and bind the NICs, and our echo apps drive them; from the namespace l2gen checks every
+# echo byte for byte and ping shows the kernel no longer sees the frames, until the NIC is given back.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: sudo scripts/nic-lab.sh [--scenario uio|vfio|uio,vfio] [--frames N] [--accel auto|kvm|tcg]
+                               [--kernel VMLINUZ] [--logs DIR] [--help]
+
+Boots one guest per scenario (2 vCPUs, 2 GB, the host's root shared read-only over 9p) and runs,
+one line per step:
+  uio   no IOMMU in the guest, so bind_nic.sh picks uio_pci_generic. Three NICs:
+          virtio-net-pci mq=on,rss=on (2 queue pairs): l2echo, then l2multi with one queue per lcore
+          virtio-net-pci with one queue pair: l2multi asking for two fails with the device's limit
+          e1000e: l2echo
+  vfio  QEMU's intel-iommu in the guest (intel_iommu=on), so bind_nic.sh picks vfio-pci:
+          virtio-net-pci mq=on,rss=on,iommu_platform=on: l2multi with two queues
+For each NIC: the kernel driver answers ping; bind_nic.sh refuses it while it has an address, then
+binds it; the echo runs on the PCI device; l2gen sends --frames frames from the namespace and every
+one must come back exactly once, MACs swapped, payload intact; ping gets 100% loss and the echo counts
+those frames too; bind_nic.sh refuses to unbind the device while the echo holds it; the echo stops
+cleanly with every mbuf back; the NIC goes back to its kernel driver and ping is answered again.
+
+Options:
+  --scenario LIST  scenarios to run, comma-separated (default uio,vfio)
+  --frames N       frames l2gen sends per echo run (default 2000)
+  --accel MODE     kvm, tcg, or auto (default): KVM only where the CPU shows vmx/svm and /dev/kvm
+                   opens; otherwise TCG (software emulation: slower, works everywhere)
+  --kernel PATH    the guest kernel (default: the newest /boot/vmlinuz-* whose modules are installed)
+  --logs DIR       keep the guest's console, the apps' and l2gen's output and each step's in DIR
+  --help           this text
+
+Needs root, qemu-system-x86_64, a Debian/Ubuntu kernel image with its modules, busybox (static)
+and the built apps (mvn -B install -DskipTests): scripts/install_deps.sh installs the packages.
+Ends with "N passed, M failed"; exit status 0 only when every step passed, 1 when one failed,
+2 when the lab cannot run (the message says what is missing). The guest, the taps and the namespace
+are removed whatever happens, Ctrl-C included.
+USAGE
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+say() { echo "nic-lab: $*"; }
+cannot_run() { echo "nic-lab: cannot run: $*" >&2; exit 2; }
+usage_error() { echo "nic-lab: $*" >&2; echo "run with --help for the usage" >&2; exit 2; }
+
+SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto KERNEL="" LOGS=""
+while (( $# )); do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --scenario) [[ $# -ge 2 ]] || usage_error "--scenario needs uio, vfio or uio,vfio"; SCENARIOS=$2; shift ;;
+    --frames) [[ $# -ge 2 ]] || usage_error "--frames needs a number"; FRAMES=$2; shift ;;
+    --accel) [[ $# -ge 2 ]] || usage_error "--accel needs kvm, tcg or auto"; ACCEL=$2; shift ;;
+    --kernel) [[ $# -ge 2 ]] || usage_error "--kernel needs a vmlinuz path"; KERNEL=$2; shift ;;
+    --logs) [[ $# -ge 2 ]] || usage_error "--logs needs a directory"; LOGS=$2; shift ;;
+    *) usage_error "unknown argument '$1'" ;;
+  esac
+  shift
+done
+for scenario in ${SCENARIOS//,/ }; do
+  [[ "$scenario" == uio || "$scenario" == vfio ]] || usage_error "unknown scenario '$scenario' (uio, vfio)"
+done
+[[ "$FRAMES" =~ ^[0-9]+$ ]] && (( FRAMES >= 100 && FRAMES <= 1000000 )) || usage_error "--frames must be 100 to 1000000 (got '$FRAMES')"
+[[ "$ACCEL" =~ ^(auto|kvm|tcg)$ ]] || usage_error "--accel must be auto, kvm or tcg (got '$ACCEL')"
+
+# --- what the lab needs ---
+(( EUID == 0 )) || cannot_run "it needs root (network namespaces, taps, hugepages): sudo $0"
+command -v qemu-system-x86_64 >/dev/null || cannot_run "qemu-system-x86_64 not found: sudo scripts/install_deps.sh (or apt-get install qemu-system-x86)"
+[[ -c /dev/net/tun ]] || cannot_run "/dev/net/tun is missing: QEMU needs it for its tap devices (modprobe tun)"
+BUSYBOX=$(command -v busybox || true)
+[[ -n "$BUSYBOX" ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || cannot_run "a static busybox is needed for the guest's initramfs: apt-get install busybox-static"
+command -v cpio >/dev/null || cannot_run "cpio not found: apt-get install cpio"
+for app in l2echo-app/target/l2echo.jar l2multi-app/target/l2multi.jar l2gen-app/target/l2gen.jar; do
+  [[ -f "$ROOT/$app" ]] || cannot_run "$app is not built: mvn -B install -DskipTests"
+done
+if [[ -z "$KERNEL" ]]; then
+  for candidate in $(ls -1v /boot/vmlinuz-* 2>/dev/null | tac); do
+    [[ -f "/lib/modules/${candidate#/boot/vmlinuz-}/modules.dep" ]] && { KERNEL=$candidate; break; }
+  done
+  [[ -n "$KERNEL" ]] || cannot_run "no guest kernel: no /boot/vmlinuz-* with its modules in /lib/modules (apt-get install linux-image-amd64)"
+fi
+[[ -r "$KERNEL" ]] || cannot_run "cannot read the guest kernel $KERNEL"
+KVER=${KERNEL##*/vmlinuz-}
+MODULES=/lib/modules/$KVER
+[[ -f "$MODULES/modules.dep" ]] || cannot_run "$KERNEL has no modules in $MODULES: the guest loads 9p, NIC and uio/vfio modules from there"
+
+if [[ "$ACCEL" == auto ]]; then
+  # A /dev/kvm without vmx/svm (nested or paravirtual) may open yet not boot a stock kernel.
+  if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then ACCEL=kvm; else ACCEL=tcg; fi
+fi
+if [[ "$ACCEL" == kvm ]]; then
+  QEMU_ACCEL=(-machine q35,accel=kvm -cpu host)
+else
+  QEMU_ACCEL=(-machine q35,accel=tcg -cpu max)
+fi
+
+# --- run state, all of it removed by cleanup ---
+WORK=$(mktemp -d /tmp/nic-lab.XXXXXX)
+NS=nic-lab-$$
+GUEST_DIR=/run/nic-lab   # where the guest mounts WORK
+QEMU_PID="" HOST_PID="" PASSED=0 FAILED=0 SENT_TO_ECHO=0 TAPS=()
+
+stop_guest() {
+  [[ -n "$QEMU_PID" ]] || return 0
+  touch "$WORK/poweroff" 2>/dev/null || true
+  local waited
+  for waited in $(seq 1 50); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -TERM "$QEMU_PID" 2>/dev/null || true
+  wait "$QEMU_PID" 2>/dev/null || true
+  QEMU_PID=""
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  [[ -n "$HOST_PID" ]] && { kill -TERM "$HOST_PID" 2>/dev/null || true; wait "$HOST_PID" 2>/dev/null || true; }
+  stop_guest
+  if [[ -n "$LOGS" ]]; then
+    mkdir -p "$LOGS" && cp "$WORK"/*.log "$WORK"/*.out "$LOGS"/ 2>/dev/null || true
+  fi
+  local tap
+  for tap in "${TAPS[@]}"; do ip netns exec "$NS" ip link del "$tap" 2>/dev/null || true; done
+  ip netns del "$NS" 2>/dev/null || true
+  rm -rf "$WORK"
+  # The signal may land in a step's subshell, which exits 130 and ends us through set -e.
+  # Fd 3 is our own stderr: a trap runs inside whatever redirection the step had.
+  (( status == 130 || status == 143 )) && echo "nic-lab: interrupted: guest, taps and namespace removed" >&3
+  exit "$status"
+}
+exec 3>&2
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- steps ---
+pass() { PASSED=$((PASSED + 1)); printf 'nic-lab: [%s] PASS %s (%d s)\n' "$SCENE" "$1" $((SECONDS - STEP_START)); }
+fail() {
+  FAILED=$((FAILED + 1))
+  printf 'nic-lab: [%s] FAIL %s (%d s)\n' "$SCENE" "$1" $((SECONDS - STEP_START))
+  [[ -n "${2:-}" ]] && printf '%s\n' "$2" | tail -n 25 | sed 's/^/    | /'
+  return 1
+}
+# step DESCRIPTION FUNCTION ARGS...: the function prints what went wrong and returns non-zero.
+# Not in a subshell: steps keep state (the guest's PID, the frames sent so far).
+step() {
+  local what=$1; shift
+  STEP_START=$SECONDS
+  local out; out=$WORK/step-$(printf '%03d' $((PASSED + FAILED + 1))).out
+  echo "# [$SCENE] $what" > "$out"
+  if "$@" >> "$out" 2>&1; then pass "$what"; else fail "$what" "$(sed 1d "$out")"; fi
+}
+
+# --- the guest ---
+initramfs() {
+  local dir=$WORK/initramfs rel
+  mkdir -p "$dir"/{bin,proc,sys,dev,newroot,modules}
+  cp "$BUSYBOX" "$dir/bin/busybox"
+  cp "$ROOT/scripts/lab/init.sh" "$dir/init"
+  chmod 755 "$dir/init"
+  # 9p over virtio and what it depends on, each module after its dependencies.
+  declare -A seen=()
+  local order=()
+  visit() {
+    [[ -n "${seen[$1]:-}" ]] && return 0
+    seen[$1]=1
+    local dep
+    for dep in $(awk -v m="$1:" '$1 == m { $1 = ""; print }' "$MODULES/modules.dep"); do visit "$dep"; done
+    order+=("$1")
+  }
+  local module
+  for module in virtio_pci 9pnet_virtio 9p; do
+    rel=$(awk -F: -v m="/$module.ko" '{ k = $1; sub(/\.(xz|zst|gz)$/, "", k) } substr(k, length(k) - length(m) + 1) == m { print $1 }' "$MODULES/modules.dep")
+    [[ -n "$rel" ]] || { grep -q "/$module.ko" "$MODULES/modules.builtin" 2>/dev/null && continue; echo "$KERNEL has no $module module"; return 1; }
+    visit "$rel"
+  done
+  for rel in "${order[@]}"; do
+    case "$rel" in
+      *.xz) xz -dc "$MODULES/$rel" ;;
+      *.zst) zstd -qdc "$MODULES/$rel" ;;
+      *.gz) gzip -dc "$MODULES/$rel" ;;
+      *) cat "$MODULES/$rel" ;;
+    esac > "$dir/modules/$(basename "${rel%.*}").ko" || { echo "cannot unpack $rel"; return 1; }
+    echo "$(basename "${rel%.*}").ko" >> "$dir/modules/order"
+  done
+  (cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initrd.gz"
+}
+
+# boot_guest CMDLINE_EXTRA QEMU_DEVICE_ARGS...
+boot_guest() {
+  local append="console=ttyS0 quiet panic=-1 nic_lab.agent=$ROOT/scripts/lab/agent.sh $1"; shift
+  rm -rf "$WORK/cmd" "$WORK/ready" "$WORK/poweroff"
+  mkdir -p "$WORK/cmd"
+  ip netns exec "$NS" qemu-system-x86_64 "${QEMU_ACCEL[@]}" -m 2G -smp 2 -nographic -no-reboot \
+    -kernel "$KERNEL" -initrd "$WORK/initrd.gz" -append "$append" \
+    -fsdev local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap \
+    -device virtio-9p-pci,fsdev=fsroot,mount_tag=rootfs \
+    -fsdev local,id=fslab,path="$WORK",security_model=none,multidevs=remap \
+    -device virtio-9p-pci,fsdev=fslab,mount_tag=lab \
+    "$@" > "$WORK/console-$SCENE.log" 2>&1 &
+  QEMU_PID=$!
+  local waited
+  for waited in $(seq 1 180); do
+    [[ -e "$WORK/ready" ]] && { cat "$WORK/ready"; return 0; }
+    kill -0 "$QEMU_PID" 2>/dev/null || { echo "QEMU exited:"; tail -n 20 "$WORK/console-$SCENE.log"; QEMU_PID=""; return 1; }
+    sleep 1
+  done
+  echo "the guest did not come up in 180 s; its console:"; tail -n 20 "$WORK/console-$SCENE.log"
+  return 1
+}
+
+# gx TIMEOUT_S SCRIPT: runs SCRIPT in the guest (sh, from the repository root) and prints its output.
+gx() {
+  local timeout=$1 script=$2 name waited
+  name=$(date +%s%N)-$BASHPID   # unique even when called from a subshell
+  printf 'cd %q || exit 1\n%s\n' "$ROOT" "$script" > "$WORK/cmd/$name.tmp"
+  mv "$WORK/cmd/$name.tmp" "$WORK/cmd/$name.sh"
+  for waited in $(seq 1 $((timeout * 5))); do
+    if [[ -e "$WORK/cmd/$name.rc" ]]; then
+      cat "$WORK/cmd/$name.out"
+      return "$(cat "$WORK/cmd/$name.rc")"
+    fi
+    kill -0 "$QEMU_PID" 2>/dev/null || { echo "the guest is gone:"; tail -n 20 "$WORK/console-$SCENE.log"; return 1; }
+    sleep 0.2
+  done
+  echo "no answer from the guest in $timeout s to: $script"
+  return 124
+}
+
+# gx_capture TIMEOUT_S SCRIPT: gx with the output in GX_OUT and the status in GX_RC. Never call
+# gx inside $(...): bash runs our INT/TERM trap only once such a subshell has ended.
+gx_capture() {
+  GX_RC=0
+  gx "$@" > "$WORK/gx.out" 2>&1 || GX_RC=$?
+  GX_OUT=$(cat "$WORK/gx.out")
+}
+
+# app_start NAME COMMAND: starts an echo app in the guest, waits until it echoes.
+app_start() {
+  local name=$1 command=$2 waited
+  gx 30 "( $command > $GUEST_DIR/$name.log 2>&1 & echo \$! > $GUEST_DIR/$name.pid; wait \$!; echo \$? > $GUEST_DIR/$name.rc ) &" || return 1
+  for waited in $(seq 1 240); do
+    grep -q '^[a-z0-9]*: echoing;' "$WORK/$name.log" 2>/dev/null && return 0
+    [[ -e "$WORK/$name.rc" ]] && { echo "$name exited with status $(cat "$WORK/$name.rc") before echoing:"; cat "$WORK/$name.log"; return 1; }
+    sleep 0.5
+  done
+  echo "$name did not start echoing in 120 s:"; cat "$WORK/$name.log"
+  return 1
+}
+
+# app_stop NAME: SIGTERM, then the exit status must be 0 and every mbuf back in the pool.
+app_stop() {
+  local name=$1 waited
+  [[ -e "$WORK/$name.rc" ]] || gx 30 "kill -TERM \$(cat $GUEST_DIR/$name.pid)" || return 1
+  for waited in $(seq 1 120); do
+    [[ -e "$WORK/$name.rc" ]] && break
+    sleep 0.5
+  done
+  [[ -e "$WORK/$name.rc" ]] || { echo "$name did not stop within 60 s of SIGTERM:"; tail -n 20 "$WORK/$name.log"; return 1; }
+  [[ "$(cat "$WORK/$name.rc")" == 0 ]] || { echo "$name exited with status $(cat "$WORK/$name.rc"):"; tail -n 20 "$WORK/$name.log"; return 1; }
+  grep -q 'freed with all [0-9]* mbufs back' "$WORK/$name.log" || { echo "$name's pool did not get every mbuf back:"; tail -n 10 "$WORK/$name.log"; return 1; }
+  grep -A3 '^final:' "$WORK/$name.log"
+}
+
+final_rx() { sed -n 's/^final: rx \([0-9,]*\) .*/\1/p' "$WORK/$1.log" | tr -d ,; }
+
+# --- the host side ---
+# nic_wire INDEX [QUEUES]: a tap in our namespace for NIC INDEX, host address 10.99.INDEX.1.
+nic_wire() {
+  local tap=labtap$1 queues=${2:-1}
+  if (( queues > 1 )); then
+    ip netns exec "$NS" ip tuntap add dev "$tap" mode tap multi_queue
+  else
+    ip netns exec "$NS" ip tuntap add dev "$tap" mode tap
+  fi
+  TAPS+=("$tap")
+  ip netns exec "$NS" ip link set "$tap" up
+  ip netns exec "$NS" ip addr add "10.99.$1.1/24" dev "$tap"
+}
+nic_mac() { printf '52:54:00:99:00:%02x' "$1"; }
+nic_pci() { printf '0000:00:%02x.0' $((0x10 + $1)); }
+# nic_netdev INDEX QUEUES DEVICE_OPTIONS: QEMU arguments for a NIC on its tap.
+nic_netdev() {
+  local queues=$2 opts=""
+  (( queues > 1 )) && opts=",queues=$queues"
+  echo "-netdev tap,id=n$1,ifname=labtap$1,script=no,downscript=no,vhost=off$opts"
+  echo "-device $3,netdev=n$1,mac=$(nic_mac "$1"),addr=$(printf '0x%02x' $((0x10 + $1))),romfile="
+}
+
+# send_frames INDEX FLOWS: l2gen in the namespace sends FRAMES frames and checks each echo.
+send_frames() {
+  local index=$1 flows=$2 log="$WORK/l2gen-$1-$(date +%s%N).log" rc=0 sent
+  ip netns exec "$NS" java -jar "$ROOT/l2gen-app/target/l2gen.jar" --lcores=0@0,1@1 --no-pci \
+    --vdev="net_af_packet0,iface=labtap$index" --file-prefix="nic-lab-gen-$$" -- \
+    --count "$FRAMES" --rate 2000 --flows "$flows" --drain-ms 3000 --json > "$log" 2>&1 &
+  HOST_PID=$!
+  wait "$HOST_PID" || rc=$?
+  HOST_PID=""
+  local json; json=$(grep '^{"phase":"latency"' "$log" || true)
+  [[ $rc == 0 && -n "$json" ]] || { echo "l2gen failed (status $rc):"; tail -n 15 "$log"; return 1; }
+  field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<<"$json"; }
+  echo "sent $(field sent), echoed $(field echoed), lost $(field lost), duplicated $(field duplicated), corrupted $(field corrupted), foreign $(field foreign)"
+  [[ "$(field sent)" == "$FRAMES" && "$(field echoed)" == "$FRAMES" && "$(field lost)" == 0 \
+     && "$(field duplicated)" == 0 && "$(field corrupted)" == 0 ]] || return 1
+  # What the echo must have counted: this trial and l2gen's link probe before it.
+  for sent in $(sed -n 's/^{.*"sent":\([0-9]*\).*/\1/p' "$log"); do SENT_TO_ECHO=$((SENT_TO_ECHO + sent)); done
+}
+
+# ping_from_host INDEX EXPECT: EXPECT is "answered" or "lost". The guest's MAC is fixed, so no
+# ARP: every frame the host sends is one the echo must count.
+ping_from_host() {
+  local out received transmitted
+  # Again before each ping: the kernel drops even a permanent entry whenever the tap loses its
+  # carrier (QEMU detaches the tap's queues while the guest resets the NIC), and ping would then
+  # send ARP requests instead of the frames we count.
+  ip netns exec "$NS" ip neigh replace "10.99.$1.2" lladdr "$(nic_mac "$1")" dev "labtap$1" nud permanent
+  out=$(ip netns exec "$NS" ping -c "${PINGS:-5}" -i 0.2 -W 2 "10.99.$1.2" 2>&1 || true)
+  transmitted=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' <<<"$out")
+  received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
+  echo "$out"
+  if [[ "$2" == lost ]]; then
+    SENT_TO_ECHO=$((SENT_TO_ECHO + ${transmitted:-0}))
+    [[ "$received" == 0 ]]
+  else
+    [[ "${received:-0}" -ge 3 ]]
+  fi
+}
+
+guest_if() { echo "IF=\$(for n in /sys/bus/pci/devices/$(nic_pci "$1")/net/* /sys/bus/pci/devices/$(nic_pci "$1")/virtio*/net/*; do [ -e \"\$n\" ] && basename \"\$n\"; done | head -n 1); [ -n \"\$IF\" ] || { echo 'no interface for $(nic_pci "$1")'; exit 1; }"; }
+
+kernel_answers() {
+  gx 60 "$(guest_if "$1"); ip addr flush dev \$IF; ip addr add 10.99.$1.2/24 dev \$IF; ip link set \$IF up; echo \"\$IF up with 10.99.$1.2\"" || return 1
+  local tries
+  for tries in 1 2 3 4 5; do ping_from_host "$1" answered && return 0; sleep 2; done
+  return 1
+}
+
+bind_refused_with_address() {
+  gx_capture 60 "scripts/bind_nic.sh bind $(nic_pci "$1")"
+  echo "$GX_OUT"
+  [[ $GX_RC == 1 ]] && grep -q 'has addresses' <<<"$GX_OUT"
+}
+
+bind_nic() {
+  local expect=$2
+  gx_capture 120 "$(guest_if "$1"); ip addr flush dev \$IF && scripts/bind_nic.sh bind $(nic_pci "$1") && scripts/bind_nic.sh --list"
+  echo "$GX_OUT"
+  [[ $GX_RC == 0 ]] && grep -q -- "-> $expect (" <<<"$GX_OUT" && grep -q "^$(nic_pci "$1") .*drv=$expect" <<<"$GX_OUT"
+}
+
+unbind_refused_in_use() {
+  gx_capture 60 "scripts/bind_nic.sh unbind $(nic_pci "$1")"
+  echo "$GX_OUT"
+  [[ $GX_RC == 1 ]] && grep -q 'is in use by [0-9]* (java)' <<<"$GX_OUT"
+}
+
+unbind_nic() {
+  gx 120 "scripts/bind_nic.sh unbind $(nic_pci "$1")"
+}
+
+echo_counted_everything() {
+  local rx; rx=$(final_rx "$1")
+  echo "the echo received $rx frames; the host sent $SENT_TO_ECHO (l2gen's probe and trials, and the pings)"
+  [[ "$rx" == "$SENT_TO_ECHO" ]]
+}
+
+queues_spread() {
+  local lines sum=0 n=0 rx port
+  lines=$(grep -E '^  lcore [0-9]+ port [0-9]+ queue [0-9]+: rx' "$WORK/$1.log")
+  echo "$lines"
+  while read -r rx; do
+    n=$((n + 1)); sum=$((sum + rx))
+    (( rx > 0 )) || { echo "a queue received nothing: RSS did not spread the flows"; return 1; }
+  done < <(sed -n 's/.*queue [0-9]*: rx \([0-9,]*\) .*/\1/p' <<<"$lines" | tr -d ,)
+  port=$(sed -n 's/^  port: rx \([0-9,]*\) .*/\1/p' "$WORK/$1.log" | tail -n 1 | tr -d ,)
+  (( n == $2 )) || { echo "$n queues reported, $2 expected"; return 1; }
+  (( sum == port )) || { echo "the queues add up to $sum, the port counted $port"; return 1; }
+}
+
+multi_refused_single_queue() {
+  local name=$2 out
+  gx 120 "java -jar l2multi-app/target/l2multi.jar --lcores=0@0,1@0,2@1 -a $(nic_pci "$1") --file-prefix=lab-$name -- --stats-interval 0 > $GUEST_DIR/$name.log 2>&1; echo \"exit status \$?\"" > "$WORK/$name.out" || true
+  out=$(cat "$WORK/$name.out" "$WORK/$name.log")
+  echo "$out" | grep -E 'exit status|offers at most|mq=on'
+  grep -q 'exit status 1' <<<"$out" && grep -q 'offers at most 1 Rx / 1 Tx queues, 2 / 2 asked for' <<<"$out" && grep -q 'mq=on' <<<"$out"
+}
+
+# --- one NIC, end to end: kernel -> DPDK (APP) -> kernel ---
+# nic_roundtrip INDEX LABEL DRIVER APP [QUEUES]
+nic_roundtrip() {
+  local index=$1 label=$2 driver=$3 app=$4 queues=${5:-1} pci name lcores flows=1
+  pci=$(nic_pci "$index")
+  name="$app-$index"
+  SENT_TO_ECHO=0
+  step "$label: kernel driver answers ping" kernel_answers "$index" || return 1
+  step "$label: bind_nic.sh refuses $pci while it has an address" bind_refused_with_address "$index" || return 1
+  step "$label: bind_nic.sh binds $pci to $driver" bind_nic "$index" "$driver" || { unbind_nic "$index" >/dev/null; return 1; }
+  if [[ "$app" == l2multi ]]; then
+    lcores="--lcores=0@0,1@0,2@1" flows=64
+  else
+    lcores="--lcores=0@0,1@1"
+  fi
+  step "$label: $app runs on $pci" app_start "$name" \
+    "java -jar $app-app/target/$app.jar $lcores -a $pci --file-prefix=lab-$name -- --stats-interval 0" || { unbind_nic "$index" >/dev/null; return 1; }
+  step "$label: $FRAMES frames over $flows flow(s) echoed exactly once, MACs swapped, payload intact" send_frames "$index" "$flows"
+  step "$label: ping gets 100% loss (the kernel never sees the frames)" ping_from_host "$index" lost
+  step "$label: bind_nic.sh refuses to unbind $pci while $app holds it" unbind_refused_in_use "$index"
+  step "$label: $app stops on SIGTERM, status 0, every mbuf back" app_stop "$name" || { unbind_nic "$index" >/dev/null; return 1; }
+  step "$label: $app received exactly the frames the host sent" echo_counted_everything "$name"
+  if (( queues > 1 )); then
+    step "$label: RSS spread the flows over all $queues queues" queues_spread "$name" "$queues"
+  fi
+  step "$label: bind_nic.sh gives $pci back to its kernel driver" unbind_nic "$index" || return 1
+  step "$label: kernel driver answers ping again" kernel_answers "$index"
+}
+
+# --- scenarios ---
+guest_setup() {
+  step "guest boots ($ACCEL, 2 vCPUs, kernel $KVER)" boot_guest "$@" || return 1
+  step "setup_env.sh reserves hugepages and reports the NIC drivers" gx 120 "modprobe -a virtio_net e1000e && scripts/setup_env.sh --pages 256 --nic"
+}
+
+scenario_uio() {
+  SCENE=uio
+  nic_wire 0 2; nic_wire 1; nic_wire 2
+  local devices
+  mapfile -t devices < <(nic_netdev 0 2 virtio-net-pci,mq=on,rss=on,vectors=6; nic_netdev 1 1 virtio-net-pci; nic_netdev 2 1 e1000e)
+  # shellcheck disable=SC2068 # each line is an option and its value
+  guest_setup "" ${devices[@]} || return 0
+  nic_roundtrip 0 "virtio-net mq=on" uio_pci_generic l2echo || true
+  nic_roundtrip 0 "virtio-net mq=on" uio_pci_generic l2multi 2 || true
+  STEP_START=$SECONDS
+  if gx 120 "$(guest_if 1); scripts/bind_nic.sh bind $(nic_pci 1)" >/dev/null; then
+    step "virtio-net single queue: l2multi asking for 2 queues names the limit and mq=on" multi_refused_single_queue 1 l2multi-1 || true
+    step "virtio-net single queue: bind_nic.sh gives $(nic_pci 1) back" unbind_nic 1 || true
+  else
+    fail "virtio-net single queue: bind_nic.sh binds $(nic_pci 1)" || true
+  fi
+  nic_roundtrip 2 "e1000e" uio_pci_generic l2echo || true
+  stop_guest
+}
+
+scenario_vfio() {
+  SCENE=vfio
+  nic_wire 3 2
+  local devices
+  mapfile -t devices < <(nic_netdev 3 2 virtio-net-pci,mq=on,rss=on,vectors=6,disable-legacy=on,iommu_platform=on)
+  # intel-iommu must come before the devices it translates.
+  # shellcheck disable=SC2068
+  guest_setup "intel_iommu=on" -device intel-iommu,intremap=on ${devices[@]} || return 0
+  nic_roundtrip 3 "virtio-net mq=on behind intel-iommu" vfio-pci l2multi 2 || true
+  stop_guest
+}
+
+ip netns add "$NS"
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "$NS" ip link set lo up
+"$ROOT/scripts/setup_env.sh" >/dev/null || cannot_run "no hugepages on the host for l2gen: sudo scripts/setup_env.sh says why"
+SCENE=host
+STEP_START=$SECONDS
+initramfs > "$WORK/initramfs.log" 2>&1 || cannot_run "cannot build the guest's initramfs: $(cat "$WORK/initramfs.log")"
+say "guest kernel $KERNEL, $ACCEL, work directory $WORK, namespace $NS"
+for scenario in ${SCENARIOS//,/ }; do
+  "scenario_$scenario"
+done
+say "$PASSED passed, $FAILED failed"
+(( FAILED == 0 && PASSED > 0 ))
