@@ -131,7 +131,7 @@ public final class Benchmark {
         Settings settings = Settings.parse(args);
         Results results = new Benchmark(settings, repo).runAll();
         Path output = repo.resolve(settings.output());
-        new Report(settings, results).write(output);
+        new Report(settings, results, repo).write(output);
         System.out.println("l2bench: wrote " + output);
         return 0;
     }

@@ -32,11 +32,24 @@ final class Report {
     private final Benchmark.Settings settings;
     private final Map<Bed, Map<SystemUnderTest, List<Benchmark.Run>>> beds;
     private final Map<SystemUnderTest, Benchmark.Run> profiles;
+    private final Path repo;
 
-    Report(Benchmark.Settings settings, Benchmark.Results results) {
+    Report(Benchmark.Settings settings, Benchmark.Results results, Path repo) {
         this.settings = settings;
         this.beds = results.runs();
         this.profiles = results.profiles();
+        this.repo = repo;
+    }
+
+    /** A command as a reader types it from the repository root: no path of the machine that ran it. */
+    static String commandLine(List<String> command, Path repo) {
+        String root = repo.toAbsolutePath().normalize() + "/";
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        StringBuilder line = new StringBuilder();
+        for (String word : command) {
+            line.append(line.length() == 0 ? "" : " ").append(word.equals(java) ? "java" : word.replace(root, ""));
+        }
+        return line.toString();
     }
 
     void write(Path markdown) throws IOException {
@@ -71,8 +84,8 @@ final class Report {
         }
         md.append("\nCommands of the first repeat:\n\n```\n");
         beds.values().forEach(systems -> systems.values().forEach(runs -> {
-            md.append(String.join(" ", runs.get(0).generatorCommand())).append("\n");
-            md.append(String.join(" ", runs.get(0).echoCommand())).append("\n\n");
+            md.append(commandLine(runs.get(0).generatorCommand(), repo)).append("\n");
+            md.append(commandLine(runs.get(0).echoCommand(), repo)).append("\n\n");
         }));
         md.append("```\n\n");
 

@@ -202,7 +202,7 @@ final class Soak {
                 + "and the JVM heap in use after a full GC (`jcmd PID GC.run`, then `GC.heap_info`).%n%n",
                 samples.size(), settings.trial().toSeconds(), settings.ratePps(),
                 formatDuration(settings.trial().multipliedBy(samples.size()))));
-        md.append("```\n").append(String.join(" ", generator)).append("\n").append(String.join(" ", echo))
+        md.append("```\n").append(Report.commandLine(generator, repo)).append("\n").append(Report.commandLine(echo, repo))
                 .append("\n```\n\n## Verdicts\n\n");
         long lostAfterWarmUp = samples.stream().skip(1).mapToLong(s -> (long) s.result().number("lost")).sum();
         long sent = samples.stream().mapToLong(s -> (long) s.result().number("sent")).sum();
