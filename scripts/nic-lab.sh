@@ -9,6 +9,7 @@ usage() {
   cat <<'USAGE'
 Usage: sudo scripts/nic-lab.sh [--scenario uio|vfio|uio,vfio] [--frames N] [--accel auto|kvm|tcg]
                                [--kernel VMLINUZ] [--logs DIR] [--help]
+       sudo scripts/nic-lab.sh --scenario latency --results FILE [--rates PPS,...] [--frames N]
 
 Boots one guest per scenario (2 vCPUs, 2 GB, the host's root shared read-only over 9p) and runs,
 one line per step:
@@ -18,6 +19,10 @@ one line per step:
           e1000e: l2echo
   vfio  QEMU's intel-iommu in the guest (intel_iommu=on), so bind_nic.sh picks vfio-pci:
           virtio-net-pci mq=on,rss=on,iommu_platform=on: l2multi with two queues
+  latency  (for scripts/benchmark.sh) one virtio-net NIC, echoed in turn by the guest kernel
+        (kernel_echo: recv/send on an AF_PACKET socket), by testpmd macswap and by l2echo, the last
+        two on uio_pci_generic; l2gen measures each at every --rates rate (default 1000,5000) and
+        FILE gets one line per trial: SYSTEM, a tab, l2gen's JSON result
 For each NIC: the kernel driver answers ping; bind_nic.sh refuses it while it has an address, then
 binds it; the echo runs on the PCI device; l2gen sends --frames frames from the namespace and every
 one must come back exactly once, MACs swapped, payload intact; ping gets 100% loss and the echo counts
@@ -31,6 +36,8 @@ Options:
                    opens; otherwise TCG (software emulation: slower, works everywhere)
   --kernel PATH    the guest kernel (default: the newest /boot/vmlinuz-* whose modules are installed)
   --logs DIR       keep the guest's console, the apps' and l2gen's output and each step's in DIR
+  --results FILE   the latency scenario's results
+  --rates LIST     the latency scenario's offered rates in frames per second (default 1000,5000)
   --help           this text
 
 Needs root, qemu-system-x86_64, a Debian/Ubuntu kernel image with its modules, busybox (static)
@@ -46,7 +53,7 @@ say() { echo "nic-lab: $*"; }
 cannot_run() { echo "nic-lab: cannot run: $*" >&2; exit 2; }
 usage_error() { echo "nic-lab: $*" >&2; echo "run with --help for the usage" >&2; exit 2; }
 
-SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto KERNEL="" LOGS=""
+SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto KERNEL="" LOGS="" RESULTS="" RATES=1000,5000
 while (( $# )); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -55,18 +62,25 @@ while (( $# )); do
     --accel) [[ $# -ge 2 ]] || usage_error "--accel needs kvm, tcg or auto"; ACCEL=$2; shift ;;
     --kernel) [[ $# -ge 2 ]] || usage_error "--kernel needs a vmlinuz path"; KERNEL=$2; shift ;;
     --logs) [[ $# -ge 2 ]] || usage_error "--logs needs a directory"; LOGS=$2; shift ;;
+    --results) [[ $# -ge 2 ]] || usage_error "--results needs a file"; RESULTS=$2; shift ;;
+    --rates) [[ $# -ge 2 ]] || usage_error "--rates needs rates such as 1000,5000"; RATES=$2; shift ;;
     *) usage_error "unknown argument '$1'" ;;
   esac
   shift
 done
 for scenario in ${SCENARIOS//,/ }; do
-  [[ "$scenario" == uio || "$scenario" == vfio ]] || usage_error "unknown scenario '$scenario' (uio, vfio)"
+  [[ "$scenario" =~ ^(uio|vfio|latency)$ ]] || usage_error "unknown scenario '$scenario' (uio, vfio, latency)"
 done
+if [[ ",$SCENARIOS," == *,latency,* ]]; then
+  [[ -n "$RESULTS" ]] || usage_error "the latency scenario writes its results to --results FILE"
+  [[ "$RATES" =~ ^[0-9]+(,[0-9]+)*$ ]] || usage_error "--rates must be rates in frames per second, comma-separated (got '$RATES')"
+fi
 [[ "$FRAMES" =~ ^[0-9]+$ ]] && (( FRAMES >= 100 && FRAMES <= 1000000 )) || usage_error "--frames must be 100 to 1000000 (got '$FRAMES')"
 [[ "$ACCEL" =~ ^(auto|kvm|tcg)$ ]] || usage_error "--accel must be auto, kvm or tcg (got '$ACCEL')"
 
 # --- what the lab needs ---
 (( EUID == 0 )) || cannot_run "it needs root (network namespaces, taps, hugepages): sudo $0"
+[[ "$ROOT" != *[[:space:]]* ]] || cannot_run "the repository's path ($ROOT) has a space: the guest gets it on its kernel command line; clone it elsewhere"
 command -v qemu-system-x86_64 >/dev/null || cannot_run "qemu-system-x86_64 not found: sudo scripts/install_deps.sh (or apt-get install qemu-system-x86)"
 [[ -c /dev/net/tun ]] || cannot_run "/dev/net/tun is missing: QEMU needs it for its tap devices (modprobe tun)"
 BUSYBOX=$(command -v busybox || true)
@@ -189,7 +203,7 @@ initramfs() {
 
 # boot_guest CMDLINE_EXTRA QEMU_DEVICE_ARGS...
 boot_guest() {
-  local append="console=ttyS0 quiet panic=-1 nic_lab.agent=$ROOT/scripts/lab/agent.sh $1"; shift
+  local append="console=ttyS0 quiet panic=-1 nic_lab.repo=$ROOT nic_lab.agent=$ROOT/scripts/lab/agent.sh $1"; shift
   rm -rf "$WORK/cmd" "$WORK/ready" "$WORK/poweroff"
   mkdir -p "$WORK/cmd"
   ip netns exec "$NS" qemu-system-x86_64 "${QEMU_ACCEL[@]}" -m 2G -smp 2 -nographic -no-reboot \
@@ -198,6 +212,8 @@ boot_guest() {
     -device virtio-9p-pci,fsdev=fsroot,mount_tag=rootfs \
     -fsdev local,id=fslab,path="$WORK",security_model=none,multidevs=remap \
     -device virtio-9p-pci,fsdev=fslab,mount_tag=lab \
+    -fsdev local,id=fsrepo,path="$ROOT",security_model=none,readonly=on,multidevs=remap \
+    -device virtio-9p-pci,fsdev=fsrepo,mount_tag=repo \
     "$@" > "$WORK/console-$SCENE.log" 2>&1 &
   QEMU_PID=$!
   local waited
@@ -236,12 +252,15 @@ gx_capture() {
   GX_OUT=$(cat "$WORK/gx.out")
 }
 
-# app_start NAME COMMAND: starts an echo app in the guest, waits until it echoes.
+# app_start NAME COMMAND [READY]: starts an echo in the guest (COMMAND: shell whose last word is
+# exec ECHO ...), waits for the line matching READY
+# (grep -E; default: our apps' "APP: echoing;").
 app_start() {
-  local name=$1 command=$2 waited
-  gx 30 "( $command > $GUEST_DIR/$name.log 2>&1 & echo \$! > $GUEST_DIR/$name.pid; wait \$!; echo \$? > $GUEST_DIR/$name.rc ) &" || return 1
+  local name=$1 command=$2 ready=${3:-'^[a-z0-9]+: echoing;'} waited
+  # COMMAND ends in exec, so the PID kept is the echo's own, the one SIGTERM must reach.
+  gx 30 "( { $command; } > $GUEST_DIR/$name.log 2>&1 & echo \$! > $GUEST_DIR/$name.pid; wait \$!; echo \$? > $GUEST_DIR/$name.rc ) &" || return 1
   for waited in $(seq 1 240); do
-    grep -q '^[a-z0-9]*: echoing;' "$WORK/$name.log" 2>/dev/null && return 0
+    grep -qE "$ready" "$WORK/$name.log" 2>/dev/null && return 0
     [[ -e "$WORK/$name.rc" ]] && { echo "$name exited with status $(cat "$WORK/$name.rc") before echoing:"; cat "$WORK/$name.log"; return 1; }
     sleep 0.5
   done
@@ -249,9 +268,10 @@ app_start() {
   return 1
 }
 
-# app_stop NAME: SIGTERM, then the exit status must be 0 and every mbuf back in the pool.
+# app_stop NAME [any]: SIGTERM, then the exit status must be 0 and, for our apps (unless "any"),
+# every mbuf back in the pool.
 app_stop() {
-  local name=$1 waited
+  local name=$1 ours=${2:-ours} waited
   [[ -e "$WORK/$name.rc" ]] || gx 30 "kill -TERM \$(cat $GUEST_DIR/$name.pid)" || return 1
   for waited in $(seq 1 120); do
     [[ -e "$WORK/$name.rc" ]] && break
@@ -259,6 +279,7 @@ app_stop() {
   done
   [[ -e "$WORK/$name.rc" ]] || { echo "$name did not stop within 60 s of SIGTERM:"; tail -n 20 "$WORK/$name.log"; return 1; }
   [[ "$(cat "$WORK/$name.rc")" == 0 ]] || { echo "$name exited with status $(cat "$WORK/$name.rc"):"; tail -n 20 "$WORK/$name.log"; return 1; }
+  [[ "$ours" == any ]] && { tail -n 5 "$WORK/$name.log"; return 0; }
   grep -q 'freed with all [0-9]* mbufs back' "$WORK/$name.log" || { echo "$name's pool did not get every mbuf back:"; tail -n 10 "$WORK/$name.log"; return 1; }
   grep -A3 '^final:' "$WORK/$name.log"
 }
@@ -402,7 +423,7 @@ nic_roundtrip() {
     lcores="--lcores=0@0,1@1"
   fi
   step "$label: $app runs on $pci" app_start "$name" \
-    "java -jar $app-app/target/$app.jar $lcores -a $pci --file-prefix=lab-$name -- --stats-interval 0" || { unbind_nic "$index" >/dev/null; return 1; }
+    "exec java -jar $app-app/target/$app.jar $lcores -a $pci --file-prefix=lab-$name -- --stats-interval 0" || { unbind_nic "$index" >/dev/null; return 1; }
   step "$label: $FRAMES frames over $flows flow(s) echoed exactly once, MACs swapped, payload intact" send_frames "$index" "$flows"
   step "$label: ping gets 100% loss (the kernel never sees the frames)" ping_from_host "$index" lost
   step "$label: bind_nic.sh refuses to unbind $pci while $app holds it" unbind_refused_in_use "$index"
@@ -450,6 +471,49 @@ scenario_vfio() {
   # shellcheck disable=SC2068
   guest_setup "intel_iommu=on" -device intel-iommu,intremap=on ${devices[@]} || return 0
   nic_roundtrip 3 "virtio-net mq=on behind intel-iommu" vfio-pci l2multi 2 || true
+  stop_guest
+}
+
+# measure INDEX SYSTEM: l2gen at each of RATES, its trials appended to RESULTS as "SYSTEM<TAB>JSON".
+measure() {
+  local index=$1 system=$2 log="$WORK/l2gen-$2.log" rc=0 rate
+  local count=$((FRAMES))
+  ip netns exec "$NS" java -jar "$ROOT/l2gen-app/target/l2gen.jar" --lcores=0@0,1@1 --no-pci \
+    --vdev="net_af_packet0,iface=labtap$index" --file-prefix="nic-lab-gen-$$" -- \
+    --dst-mac "$(nic_mac "$index")" --count "$count" --rates "$RATES" --drain-ms 3000 --json > "$log" 2>&1 &
+  HOST_PID=$!
+  wait "$HOST_PID" || rc=$?
+  HOST_PID=""
+  [[ $rc == 0 ]] || { echo "l2gen failed (status $rc):"; tail -n 15 "$log"; return 1; }
+  grep '^{"phase":"latency"' "$log" | sed "s/^/$system\t/" | tee -a "$RESULTS" | cut -c1-200
+  [[ $(grep -c '^{"phase":"latency"' "$log") == $(tr , '\n' <<<"$RATES" | wc -l) ]]
+}
+
+scenario_latency() {
+  SCENE=latency
+  : > "$RESULTS"
+  nic_wire 4
+  local devices pci; pci=$(nic_pci 4)
+  mapfile -t devices < <(nic_netdev 4 1 virtio-net-pci)
+  # shellcheck disable=SC2068
+  guest_setup "" ${devices[@]} || return 0
+  step "kernel_echo on the virtio-net NIC's kernel driver" app_start kernel-echo \
+    "$(guest_if 4); ip link set \$IF up; exec $ROOT/dpdk-jni-native/target/cmake/kernel_echo \$IF" '^kernel_echo: echoing on' || return 0
+  step "kernel socket echo measured at $RATES pps" measure 4 "kernel socket echo"
+  step "kernel_echo stops" app_stop kernel-echo any
+  step "bind_nic.sh binds $pci to uio_pci_generic" bind_nic 4 uio_pci_generic || return 0
+  step "testpmd macswap runs on $pci" app_start testpmd \
+    "exec dpdk-testpmd --lcores=0@0,1@1 -a $pci --in-memory --file-prefix=lab-testpmd -- --forward-mode=macswap --auto-start --stats-period 60 --nb-cores=1" \
+    'Start automatic packet forwarding|Checking link statuses' && {
+    step "testpmd macswap measured at $RATES pps" measure 4 "testpmd macswap"
+    step "testpmd stops" app_stop testpmd any
+  }
+  step "l2echo runs on $pci" app_start l2echo-4 \
+    "exec java -jar l2echo-app/target/l2echo.jar --lcores=0@0,1@1 -a $pci --file-prefix=lab-l2echo -- --stats-interval 0" && {
+    step "l2echo measured at $RATES pps" measure 4 "l2echo"
+    step "l2echo stops, every mbuf back" app_stop l2echo-4
+  }
+  step "bind_nic.sh gives $pci back" unbind_nic 4
   stop_guest
 }
 

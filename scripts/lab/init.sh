@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the nic-lab guest's initramfs (busybox only): mount the host's root, shared read-only
 # over 9p, with writable tmpfs where programs write, and hand over to the lab agent.
-# The kernel command line names the agent and the lab directory: nic_lab.agent=PATH nic_lab.dir=TAG.
+# The kernel command line names the agent and the repository: nic_lab.agent=PATH nic_lab.repo=PATH.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -18,10 +18,13 @@ while read -r module; do
   insmod "/modules/$module" || fail "insmod $module failed"
 done < /modules/order
 
-agent=; for word in $(cat /proc/cmdline); do
-  case "$word" in nic_lab.agent=*) agent=${word#*=} ;; esac
+agent=; repo=; for word in $(cat /proc/cmdline); do
+  case "$word" in
+    nic_lab.agent=*) agent=${word#*=} ;;
+    nic_lab.repo=*) repo=${word#*=} ;;
+  esac
 done
-[ -n "$agent" ] || fail "no nic_lab.agent= on the kernel command line"
+[ -n "$agent" ] && [ -n "$repo" ] || fail "no nic_lab.agent= or nic_lab.repo= on the kernel command line"
 
 mkdir -p /newroot
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 rootfs /newroot || fail "cannot mount the host's root (9p tag rootfs)"
@@ -30,4 +33,7 @@ mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
 mount -t tmpfs -o mode=755 tmpfs /newroot/run
 mkdir -p /newroot/run/nic-lab
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 lab /newroot/run/nic-lab || fail "cannot mount the lab directory (9p tag lab)"
+# The repository has a share of its own: a checkout under /tmp or /run is hidden by the tmpfs above.
+mkdir -p "/newroot$repo" 2>/dev/null
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 repo "/newroot$repo" || fail "cannot mount the repository at $repo (9p tag repo)"
 exec switch_root /newroot /bin/sh "$agent" /run/nic-lab

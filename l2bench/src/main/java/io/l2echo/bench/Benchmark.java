@@ -37,6 +37,15 @@ public final class Benchmark {
     record Settings(boolean quick, int repeats, long trialFrames, int trialSeconds, int searchSteps,
             List<Long> latencyRates, int frameLength, Path output) {
 
+        /* The guest's NIC is emulated, under TCG on hosts without VT-x/AMD-V: a few thousand pps. */
+        List<Long> guestRates() {
+            return quick ? List.of(1_000L) : List.of(1_000L, 5_000L);
+        }
+
+        long guestFrames() {
+            return quick ? 2_000 : 10_000;
+        }
+
         static Settings parse(String[] args) {
             boolean quick = Arrays.asList(args).contains("--quick");
             Path output = Path.of(quick ? "target/benchmark-quick/BENCHMARKS.md" : "docs/BENCHMARKS.md");
@@ -81,8 +90,12 @@ public final class Benchmark {
         }
     }
 
-    /** The repeats of every system on every bed, and one profile run of each system on the vhost-user bed. */
-    record Results(Map<Bed, Map<SystemUnderTest, List<Run>>> runs, Map<SystemUnderTest, Run> profiles) {
+    /**
+     * The repeats of every system on every bed, one profile run of each system on the vhost-user
+     * bed, and the guest-NIC bed's latency trials.
+     */
+    record Results(Map<Bed, Map<SystemUnderTest, List<Run>>> runs, Map<SystemUnderTest, Run> profiles,
+            GuestNicBed.Result guest) {
     }
 
     private final Settings settings;
@@ -152,10 +165,18 @@ public final class Benchmark {
                 }
             }
         }
+        Map<SystemUnderTest, Run> profiles = profileRuns();
+        System.out.println("l2bench: guest-NIC bed (scripts/nic-lab.sh --scenario latency)");
+        GuestNicBed.Result guest = GuestNicBed.measure(repo, settings.guestRates(), settings.guestFrames());
+        guest.notMeasured().ifPresent(why -> System.out.println("l2bench:   not measured: " + why));
+        return new Results(runs, profiles, guest);
+    }
+
+    private Map<SystemUnderTest, Run> profileRuns() throws IOException, InterruptedException {
         Map<SystemUnderTest, Run> profiles = new EnumMap<>(SystemUnderTest.class);
         if (!Profiler.available()) {
             System.out.println("l2bench: perf is not installed (Debian: apt-get install linux-perf): no profiles");
-            return new Results(runs, profiles);
+            return profiles;
         }
         for (SystemUnderTest system : Bed.VHOST.systems()) {
             System.out.println("l2bench: vhost-user bed, " + system.label() + ", profiled flat out");
@@ -164,7 +185,7 @@ public final class Benchmark {
                     "--size", String.valueOf(settings.frameLength()), "--json");
             profiles.put(system, runOnVhost(system, 1, flatOut, Duration.ofSeconds(settings.quick() ? 1 : 3)));
         }
-        return new Results(runs, profiles);
+        return profiles;
     }
 
     private List<String> generatorOptions() {

@@ -1,6 +1,7 @@
 package io.l2echo.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.l2echo.testkit.Processes;
@@ -23,7 +24,7 @@ class BenchmarkQuickIT {
     void theQuickRunWritesTheReportAndItsPlots() throws IOException {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         Path report = repo.resolve("l2bench/target/benchmark-it/BENCHMARKS.md");
-        Processes.Result run = Processes.run(Duration.ofMinutes(3), Processes.javaJar(
+        Processes.Result run = Processes.run(Duration.ofMinutes(8), Processes.javaJar(
                 repo.resolve("l2bench/target/l2bench.jar"), List.of("-Duser.dir=" + repo),
                 List.of("--quick", "--output", report.toString())));
         assertEquals(0, run.exitCode(), run.output());
@@ -37,6 +38,14 @@ class BenchmarkQuickIT {
                 "## Round-trip latency on the veth bed", "## Targets", "## Nothing crosses JNI per packet",
                 "dpdk-testpmd", "l2gen.jar", "kernel_echo")) {
             assertTrue(text.contains(section), () -> section + " in\n" + text);
+        }
+        assertFalse(text.contains(repo.toString()), "commands are written from the repository root, no machine path");
+        assertTrue(text.contains("## Round-trip latency on a guest's PCI NIC"), () -> "guest section in\n" + text);
+        if (Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64"))) {
+            for (String system : List.of(GuestNicBed.KERNEL, GuestNicBed.TESTPMD, GuestNicBed.L2ECHO)) {
+                assertTrue(text.matches("(?s).*\n\\| " + system + " \\| 1,000 pps \\| [\\d.]+ \\|.*"),
+                        () -> system + " measured on the guest NIC in\n" + text);
+            }
         }
         assertTrue(text.matches("(?s).*\\| vhost-user \\| l2echo \\| 1 \\| [\\d,]+ \\| [\\d,]+ \\|.*"),
                 () -> "JNI count row in\n" + text);
