@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.dpdk.metrics.EchoMBeans;
+import io.l2echo.dpdk.metrics.EchoMeterBinder;
 import io.l2echo.testkit.ProcThreads;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +100,30 @@ class EchoServiceDpdkTest {
         DpdkException e = assertThrows(DpdkException.class, () -> Eal.init(List.of("--no-huge")));
         assertTrue(e.getMessage().contains("already initialised"), e.getMessage());
         assertTrue(e.hint().orElseThrow().contains("one EAL per process"), e.getMessage());
+    }
+
+    @Test
+    @Order(3)
+    void jmxAndMicrometerShowTheRunningEchosCounters() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new EchoMeterBinder(service).bindTo(registry);
+        ObjectName port = new ObjectName("io.l2echo:type=Port,port=0");
+        ObjectName queue = new ObjectName("io.l2echo:type=Queue,lcore=1,port=0,queue=0");
+        try (EchoMBeans beans = EchoMBeans.register(service)) {
+            assertEquals(List.of(port, queue), beans.names());
+            long before = (long) server.getAttribute(queue, "RxPackets");
+            Thread.sleep(300);
+            long after = (long) server.getAttribute(queue, "RxPackets");
+            assertTrue(after > before, "the JMX counter moves as net_null delivers: " + before + " -> " + after);
+            assertTrue((long) server.getAttribute(port, "RxPackets") > 0);
+            assertEquals(true, server.getAttribute(port, "LinkUp"));
+            double meter = registry.get("dpdk.queue.rx.packets").tag("lcore", "1").functionCounter().count();
+            assertTrue(meter >= after, "Micrometer reads the same live counter: " + meter + " vs " + after);
+            assertTrue(service.stats().rxPackets() >= (long) meter);
+        }
+        assertFalse(server.isRegistered(port), "closing the beans unregisters them");
+        assertFalse(server.isRegistered(queue));
     }
 
     @Test

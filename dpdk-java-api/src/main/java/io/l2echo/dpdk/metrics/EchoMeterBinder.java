@@ -1,0 +1,91 @@
+package io.l2echo.dpdk.metrics;
+
+import io.l2echo.dpdk.EchoService;
+import io.l2echo.dpdk.PortStats;
+import io.l2echo.dpdk.QueueRef;
+import io.l2echo.dpdk.QueueStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.function.ToLongFunction;
+
+/**
+ * The echo's counters as Micrometer meters, so a service that already exports Prometheus (or any
+ * Micrometer registry) exports ours too. Port counters are tagged {@code port}; queue counters
+ * {@code lcore}, {@code port}, {@code queue}. In Prometheus: {@code dpdk_port_rx_packets_total},
+ * {@code dpdk_queue_tx_dropped_total}, {@code dpdk_port_link_up}, {@code dpdk_mempool_mbufs_in_use}...
+ * Every meter reads one shared snapshot per {@link StatsSnapshots#DEFAULT_MAX_AGE}.
+ *
+ * <p>Micrometer is an optional dependency of this library: this class needs it on the class path,
+ * nothing else does.
+ */
+public final class EchoMeterBinder implements MeterBinder {
+    private final int portId;
+    private final StatsSnapshots snapshots;
+
+    /** Meters for {@code service}'s port and queues. */
+    public EchoMeterBinder(EchoService service) {
+        this(service.port().id(), new StatsSnapshots(service::stats, StatsSnapshots.DEFAULT_MAX_AGE));
+    }
+
+    public EchoMeterBinder(int portId, StatsSnapshots snapshots) {
+        this.portId = portId;
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Tags port = Tags.of("port", String.valueOf(portId));
+        portCounter(registry, "dpdk.port.rx.packets", "frames the NIC received", port, PortStats::rxPackets);
+        portCounter(registry, "dpdk.port.tx.packets", "frames the NIC sent", port, PortStats::txPackets);
+        portCounter(registry, "dpdk.port.rx.bytes", "bytes the NIC received", port, PortStats::rxBytes);
+        portCounter(registry, "dpdk.port.tx.bytes", "bytes the NIC sent", port, PortStats::txBytes);
+        portCounter(registry, "dpdk.port.rx.missed", "frames dropped on a full Rx ring: the loop fell behind", port,
+                PortStats::rxMissed);
+        portCounter(registry, "dpdk.port.rx.errors", "erroneous frames received", port, PortStats::rxErrors);
+        portCounter(registry, "dpdk.port.tx.errors", "frames the NIC failed to send", port, PortStats::txErrors);
+        portCounter(registry, "dpdk.port.rx.nombuf", "receives that found the mbuf pool empty", port,
+                PortStats::rxNoMbuf);
+        Gauge.builder("dpdk.port.link.up", snapshots, s -> s.get().link().up() ? 1 : 0)
+                .description("1 while the link is up").tags(port).register(registry);
+        Gauge.builder("dpdk.mempool.mbufs.in.use", snapshots, s -> s.get().mbufsInUse())
+                .description("mbufs out of the pool: in rings, caches and in flight").tags(port).register(registry);
+
+        for (QueueStats queue : snapshots.get().queues()) {
+            int lcore = queue.lcore();
+            QueueRef ref = queue.queue();
+            Tags tags = Tags.of("lcore", String.valueOf(lcore), "port", String.valueOf(ref.port()), "queue",
+                    String.valueOf(ref.queue()));
+            queueCounter(registry, "dpdk.queue.rx.packets", "frames the lcore received", tags, lcore, ref,
+                    QueueStats::rxPackets);
+            queueCounter(registry, "dpdk.queue.tx.packets", "frames the lcore sent back", tags, lcore, ref,
+                    QueueStats::txPackets);
+            queueCounter(registry, "dpdk.queue.rx.bytes", "bytes the lcore received", tags, lcore, ref,
+                    QueueStats::rxBytes);
+            queueCounter(registry, "dpdk.queue.tx.bytes", "bytes the lcore sent back", tags, lcore, ref,
+                    QueueStats::txBytes);
+            queueCounter(registry, "dpdk.queue.tx.dropped", "frames the Tx ring refused after every retry", tags,
+                    lcore, ref, QueueStats::txDropped);
+            queueCounter(registry, "dpdk.queue.rx.runts", "frames shorter than an Ethernet header, dropped", tags,
+                    lcore, ref, QueueStats::rxRunts);
+            queueCounter(registry, "dpdk.queue.rx.bursts", "polls that returned frames", tags, lcore, ref,
+                    QueueStats::rxBursts);
+            queueCounter(registry, "dpdk.queue.empty.polls", "polls that returned nothing", tags, lcore, ref,
+                    QueueStats::emptyPolls);
+        }
+    }
+
+    private void portCounter(MeterRegistry registry, String name, String description, Tags tags,
+            ToLongFunction<PortStats> field) {
+        FunctionCounter.builder(name, snapshots, s -> field.applyAsLong(s.get().port()))
+                .description(description).tags(tags).register(registry);
+    }
+
+    private void queueCounter(MeterRegistry registry, String name, String description, Tags tags, int lcore,
+            QueueRef queue, ToLongFunction<QueueStats> field) {
+        FunctionCounter.builder(name, snapshots, s -> s.get().queue(lcore, queue).map(field::applyAsLong).orElse(0L))
+                .description(description).tags(tags).register(registry);
+    }
+}
