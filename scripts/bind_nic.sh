@@ -104,7 +104,8 @@ holders_of() {
   done
   group=$(readlink "/sys/bus/pci/devices/$pci/iommu_group" 2>/dev/null) && files+=(-o -lname "/dev/vfio/$(basename "$group")")
   (( ${#files[@]} )) || return 0
-  find /proc/[0-9]*/fd -maxdepth 1 \( -false "${files[@]}" \) 2>/dev/null | cut -d/ -f3 | sort -un \
+  # find fails when a process exits while it looks (its fd directory vanishes): not an error here.
+  { find /proc/[0-9]*/fd -maxdepth 1 \( -false "${files[@]}" \) 2>/dev/null || true; } | cut -d/ -f3 | sort -un \
     | while read -r pid; do echo "$pid ($(cat "/proc/$pid/comm" 2>/dev/null))"; done | paste -sd, -
 }
 
