@@ -7,13 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
  * Checks, before DPDK is asked, what makes EAL fail with a message few users can act on:
- * DPDK's libraries, privileges and hugepages. Each problem comes with its fix. The file
+ * DPDK's libraries, privileges, hugepages, and ports another process holds. Each problem comes with its fix. The file
  * system root, the effective uid and the library probe are injectable so the checks are
  * tested without a special machine.
  */
@@ -84,7 +85,100 @@ public final class Preflight {
         }
         checkVhostSockets(problems, ealArgs);
         checkAfPacketMtu(problems, ealArgs);
+        checkPciDevicesFree(problems, ealArgs);
         return problems;
+    }
+
+    /*
+     * Nothing stops a second process from driving a NIC through uio_pci_generic: both would
+     * reset the device and write its rings, and each would corrupt the other's traffic. (vfio
+     * refuses a second open with EBUSY, in words few users connect with the cause.) A device on
+     * the allow list that another process holds open is refused, naming that process.
+     */
+    private void checkPciDevicesFree(List<Problem> problems, List<String> ealArgs) {
+        for (String device : allowedPciDevices(ealArgs)) {
+            Path sysfs = root.resolve("sys/bus/pci/devices").resolve(device);
+            List<String> deviceFiles = new ArrayList<>();
+            try (DirectoryStream<Path> uio = Files.newDirectoryStream(sysfs.resolve("uio"), "uio*")) {
+                uio.forEach(dir -> deviceFiles.add("/dev/" + dir.getFileName()));
+            } catch (IOException notUio) {
+                // not on uio_pci_generic
+            }
+            try {
+                deviceFiles.add("/dev/vfio/" + Files.readSymbolicLink(sysfs.resolve("iommu_group")).getFileName());
+            } catch (IOException noIommuGroup) {
+                // no IOMMU
+            }
+            List<String> holders = processesHolding(deviceFiles);
+            if (!holders.isEmpty()) {
+                problems.add(new Problem(device + " is in use by " + String.join(", ", holders),
+                        "stop that process first (two processes driving one NIC corrupt each other's rings), "
+                                + "or name another device with -a"));
+            }
+        }
+    }
+
+    /* The PCI addresses given with -a/--allow, domain added where omitted, device arguments cut off. */
+    static List<String> allowedPciDevices(List<String> ealArgs) {
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < ealArgs.size(); i++) {
+            String arg = ealArgs.get(i);
+            String value = null;
+            if ((arg.equals("-a") || arg.equals("--allow")) && i + 1 < ealArgs.size()) {
+                value = ealArgs.get(++i);
+            } else if (arg.startsWith("--allow=")) {
+                value = arg.substring("--allow=".length());
+            } else if (arg.startsWith("-a") && arg.length() > 2) {
+                value = arg.substring(2);
+            }
+            if (value != null) {
+                String address = value.split(",", 2)[0].toLowerCase(Locale.ROOT);
+                if (address.matches("[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
+                    address = "0000:" + address;
+                }
+                if (address.matches("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
+                    devices.add(address);
+                }
+            }
+        }
+        return devices;
+    }
+
+    /* "PID (name)" of every other process with one of these device files open. */
+    private List<String> processesHolding(List<String> deviceFiles) {
+        List<String> holders = new ArrayList<>();
+        if (deviceFiles.isEmpty()) {
+            return holders;
+        }
+        String self = String.valueOf(ProcessHandle.current().pid());
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(root.resolve("proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                String pid = process.getFileName().toString();
+                if (!pid.equals(self) && holdsAny(process.resolve("fd"), deviceFiles)) {
+                    holders.add(pid + " (" + String.join("", readLines(process.resolve("comm"))).trim() + ")");
+                }
+            }
+        } catch (IOException e) {
+            return holders;
+        }
+        return holders;
+    }
+
+    private static boolean holdsAny(Path fdDir, List<String> deviceFiles) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+            for (Path fd : fds) {
+                try {
+                    if (deviceFiles.contains(Files.readSymbolicLink(fd).toString())) {
+                        return true;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor went away while we looked
+                }
+            }
+        } catch (IOException notOurs) {
+            // another user's process, or it exited
+        }
+        return false;
     }
 
     /*

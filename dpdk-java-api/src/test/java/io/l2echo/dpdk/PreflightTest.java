@@ -133,4 +133,34 @@ class PreflightTest {
         assertEquals(List.of(), preflight.check(List.of("--vdev=net_af_packet0,iface=absent0")),
                 "a missing interface is the PMD's to name");
     }
+
+    @Test
+    void aPciDeviceAnotherProcessHoldsIsRefusedNamingIt() throws IOException {
+        machine(512, 512, true, "0");
+        Path uioNic = Files.createDirectories(root.resolve("sys/bus/pci/devices/0000:00:10.0/uio/uio0"));
+        Path vfioNic = Files.createDirectories(root.resolve("sys/bus/pci/devices/0000:03:00.1"));
+        Files.createSymbolicLink(vfioNic.resolve("iommu_group"), Path.of("../../../../kernel/iommu_groups/7"));
+        Files.createDirectories(root.resolve("sys/bus/pci/devices/0000:00:11.0"));
+        process(612, "java", "/dev/uio0", "/dev/null");
+        process(613, "dpdk-testpmd", "/dev/vfio/7");
+        process(614, "bash", "/dev/pts/0");
+        Preflight preflight = new Preflight(root, () -> 0, () -> true);
+
+        assertEquals(List.of(new Preflight.Problem("0000:00:10.0 is in use by 612 (java)", "stop that process first "
+                + "(two processes driving one NIC corrupt each other's rings), or name another device with -a")),
+                preflight.check(List.of("-l", "0,1", "-a", "0000:00:10.0")));
+        List<Preflight.Problem> problems = preflight.check(List.of("--allow=03:00.1,txq_inline=128", "-a0000:00:11.0"));
+        assertEquals(1, problems.size(), problems::toString);
+        assertEquals("0000:03:00.1 is in use by 613 (dpdk-testpmd)", problems.get(0).cause(), problems::toString);
+        assertEquals(List.of(), preflight.check(List.of("-a", "0000:00:11.0")), "a device nobody holds");
+    }
+
+    private void process(int pid, String name, String... openFiles) throws IOException {
+        Path process = root.resolve("proc/" + pid);
+        Files.createDirectories(process.resolve("fd"));
+        Files.writeString(process.resolve("comm"), name + "\n");
+        for (int fd = 0; fd < openFiles.length; fd++) {
+            Files.createSymbolicLink(process.resolve("fd/" + fd), Path.of(openFiles[fd]));
+        }
+    }
 }
