@@ -189,14 +189,17 @@ initramfs() {
     [[ -n "$rel" ]] || { grep -q "/$module.ko" "$MODULES/modules.builtin" 2>/dev/null && continue; echo "$KERNEL has no $module module"; return 1; }
     visit "$rel"
   done
+  local name
   for rel in "${order[@]}"; do
+    name=$(basename "$rel"); name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
+    # busybox's insmod takes plain .ko files: Ubuntu compresses its modules.
     case "$rel" in
       *.xz) xz -dc "$MODULES/$rel" ;;
       *.zst) zstd -qdc "$MODULES/$rel" ;;
       *.gz) gzip -dc "$MODULES/$rel" ;;
       *) cat "$MODULES/$rel" ;;
-    esac > "$dir/modules/$(basename "${rel%.*}").ko" || { echo "cannot unpack $rel"; return 1; }
-    echo "$(basename "${rel%.*}").ko" >> "$dir/modules/order"
+    esac > "$dir/modules/$name" || { echo "cannot unpack $rel"; return 1; }
+    echo "$name" >> "$dir/modules/order"
   done
   (cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initrd.gz"
 }
@@ -309,17 +312,26 @@ nic_netdev() {
   echo "-device $3,netdev=n$1,mac=$(nic_mac "$1"),addr=$(printf '0x%02x' $((0x10 + $1))),romfile="
 }
 
-# send_frames INDEX FLOWS: l2gen in the namespace sends FRAMES frames and checks each echo.
-send_frames() {
-  local index=$1 flows=$2 log="$WORK/l2gen-$1-$(date +%s%N).log" rc=0 sent
+# run_l2gen INDEX LOG OPTIONS...: l2gen on NIC INDEX's tap, its JSON results in LOG. In the
+# background, so that a signal reaches our trap while it runs.
+run_l2gen() {
+  local index=$1 log=$2 rc=0
+  shift 2
   ip netns exec "$NS" java -jar "$ROOT/l2gen-app/target/l2gen.jar" --lcores=0@0,1@1 --no-pci \
-    --vdev="net_af_packet0,iface=labtap$index" --file-prefix="nic-lab-gen-$$" -- \
-    --count "$FRAMES" --rate 2000 --flows "$flows" --drain-ms 3000 --json > "$log" 2>&1 &
+    --vdev="net_af_packet0,iface=labtap$index" --file-prefix="nic-lab-gen-$$" -- "$@" --json > "$log" 2>&1 &
   HOST_PID=$!
   wait "$HOST_PID" || rc=$?
   HOST_PID=""
-  local json; json=$(grep '^{"phase":"latency"' "$log" || true)
-  [[ $rc == 0 && -n "$json" ]] || { echo "l2gen failed (status $rc):"; tail -n 15 "$log"; return 1; }
+  (( rc == 0 )) || { echo "l2gen failed (status $rc):"; tail -n 15 "$log"; }
+  return "$rc"
+}
+
+# send_frames INDEX FLOWS: l2gen in the namespace sends FRAMES frames and checks each echo.
+send_frames() {
+  local log="$WORK/l2gen-$1-$(date +%s%N).log" sent json
+  run_l2gen "$1" "$log" --count "$FRAMES" --rate 2000 --flows "$2" --drain-ms 3000 || return 1
+  json=$(grep '^{"phase":"latency"' "$log" || true)
+  [[ -n "$json" ]] || { echo "l2gen printed no result:"; tail -n 15 "$log"; return 1; }
   field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<<"$json"; }
   echo "sent $(field sent), echoed $(field echoed), lost $(field lost), duplicated $(field duplicated), corrupted $(field corrupted), foreign $(field foreign)"
   [[ "$(field sent)" == "$FRAMES" && "$(field echoed)" == "$FRAMES" && "$(field lost)" == 0 \
@@ -336,7 +348,7 @@ ping_from_host() {
   # carrier (QEMU detaches the tap's queues while the guest resets the NIC), and ping would then
   # send ARP requests instead of the frames we count.
   ip netns exec "$NS" ip neigh replace "10.99.$1.2" lladdr "$(nic_mac "$1")" dev "labtap$1" nud permanent
-  out=$(ip netns exec "$NS" ping -c "${PINGS:-5}" -i 0.2 -W 2 "10.99.$1.2" 2>&1 || true)
+  out=$(ip netns exec "$NS" ping -c 5 -i 0.2 -W 2 "10.99.$1.2" 2>&1 || true)
   transmitted=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' <<<"$out")
   received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
   echo "$out"
@@ -374,6 +386,15 @@ unbind_refused_in_use() {
   gx_capture 60 "scripts/bind_nic.sh unbind $(nic_pci "$1")"
   echo "$GX_OUT"
   [[ $GX_RC == 1 ]] && grep -q 'is in use by [0-9]* (java)' <<<"$GX_OUT"
+}
+
+# Two processes driving one NIC would corrupt each other's rings: the second must be refused
+# before it touches the device (uio_pci_generic would let it).
+second_refused() {
+  local pci; pci=$(nic_pci "$1")
+  gx_capture 120 "java -jar $2-app/target/$2.jar --lcores=0@0,1@1 -a $pci --file-prefix=lab-second -- --stats-interval 0; echo \"exit status \$?\""
+  grep -E 'exit status|in use by' <<<"$GX_OUT" || echo "$GX_OUT"
+  grep -q 'exit status 1' <<<"$GX_OUT" && grep -q "$pci is in use by [0-9]* (java)" <<<"$GX_OUT"
 }
 
 unbind_nic() {
@@ -424,6 +445,7 @@ nic_roundtrip() {
   fi
   step "$label: $app runs on $pci" app_start "$name" \
     "exec java -jar $app-app/target/$app.jar $lcores -a $pci --file-prefix=lab-$name -- --stats-interval 0" || { unbind_nic "$index" >/dev/null; return 1; }
+  step "$label: a second $app on $pci is refused, naming the first" second_refused "$index" "$app"
   step "$label: $FRAMES frames over $flows flow(s) echoed exactly once, MACs swapped, payload intact" send_frames "$index" "$flows"
   step "$label: ping gets 100% loss (the kernel never sees the frames)" ping_from_host "$index" lost
   step "$label: bind_nic.sh refuses to unbind $pci while $app holds it" unbind_refused_in_use "$index"
@@ -476,15 +498,10 @@ scenario_vfio() {
 
 # measure INDEX SYSTEM: l2gen at each of RATES, its trials appended to RESULTS as "SYSTEM<TAB>JSON".
 measure() {
-  local index=$1 system=$2 log="$WORK/l2gen-$2.log" rc=0 rate
-  local count=$((FRAMES))
-  ip netns exec "$NS" java -jar "$ROOT/l2gen-app/target/l2gen.jar" --lcores=0@0,1@1 --no-pci \
-    --vdev="net_af_packet0,iface=labtap$index" --file-prefix="nic-lab-gen-$$" -- \
-    --dst-mac "$(nic_mac "$index")" --count "$count" --rates "$RATES" --drain-ms 3000 --json > "$log" 2>&1 &
-  HOST_PID=$!
-  wait "$HOST_PID" || rc=$?
-  HOST_PID=""
-  [[ $rc == 0 ]] || { echo "l2gen failed (status $rc):"; tail -n 15 "$log"; return 1; }
+  local index=$1 system=$2 log="$WORK/l2gen-${2// /-}.log"
+  # The NIC's own MAC: the guest kernel's socket sees only frames addressed to it.
+  run_l2gen "$index" "$log" --dst-mac "$(nic_mac "$index")" --count "$FRAMES" --rates "$RATES" --drain-ms 3000 \
+    || return 1
   grep '^{"phase":"latency"' "$log" | sed "s/^/$system\t/" | tee -a "$RESULTS" | cut -c1-200
   [[ $(grep -c '^{"phase":"latency"' "$log") == $(tr , '\n' <<<"$RATES" | wc -l) ]]
 }

@@ -37,6 +37,8 @@ class NicLabIT {
     /* One step each scenario cannot pass without its NIC, driver and app really working. */
     private static final List<String> KEY_STEPS = List.of(
             "[uio] PASS virtio-net mq=on: bind_nic.sh binds 0000:00:10.0 to uio_pci_generic",
+            "[uio] PASS virtio-net mq=on: a second l2echo on 0000:00:10.0 is refused, naming the first",
+            "[vfio] PASS virtio-net mq=on behind intel-iommu: a second l2multi on 0000:00:13.0 is refused, naming the first",
             "[uio] PASS virtio-net mq=on: 2000 frames over 1 flow(s) echoed exactly once, MACs swapped, payload intact",
             "[uio] PASS virtio-net mq=on: RSS spread the flows over all 2 queues",
             "[uio] PASS virtio-net single queue: l2multi asking for 2 queues names the limit and mq=on",
