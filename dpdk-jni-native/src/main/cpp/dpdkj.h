@@ -28,6 +28,7 @@ extern const native_table port_natives;
 extern const native_table worker_natives;
 extern const native_table generator_natives;
 extern const native_table lcore_natives;
+extern const native_table log_natives;
 
 /*
  * Records why the current call failed, for Java to read on the same thread

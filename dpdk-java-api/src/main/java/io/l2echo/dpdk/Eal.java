@@ -1,7 +1,6 @@
 package io.l2echo.dpdk;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DPDK's Environment Abstraction Layer, initialised at most once per process. Owns what is
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #init} keeps its affinity, and so do the threads it starts.
  */
 public final class Eal implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Eal.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Eal.class);
     private static final AtomicBoolean INITIALISED = new AtomicBoolean();
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
 
@@ -62,6 +63,7 @@ public final class Eal implements AutoCloseable {
         List<String> ealArgs = EalArguments.withDefaults(userArgs);
         Preflight.ofThisMachine().require(ealArgs);
         NativeLoader.load();
+        DpdkLog.capture();
         QueueCounters.verifyLayout(EchoWorker.nativeLayout());
         TrafficGenerator.verifyLayout(TrafficGenerator.nativeLayout());
 
@@ -72,10 +74,12 @@ public final class Eal implements AutoCloseable {
         try {
             parsed = mainThread.call(() -> NativeErrors.check(nativeInit(argv), "initialise EAL", Eal::initHint));
         } catch (RuntimeException e) {
+            DpdkLog.drain(); // EAL's own account of the failure, before ours
             removeIfEmpty(nativeRuntimeDir());
             shutdownQuietly(mainThread);
             throw e;
         }
+        DpdkLog.drain();
         Eal eal = new Eal(mainThread, processCpus, ealArgs);
         if (parsed < argv.length) {
             eal.close();
@@ -237,8 +241,8 @@ public final class Eal implements AutoCloseable {
             }
         }
         if (free.isEmpty()) {
-            LOG.log(Level.WARNING, "every CPU of this process runs an echo loop: "
-                    + Thread.currentThread().getName() + " shares a core with one");
+            LOG.warn("every CPU of this process runs an echo loop: {} shares a core with one",
+                    Thread.currentThread().getName());
             return free;
         }
         ThreadAffinity.pinCurrentThread(free);
@@ -297,9 +301,9 @@ public final class Eal implements AutoCloseable {
             }
         } else {
             // A loop that may still poll must find its port, pool and memory where they were.
-            LOG.log(Level.ERROR, "a loop did not stop: ports, pools and EAL are left as they are until the process "
-                    + "exits");
+            LOG.error("a loop did not stop: ports, pools and EAL are left as they are until the process exits");
         }
+        DpdkLog.drain();
         shutdownQuietly(mainThread);
         if (!failures.isEmpty()) {
             RuntimeException first = failures.get(0);
@@ -332,7 +336,7 @@ public final class Eal implements AutoCloseable {
             }
             Files.deleteIfExists(runtimeDir);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not remove EAL's runtime directory " + runtimeDir + ": " + e);
+            LOG.warn("could not remove EAL's runtime directory {}: {}", runtimeDir, e.toString());
         }
     }
 
@@ -348,7 +352,7 @@ public final class Eal implements AutoCloseable {
         try {
             Files.deleteIfExists(directory);
         } catch (IOException notEmptyOrNotOurs) {
-            LOG.log(Level.DEBUG, "left EAL's runtime directory " + directory + ": " + notEmptyOrNotOurs);
+            LOG.debug("left EAL's runtime directory {}: {}", directory, notEmptyOrNotOurs.toString());
         }
     }
 

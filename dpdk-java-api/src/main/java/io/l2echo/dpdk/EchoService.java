@@ -1,15 +1,16 @@
 package io.l2echo.dpdk;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running MAC-swap echo: EAL, one port, one pool, and a worker per polling lcore as the
  * {@link LcorePlan} assigns them. What both echo apps run, and what a JVM service embeds.
  */
 public final class EchoService implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(EchoService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(EchoService.class);
 
     private final Eal eal;
     private final Port port;
@@ -86,9 +87,9 @@ public final class EchoService implements AutoCloseable {
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             int socket = eal.lcoreSocket(assignment.lcore());
             if (socket != info.socketId()) {
-                LOG.log(Level.WARNING, "lcore {0} is on NUMA socket {1}, port {2} on socket {3}: every frame "
-                        + "crosses the interconnect; pick lcores on socket {3}", assignment.lcore(), socket,
-                        info.portId(), info.socketId());
+                LOG.warn("lcore {} is on NUMA socket {}, port {} on socket {}: every frame crosses the "
+                        + "interconnect; pick lcores on socket {}", assignment.lcore(), socket, info.portId(),
+                        info.socketId(), info.socketId());
             }
         }
     }

@@ -1,11 +1,12 @@
 package io.l2echo.dpdk;
 
-import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A pool of packet buffers ({@code rte_pktmbuf_pool_create}) in hugepage memory. */
 public final class Mempool implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Mempool.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Mempool.class);
     /** RTE_PKTMBUF_HEADROOM: room before the frame, for headers a driver or app may prepend. */
     public static final int HEADROOM = 128;
     /** RTE_MBUF_DEFAULT_BUF_SIZE: a 2048-byte data room after the 128-byte headroom. */
@@ -96,10 +97,9 @@ public final class Mempool implements AutoCloseable {
             int out = nativeInUse(handle);
             nativeFree(handle);
             if (out == 0) {
-                LOG.log(Level.INFO, "mbuf pool {0} freed with all {1} mbufs back", name, String.valueOf(size));
+                LOG.info("mbuf pool {} freed with all {} mbufs back", name, size);
             } else {
-                LOG.log(Level.WARNING, "mbuf pool {0} freed with {1} of {2} mbufs never returned: a leak", name,
-                        String.valueOf(out), String.valueOf(size));
+                LOG.warn("mbuf pool {} freed with {} of {} mbufs never returned: a leak", name, out, size);
             }
         }
     }

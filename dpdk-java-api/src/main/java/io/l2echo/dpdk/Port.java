@@ -1,13 +1,14 @@
 package io.l2echo.dpdk;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A started Ethernet port. Brought up in DPDK's skeleton order (capabilities first, then
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * anything.
  */
 public final class Port implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Port.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Port.class);
     /** RTE_ETHER_MTU plus the Ethernet header and one VLAN tag. */
     static final int LARGEST_FRAME = 1500 + 14 + 4;
 
@@ -104,8 +105,8 @@ public final class Port implements AutoCloseable {
             throw e;
         }
         if (port.rxDescriptors != config.rxDescriptors() || port.txDescriptors != config.txDescriptors()) {
-            LOG.log(Level.INFO, "port {0}: descriptors adjusted to the device''s limits: {1} Rx, {2} Tx",
-                    portId, port.rxDescriptors, port.txDescriptors);
+            LOG.info("port {}: descriptors adjusted to the device's limits: {} Rx, {} Tx", portId,
+                    port.rxDescriptors, port.txDescriptors);
         }
         return port;
     }
@@ -116,8 +117,8 @@ public final class Port implements AutoCloseable {
      */
     private static void warnIfUnpolledAfPacketQueues(DeviceInfo info, PortConfig config) {
         if (info.driver().equals("net_af_packet") && info.maxRxQueues() > config.rxQueues()) {
-            LOG.log(Level.WARNING, "port {0} (net_af_packet) spreads frames over {1} qpairs, {2} are polled: frames "
-                    + "hashed to the others are lost; give the vdev qpairs={2}", info.portId(), info.maxRxQueues(),
+            LOG.warn("port {} (net_af_packet) spreads frames over {} qpairs, {} are polled: frames hashed to the "
+                    + "others are lost; give the vdev qpairs={}", info.portId(), info.maxRxQueues(), config.rxQueues(),
                     config.rxQueues());
         }
     }
@@ -150,15 +151,14 @@ public final class Port implements AutoCloseable {
         RssSetup rss = RssSetup.mask(config.rssHashTypes(), requested, info.rssOffloads(), config.rssSymmetric(),
                 bits -> List.of(nativeRssHashNames(bits)));
         if (info.rssOffloads() == 0) {
-            LOG.log(Level.WARNING, "port {0} ({1}) offers no RSS: which queue a frame lands on is the device''s "
-                    + "own choice", info.portId(), info.driver());
+            LOG.warn("port {} ({}) offers no RSS: which queue a frame lands on is the device's own choice",
+                    info.portId(), info.driver());
         } else if (!rss.unsupported().isEmpty()) {
-            LOG.log(Level.WARNING, "port {0} ({1}) cannot hash on {2}: RSS uses {3}", info.portId(), info.driver(),
+            LOG.warn("port {} ({}) cannot hash on {}: RSS uses {}", info.portId(), info.driver(),
                     rss.unsupported(), rss.enabled() ? rss.applied() : "nothing");
         }
         if (config.rssSymmetric() && rss.enabled() && info.hashKeySize() == 0) {
-            LOG.log(Level.WARNING, "port {0} ({1}) takes no RSS key: the hash stays the driver''s own",
-                    info.portId(), info.driver());
+            LOG.warn("port {} ({}) takes no RSS key: the hash stays the driver's own", info.portId(), info.driver());
             return new RssSetup(rss.requested(), rss.appliedBits(), rss.applied(), rss.unsupported(), false);
         }
         return rss;
@@ -186,10 +186,8 @@ public final class Port implements AutoCloseable {
                     + "multi-segment offloads)", LARGEST_FRAME, pool.frameCapacity(), info.driver()),
                     "raise --mbuf-size to at least " + LARGEST_FRAME);
         }
-        LOG.log(Level.INFO, "{0}: Rx scatter on: frames of up to {1} bytes span up to {2} mbufs of {3} bytes",
-                where, String.valueOf(LARGEST_FRAME),
-                String.valueOf((LARGEST_FRAME + pool.frameCapacity() - 1) / pool.frameCapacity()),
-                String.valueOf(pool.frameCapacity()));
+        LOG.info("{}: Rx scatter on: frames of up to {} bytes span up to {} mbufs of {} bytes", where, LARGEST_FRAME,
+                (LARGEST_FRAME + pool.frameCapacity() - 1) / pool.frameCapacity(), pool.frameCapacity());
         return true;
     }
 
@@ -221,7 +219,7 @@ public final class Port implements AutoCloseable {
             int rc = nativeSetPromiscuous(id, true);
             if (rc < 0) {
                 // Some virtual devices have no such mode and see every frame anyway.
-                LOG.log(Level.WARNING, where + ": promiscuous mode not set: " + NativeErrors.text(-rc));
+                LOG.warn("{}: promiscuous mode not set: {}", where, NativeErrors.text(-rc));
             }
         }
     }

@@ -52,6 +52,7 @@ class L2EchoIT {
                         "--file-prefix=" + prefix), "--stats-interval", "500")) {
             echo.awaitEchoing();
             assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0]"), () -> echo.outputTail(30));
+            assertTrue(echo.output().contains("INFO: EAL: Detected CPU lcores"), "EAL's log, through SLF4J");
 
             UdpFrameTemplate template = bed.frames().flows(16).payloadSeed(0x5eed).build();
             List<byte[]> frames = template.sweep(0, 3000); // every length from 60 to 1514, twice over
@@ -130,6 +131,9 @@ class L2EchoIT {
         assertEquals(1, exit.status(), exit.output());
         assertTrue(exit.output().contains("l2echo: initialise EAL failed"), exit.output());
         assertTrue(exit.output().contains("application options go after '--'"), exit.output());
+        // DPDK's own line comes through SLF4J (java.util.logging prints ERR as SEVERE), before ours.
+        int dpdkLine = exit.output().indexOf("SEVERE: EAL: Invalid 'command line' arguments.");
+        assertTrue(dpdkLine >= 0 && dpdkLine < exit.output().indexOf("l2echo: initialise EAL failed"), exit.output());
     }
 
     @Test
