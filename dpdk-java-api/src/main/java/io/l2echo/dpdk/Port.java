@@ -23,19 +23,24 @@ public final class Port implements AutoCloseable {
 
     private final MainLcoreThread mainThread;
     private final DeviceInfo info;
-    /* net_af_packet reports its link up from start to stop: the kernel interface's state is the truth. */
-    private final Optional<Path> kernelOperState;
+    /*
+     * net_af_packet's kernel interface (/sys/class/net/IF): its operstate is the link's truth (the
+     * PMD reports up from start to stop), and its flags say whether it was promiscuous before us.
+     */
+    private final Optional<Path> kernelInterface;
     private final AtomicBoolean closed = new AtomicBoolean();
     /* Set on the main lcore during bring-up, read by any thread after. */
     private volatile int rxDescriptors;
     private volatile int txDescriptors;
     private volatile boolean started;
     private volatile RssSetup rss = RssSetup.NONE;
+    /* Promiscuous mode we turned on, to turn off again at close. */
+    private volatile boolean promiscuousByUs;
 
-    private Port(MainLcoreThread mainThread, DeviceInfo info, Optional<Path> kernelOperState) {
+    private Port(MainLcoreThread mainThread, DeviceInfo info, Optional<Path> kernelInterface) {
         this.mainThread = mainThread;
         this.info = info;
-        this.kernelOperState = kernelOperState;
+        this.kernelInterface = kernelInterface;
     }
 
     static int count() {
@@ -89,11 +94,11 @@ public final class Port implements AutoCloseable {
         DeviceInfo info = deviceInfo(portId, eal);
         requireQueues(info, config);
         warnIfUnpolledAfPacketQueues(info, config);
-        Optional<Path> operState = info.driver().equals("net_af_packet")
+        Optional<Path> kernelInterface = info.driver().equals("net_af_packet")
                 ? Vdev.named(eal.arguments(), info.name()).flatMap(vdev -> vdev.arg("iface"))
-                        .map(iface -> Path.of("/sys/class/net", iface, "operstate"))
+                        .map(iface -> Path.of("/sys/class/net", iface))
                 : Optional.empty();
-        Port port = new Port(mainThread, info, operState);
+        Port port = new Port(mainThread, info, kernelInterface);
         try {
             mainThread.run(() -> port.bringUp(config, pool));
         } catch (RuntimeException e) {
@@ -216,11 +221,14 @@ public final class Port implements AutoCloseable {
         NativeErrors.check(nativeStart(id), "start " + where, "DPDK's log above names the cause");
         started = true;
         if (config.promiscuous()) {
+            // A kernel interface someone made promiscuous before us stays so after us.
+            boolean alreadyOn = kernelInterface.map(Port::isPromiscuous).orElse(false);
             int rc = nativeSetPromiscuous(id, true);
             if (rc < 0) {
                 // Some virtual devices have no such mode and see every frame anyway.
                 LOG.warn("{}: promiscuous mode not set: {}", where, NativeErrors.text(-rc));
             }
+            promiscuousByUs = rc == 0 && !alreadyOn;
         }
     }
 
@@ -266,7 +274,16 @@ public final class Port implements AutoCloseable {
         long[] fields = new long[LinkStatus.FIELD_COUNT];
         NativeErrors.check(nativeLink(id(), fields), "read port " + id() + "'s link", (String) null);
         LinkStatus reported = LinkStatus.of(fields);
-        return kernelOperState.map(file -> reported.withUp(isUp(file))).orElse(reported);
+        return kernelInterface.map(dir -> reported.withUp(isUp(dir.resolve("operstate")))).orElse(reported);
+    }
+
+    /* IFF_PROMISC in the interface's flags. */
+    private static boolean isPromiscuous(Path kernelInterface) {
+        try {
+            return (Long.decode(Files.readString(kernelInterface.resolve("flags")).trim()) & 0x100) != 0;
+        } catch (IOException | NumberFormatException unreadable) {
+            return false;
+        }
     }
 
     /* operstate: up, down, lowerlayerdown (the veth peer is down), unknown (no carrier notion: up). */
@@ -310,6 +327,10 @@ public final class Port implements AutoCloseable {
         }
         int id = id();
         mainThread.run(() -> {
+            if (promiscuousByUs) {
+                // net_af_packet would leave IFF_PROMISC on the kernel interface after we exit.
+                nativeSetPromiscuous(id, false);
+            }
             if (started) {
                 NativeErrors.check(nativeStop(id), "stop port " + id, (String) null);
             }

@@ -39,6 +39,11 @@ class L2EchoIT {
         return EchoAppProcess.start(JAR, eal, List.of(appArgs));
     }
 
+    /* IFF_PROMISC on a kernel interface. */
+    private static boolean promiscuous(String iface) throws IOException {
+        return (Long.decode(Files.readString(Path.of("/sys/class/net", iface, "flags")).trim()) & 0x100) != 0;
+    }
+
     private static EchoAppProcess.Exit runToExit(List<String> eal, String... appArgs) throws IOException {
         return EchoAppProcess.runToExitLeavingNothing(JAR, eal, List.of(appArgs));
     }
@@ -66,7 +71,9 @@ class L2EchoIT {
             assertControlPlaneOffThePollingCore(echo.pid());
             assertTrue(echo.awaitOutput("rx pps", Duration.ofSeconds(5)), "live stats are printed");
 
+            assertTrue(promiscuous(bed.dutInterface()), "the echo takes frames for any MAC");
             assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+            assertFalse(promiscuous(bed.dutInterface()), "and leaves the interface as it found it");
             EchoAppProcess.Totals totals = echo.totals();
             // Whatever the namespace's kernel sent on its own came back too, as "foreign" frames.
             assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the app counted in");
