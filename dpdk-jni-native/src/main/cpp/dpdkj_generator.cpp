@@ -44,7 +44,7 @@ struct alignas(COUNTERS_ALIGN) generator_counters {
     uint64_t rx_echoes;     /* our frames, each counted the first time it came back */
     uint64_t rx_duplicates; /* our frames that came back again */
     uint64_t rx_reordered;  /* our frames that came back after a later one */
-    uint64_t rx_foreign;    /* frames that were not ours */
+    uint64_t rx_foreign;    /* frames not of this trial: another sender's, or late echoes of an earlier one */
     uint64_t done;          /* 1 once everything is sent and the drain time has passed */
     uint64_t send_ns;       /* from the first frame sent to the last: the rate actually sent */
     uint64_t rx_corrupted;  /* echoes of ours (counted in rx_echoes too) not byte for byte the frame sent */
@@ -66,6 +66,7 @@ struct generator {
     uint64_t interval_tsc; /* between frames; 0: flat out */
     uint64_t drain_tsc;
     uint64_t tsc_hz;
+    uint64_t start_tsc; /* this trial's first TSC: every frame it sends is stamped later */
     generator_counters *counters;
     uint32_t *round_trip_ns; /* by sequence number; 0 until the echo arrives */
     /* Flat out, frames the Tx queue refused wait here and go first next time. */
@@ -160,8 +161,10 @@ void receive(generator *g, uint64_t *highest_sequence) {
         memcpy(&destination_port, data + UDP_OFFSET + 2, sizeof(destination_port));
         memcpy(&sequence, data + SEQUENCE_OFFSET, sizeof(sequence));
         memcpy(&sent_tsc, data + TSC_OFFSET, sizeof(sent_tsc));
+        // An earlier trial's late echo carries a sequence number of ours: its stamp tells it apart.
         if (rte_pktmbuf_data_len(pkts[i]) < MIN_FRAME ||
-            rte_be_to_cpu_16(destination_port) != g->udp_destination_port || sequence >= g->count) {
+            rte_be_to_cpu_16(destination_port) != g->udp_destination_port || sequence >= g->count ||
+            sent_tsc < g->start_tsc) {
             foreign++;
             continue;
         }
@@ -198,6 +201,7 @@ int generator_loop(void *arg) {
     uint64_t next_sequence = 0;
     uint64_t highest_sequence = 0;
     const uint64_t first_tsc = rte_rdtsc();
+    g->start_tsc = first_tsc;
     uint64_t next_tsc = first_tsc;
     uint64_t sent_all_tsc = 0;
     for (;;) {
