@@ -16,6 +16,27 @@ public final class EalArguments {
     private EalArguments() {
     }
 
+    /**
+     * The values an EAL option is given, in order, in each of getopt's forms: {@code --name=V},
+     * {@code --name V}, and for a short name {@code -n V} and {@code -nV}.
+     */
+    static List<String> optionValues(List<String> ealArgs, String longName, String shortName) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < ealArgs.size(); i++) {
+            String arg = ealArgs.get(i);
+            boolean separate = arg.equals(longName) || (shortName != null && arg.equals(shortName));
+            if (separate && i + 1 < ealArgs.size()) {
+                values.add(ealArgs.get(++i));
+            } else if (arg.startsWith(longName + "=")) {
+                values.add(arg.substring(longName.length() + 1));
+            } else if (shortName != null && arg.startsWith(shortName) && arg.length() > shortName.length()
+                    && !arg.startsWith("--")) {
+                values.add(arg.substring(shortName.length()));
+            }
+        }
+        return values;
+    }
+
     public static List<String> withDefaults(List<String> ealArgs) {
         for (String arg : ealArgs) {
             for (String option : MEMORY_MODE_OPTIONS) {

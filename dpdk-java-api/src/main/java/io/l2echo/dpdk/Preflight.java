@@ -119,26 +119,15 @@ public final class Preflight {
     }
 
     /* The PCI addresses given with -a/--allow, domain added where omitted, device arguments cut off. */
-    static List<String> allowedPciDevices(List<String> ealArgs) {
+    private static List<String> allowedPciDevices(List<String> ealArgs) {
         List<String> devices = new ArrayList<>();
-        for (int i = 0; i < ealArgs.size(); i++) {
-            String arg = ealArgs.get(i);
-            String value = null;
-            if ((arg.equals("-a") || arg.equals("--allow")) && i + 1 < ealArgs.size()) {
-                value = ealArgs.get(++i);
-            } else if (arg.startsWith("--allow=")) {
-                value = arg.substring("--allow=".length());
-            } else if (arg.startsWith("-a") && arg.length() > 2) {
-                value = arg.substring(2);
+        for (String value : EalArguments.optionValues(ealArgs, "--allow", "-a")) {
+            String address = value.split(",", 2)[0].toLowerCase(Locale.ROOT);
+            if (address.matches("[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
+                address = "0000:" + address;
             }
-            if (value != null) {
-                String address = value.split(",", 2)[0].toLowerCase(Locale.ROOT);
-                if (address.matches("[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
-                    address = "0000:" + address;
-                }
-                if (address.matches("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
-                    devices.add(address);
-                }
+            if (address.matches("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
+                devices.add(address);
             }
         }
         return devices;

@@ -1,6 +1,5 @@
 package io.l2echo.dpdk;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,16 +11,7 @@ record Vdev(String name, Map<String, String> args) {
 
     /** Every --vdev in these EAL arguments, in order. */
     static List<Vdev> all(List<String> ealArgs) {
-        List<Vdev> found = new ArrayList<>();
-        for (int i = 0; i < ealArgs.size(); i++) {
-            String arg = ealArgs.get(i);
-            String value = arg.startsWith("--vdev=") ? arg.substring("--vdev=".length())
-                    : arg.equals("--vdev") && i + 1 < ealArgs.size() ? ealArgs.get(i + 1) : null;
-            if (value != null) {
-                found.add(parse(value));
-            }
-        }
-        return found;
+        return EalArguments.optionValues(ealArgs, "--vdev", null).stream().map(Vdev::parse).toList();
     }
 
     /** Those whose driver is one of these (net_af_packet0 and eth_af_packet1 are net_af_packet's). */

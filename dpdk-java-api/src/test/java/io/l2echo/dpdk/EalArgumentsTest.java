@@ -25,4 +25,14 @@ class EalArgumentsTest {
     void aPrefixIsNotAMemoryMode() {
         assertEquals(List.of("--file-prefix=x", "--in-memory"), EalArguments.withDefaults(List.of("--file-prefix=x")));
     }
+
+    @Test
+    void anOptionsValuesAreFoundInEveryFormGetoptTakes() {
+        List<String> args = List.of("-l", "0,1", "-a", "0000:00:10.0", "--allow=03:00.1,txq_inline=128", "-a0000:00:11.0",
+                "--allow", "0000:00:12.0", "--vdev=net_null0", "--vdev", "net_null1", "--no-pci");
+        assertEquals(List.of("0000:00:10.0", "03:00.1,txq_inline=128", "0000:00:11.0", "0000:00:12.0"),
+                EalArguments.optionValues(args, "--allow", "-a"));
+        assertEquals(List.of("net_null0", "net_null1"), EalArguments.optionValues(args, "--vdev", null));
+        assertEquals(List.of(), EalArguments.optionValues(List.of("--allow"), "--allow", "-a"), "no value, none");
+    }
 }
