@@ -388,13 +388,23 @@ unbind_refused_in_use() {
   [[ $GX_RC == 1 ]] && grep -q 'is in use by [0-9]* (java)' <<<"$GX_OUT"
 }
 
+# refused_in_guest APP EAL_ARGS TEXT...: APP started in the guest must exit 1 saying every TEXT.
+refused_in_guest() {
+  local app=$1 eal=$2 text
+  shift 2
+  gx_capture 120 "java -jar $app-app/target/$app.jar $eal --file-prefix=lab-refused -- --stats-interval 0; echo \"exit status \$?\""
+  echo "$GX_OUT" | tail -n 5
+  grep -q 'exit status 1' <<<"$GX_OUT" || return 1
+  for text in "$@"; do
+    grep -qF -- "$text" <<<"$GX_OUT" || { echo "missing: $text"; return 1; }
+  done
+}
+
 # Two processes driving one NIC would corrupt each other's rings: the second must be refused
 # before it touches the device (uio_pci_generic would let it).
 second_refused() {
   local pci; pci=$(nic_pci "$1")
-  gx_capture 120 "java -jar $2-app/target/$2.jar --lcores=0@0,1@1 -a $pci --file-prefix=lab-second -- --stats-interval 0; echo \"exit status \$?\""
-  grep -E 'exit status|in use by' <<<"$GX_OUT" || echo "$GX_OUT"
-  grep -q 'exit status 1' <<<"$GX_OUT" && grep -q "$pci is in use by [0-9]* (java)" <<<"$GX_OUT"
+  refused_in_guest "$2" "--lcores=0@0,1@1 -a $pci" "$pci is in use by" "(java)"
 }
 
 unbind_nic() {
@@ -421,11 +431,8 @@ queues_spread() {
 }
 
 multi_refused_single_queue() {
-  local name=$2 out
-  gx 120 "java -jar l2multi-app/target/l2multi.jar --lcores=0@0,1@0,2@1 -a $(nic_pci "$1") --file-prefix=lab-$name -- --stats-interval 0 > $GUEST_DIR/$name.log 2>&1; echo \"exit status \$?\"" > "$WORK/$name.out" || true
-  out=$(cat "$WORK/$name.out" "$WORK/$name.log")
-  echo "$out" | grep -E 'exit status|offers at most|mq=on'
-  grep -q 'exit status 1' <<<"$out" && grep -q 'offers at most 1 Rx / 1 Tx queues, 2 / 2 asked for' <<<"$out" && grep -q 'mq=on' <<<"$out"
+  refused_in_guest l2multi "--lcores=0@0,1@0,2@1 -a $(nic_pci "$1")" \
+    "offers at most 1 Rx / 1 Tx queues, 2 / 2 asked for" "mq=on"
 }
 
 # --- one NIC, end to end: kernel -> DPDK (APP) -> kernel ---
@@ -475,7 +482,7 @@ scenario_uio() {
   nic_roundtrip 0 "virtio-net mq=on" uio_pci_generic l2multi 2 || true
   STEP_START=$SECONDS
   if gx 120 "$(guest_if 1); scripts/bind_nic.sh bind $(nic_pci 1)" >/dev/null; then
-    step "virtio-net single queue: l2multi asking for 2 queues names the limit and mq=on" multi_refused_single_queue 1 l2multi-1 || true
+    step "virtio-net single queue: l2multi asking for 2 queues names the limit and mq=on" multi_refused_single_queue 1 || true
     step "virtio-net single queue: bind_nic.sh gives $(nic_pci 1) back" unbind_nic 1 || true
   else
     fail "virtio-net single queue: bind_nic.sh binds $(nic_pci 1)" || true
