@@ -425,7 +425,7 @@ queues_spread() {
     n=$((n + 1)); sum=$((sum + rx))
     (( rx > 0 )) || { echo "a queue received nothing: RSS did not spread the flows"; return 1; }
   done < <(sed -n 's/.*queue [0-9]*: rx \([0-9,]*\) .*/\1/p' <<<"$lines" | tr -d ,)
-  port=$(sed -n 's/^  port: rx \([0-9,]*\) .*/\1/p' "$WORK/$1.log" | tail -n 1 | tr -d ,)
+  port=$(sed -n 's/^  port [0-9]*: rx \([0-9,]*\) .*/\1/p' "$WORK/$1.log" | tail -n 1 | tr -d ,)
   (( n == $2 )) || { echo "$n queues reported, $2 expected"; return 1; }
   (( sum == port )) || { echo "the queues add up to $sum, the port counted $port"; return 1; }
 }

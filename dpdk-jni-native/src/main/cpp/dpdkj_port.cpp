@@ -352,6 +352,14 @@ jint set_promiscuous_native(JNIEnv *, jclass, jint port_id, jboolean on) {
                    : 0;
 }
 
+/* Administrative link control; drivers without it answer -ENOTSUP. */
+jint set_link_native(JNIEnv *, jclass, jint port_id, jboolean up) {
+    clear_error();
+    DPDKJ_CHECK_PORT(port_id);
+    int rc = up ? rte_eth_dev_set_link_up(port_of(port_id)) : rte_eth_dev_set_link_down(port_of(port_id));
+    return rc != 0 ? fail(rc, "setting port %d's link %s failed", port_id, up ? "up" : "down") : 0;
+}
+
 /* Never waits for the link: safe to call from a stats loop. */
 jint link_native(JNIEnv *env, jclass, jint port_id, jlongArray out) {
     clear_error();
@@ -454,6 +462,7 @@ const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeStop", "(I)I", stop_native),
     DPDKJ_NATIVE("nativeClose", "(I)I", close_native),
     DPDKJ_NATIVE("nativeSetPromiscuous", "(IZ)I", set_promiscuous_native),
+    DPDKJ_NATIVE("nativeSetLink", "(IZ)I", set_link_native),
     DPDKJ_NATIVE("nativeLink", "(I[J)I", link_native),
     DPDKJ_NATIVE("nativeStats", "(I[J)I", stats_native),
     DPDKJ_NATIVE("nativeResetStats", "(I)I", reset_stats_native),

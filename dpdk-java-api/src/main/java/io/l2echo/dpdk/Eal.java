@@ -231,6 +231,22 @@ public final class Eal implements AutoCloseable {
      * chosen, or an empty set when every CPU polls and the threads were left where they were.
      */
     public Set<Integer> pinToControlPlane() {
+        Set<Integer> free = controlPlaneCpus();
+        if (free.isEmpty()) {
+            LOG.warn("every CPU of this process runs an echo loop: {} shares a core with one",
+                    Thread.currentThread().getName());
+            return free;
+        }
+        ThreadAffinity.pinCurrentThread(free);
+        ThreadAffinity.pinProcessThreadsExcept(lcoreThreadNames(), free);
+        return free;
+    }
+
+    /**
+     * The CPUs of this process that no running echo loop polls: where control-plane threads
+     * belong. Empty when every CPU polls.
+     */
+    public Set<Integer> controlPlaneCpus() {
         ensureOpen();
         Set<Integer> free = new TreeSet<>(processCpus);
         synchronized (workers) {
@@ -240,14 +256,18 @@ public final class Eal implements AutoCloseable {
                 }
             }
         }
-        if (free.isEmpty()) {
-            LOG.warn("every CPU of this process runs an echo loop: {} shares a core with one",
-                    Thread.currentThread().getName());
-            return free;
-        }
-        ThreadAffinity.pinCurrentThread(free);
-        ThreadAffinity.pinProcessThreadsExcept(lcoreThreadNames(), free);
         return free;
+    }
+
+    /**
+     * Pins the calling thread, alone, to {@link #controlPlaneCpus()}: for a control-plane thread
+     * created after {@link #pinToControlPlane()}. Does nothing when every CPU polls.
+     */
+    public void pinCurrentThreadToControlPlane() {
+        Set<Integer> free = controlPlaneCpus();
+        if (!free.isEmpty()) {
+            ThreadAffinity.pinCurrentThread(free);
+        }
     }
 
     /* EAL's name for a worker lcore's thread: rte-worker-N on 22.11, dpdk-workerN from 23.11. */

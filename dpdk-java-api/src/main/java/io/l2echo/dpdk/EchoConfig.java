@@ -1,66 +1,87 @@
 package io.l2echo.dpdk;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything {@link EchoService} needs, immutable: EAL's arguments, the port's configuration,
- * and what the loops and their pool take. The builders reject values out of range before any
- * native call; limits that depend on the device are checked at start.
+ * Everything {@link EchoService} needs, immutable: EAL's arguments, the ports, how many queues
+ * each has, and what the loops and their pools take. The builders reject values out of range
+ * before any native call; limits that depend on the device are checked at start.
+ *
+ * <pre>{@code
+ * EchoConfig config = EchoConfig.builder()
+ *         .ealArgs(List.of("-l", "0,2,3", "-a", "0000:03:00.0", "-a", "0000:03:00.1"))
+ *         .port(PortConfig.builder().portName("0000:03:00.0").rss(List.of("ip", "udp"), false).build())
+ *         .port(PortConfig.builder().portName("0000:03:00.1").build())
+ *         .queues(2)                  // per port: queue q of port p on polling lcore (p + q) mod 2
+ *         .mbufs(16383)               // per port's pool; 0 sizes it
+ *         .build();
+ * }</pre>
  */
 public final class EchoConfig {
     /** {@link Builder#queues}: one queue pair for each polling lcore EAL has. */
     public static final int ONE_QUEUE_PER_LCORE = 0;
 
     private final List<String> ealArgs;
-    private final PortConfig port;
+    private final List<PortConfig> ports;
     private final int queues;
     private final int burstSize;
     private final int mbufs;
     private final int mbufCacheSize;
     private final int mbufFrameBytes;
     private final int txRetries;
+    private final Duration linkPollInterval;
 
     private EchoConfig(Builder b) {
         this.ealArgs = List.copyOf(b.ealArgs);
-        this.port = b.port;
+        this.ports = List.copyOf(b.ports.isEmpty() ? List.of(Builder.DEFAULT_PORT) : b.ports);
         this.queues = b.queues;
         this.burstSize = b.burstSize;
         this.mbufs = b.mbufs;
         this.mbufCacheSize = b.mbufCacheSize;
         this.mbufFrameBytes = b.mbufFrameBytes;
         this.txRetries = b.txRetries;
+        this.linkPollInterval = b.linkPollInterval;
     }
 
+    /** A builder with the defaults: port 0, one queue, bursts of 32, a pool sized for the job. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** EAL's arguments, without a program name, as given (see {@link EalArguments#withDefaults}). */
     public List<String> ealArgs() {
         return ealArgs;
     }
 
     /**
-     * The port, its descriptors, promiscuity and RSS; its queue count is the plan's
-     * (see {@link #portConfig}).
+     * The ports to echo on, each with its descriptors, promiscuity and RSS; their queue counts
+     * are {@link #queues()}, whatever each {@link PortConfig} says.
      */
-    public PortConfig port() {
-        return port;
+    public List<PortConfig> ports() {
+        return ports;
     }
 
-    /** Rx/Tx queue pairs, each on a polling lcore of its own; {@link #ONE_QUEUE_PER_LCORE} for all of them. */
+    /**
+     * Rx/Tx queue pairs of each port, a port's queues on distinct polling lcores;
+     * {@link #ONE_QUEUE_PER_LCORE} for one per polling lcore.
+     */
     public int queues() {
         return queues;
     }
 
+    /** Frames per receive and per transmit burst. */
     public int burstSize() {
         return burstSize;
     }
 
-    /** Pool size in mbufs; 0 sizes it from descriptors, bursts and caches. */
+    /** Each port's pool size in mbufs; 0 sizes it from descriptors, bursts and caches. */
     public int mbufs() {
         return mbufs;
     }
 
+    /** Mbufs each polling lcore keeps in its own cache of a pool, so most allocations touch no shared ring. */
     public int mbufCacheSize() {
         return mbufCacheSize;
     }
@@ -78,66 +99,101 @@ public final class EchoConfig {
         return txRetries;
     }
 
-    /** The port's configuration once the port id and the number of queues are known. */
-    public PortConfig portConfig(int resolvedPortId, int resolvedQueues) {
-        return port.toBuilder().portId(resolvedPortId).queues(resolvedQueues, resolvedQueues).build();
+    /** How often the control plane reads each port's link to report changes to {@link LinkListener}s. */
+    public Duration linkPollInterval() {
+        return linkPollInterval;
     }
 
+    /** Builds an {@link EchoConfig}; every setter validates its argument at once. */
     public static final class Builder {
+        /** Port 0, 1024 descriptors each way, promiscuous, RSS on ip, tcp, udp. */
+        static final PortConfig DEFAULT_PORT = PortConfig.builder().rss(List.of("ip", "tcp", "udp"), false).build();
+
         private List<String> ealArgs = List.of();
-        private PortConfig port = PortConfig.builder().rss(List.of("ip", "tcp", "udp"), false).build();
+        private final List<PortConfig> ports = new ArrayList<>();
         private int queues = 1;
         private int burstSize = 32;
         private int mbufs;
         private int mbufCacheSize = 256;
         private int mbufFrameBytes = Mempool.DEFAULT_DATA_ROOM_SIZE - Mempool.HEADROOM;
         private int txRetries;
+        private Duration linkPollInterval = Duration.ofMillis(100);
 
         private Builder() {
         }
 
+        /** EAL's own arguments ({@code -l}, {@code -a}, {@code --vdev}, ...), without a program name. */
         public Builder ealArgs(List<String> ealArgs) {
             this.ealArgs = List.copyOf(ealArgs);
             return this;
         }
 
-        /** Default: port 0, 1024 descriptors each way, promiscuous, RSS on ip, tcp, udp. */
+        /**
+         * Adds a port to echo on. Without any, the echo runs on port 0 with 1024 descriptors each
+         * way, promiscuous, RSS on ip, tcp, udp.
+         */
         public Builder port(PortConfig port) {
-            this.port = port;
+            String name = port.portName().orElse(null);
+            for (PortConfig other : ports) {
+                if (name != null ? name.equals(other.portName().orElse(null))
+                        : other.portName().isEmpty() && other.portId() == port.portId()) {
+                    throw new IllegalArgumentException("port " + (name != null ? name : port.portId())
+                            + " is given twice");
+                }
+            }
+            ports.add(port);
             return this;
         }
 
+        /** Queue pairs of each port; {@link #ONE_QUEUE_PER_LCORE} (the default for l2multi) for one per polling lcore. */
         public Builder queues(int queues) {
             this.queues = PortConfig.requireRange("queues", queues, ONE_QUEUE_PER_LCORE, 1024);
             return this;
         }
 
+        /** Frames per burst, 1..{@value QueueCounters#MAX_BURST_SIZE}; default 32. */
         public Builder burstSize(int burstSize) {
             this.burstSize = PortConfig.requireRange("burst size", burstSize, 1, QueueCounters.MAX_BURST_SIZE);
             return this;
         }
 
+        /** Each port's pool size; 0 (the default) sizes it from descriptors, bursts and caches. */
         public Builder mbufs(int mbufs) {
             this.mbufs = mbufs == 0 ? 0 : PortConfig.requireRange("mbufs", mbufs, 1023, 16 * 1024 * 1024);
             return this;
         }
 
+        /** Per-lcore cache of each pool, 0..{@value Mempool#MAX_CACHE_SIZE}; default 256. */
         public Builder mbufCacheSize(int mbufCacheSize) {
             this.mbufCacheSize = PortConfig.requireRange("mbuf cache size", mbufCacheSize, 0, Mempool.MAX_CACHE_SIZE);
             return this;
         }
 
-        /** The data room is a 16-bit field: at most 65535 bytes with the headroom. */
+        /**
+         * Bytes of frame one mbuf holds; default 2048. The data room is a 16-bit field: at most
+         * 65535 bytes with the headroom.
+         */
         public Builder mbufFrameBytes(int mbufFrameBytes) {
             this.mbufFrameBytes = PortConfig.requireRange("mbuf size", mbufFrameBytes, 256, 65535 - Mempool.HEADROOM);
             return this;
         }
 
+        /** Extra transmit attempts for frames the Tx queue refused; default 0 (drop them at once). */
         public Builder txRetries(int txRetries) {
             this.txRetries = PortConfig.requireRange("tx retries", txRetries, 0, 1_000_000);
             return this;
         }
 
+        /** How often each port's link is read for {@link LinkListener}s, 1 ms..1 min; default 100 ms. */
+        public Builder linkPollInterval(Duration interval) {
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("link poll interval must be in 1 ms..1 min, not " + interval);
+            }
+            this.linkPollInterval = interval;
+            return this;
+        }
+
+        /** The configuration; the builder may be reused. */
         public EchoConfig build() {
             return new EchoConfig(this);
         }

@@ -1,32 +1,45 @@
 package io.l2echo.dpdk;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running MAC-swap echo: EAL, one port, one pool, and a worker per polling lcore as the
- * {@link LcorePlan} assigns them. What both echo apps run, and what a JVM service embeds.
+ * A running MAC-swap echo: EAL, its ports, a pool per port on the port's NUMA socket, a worker
+ * per polling lcore as the {@link LcorePlan} assigns the queues, and a control-plane thread that
+ * reports link changes. What both echo apps run, and what a JVM service embeds.
+ *
+ * <p>Thread-safe: {@link #stats()}, {@link #stopWorkers()} and {@link #close()} may be called
+ * from any thread, and the last two are idempotent. The polling lcores never enter the JVM.
  */
 public final class EchoService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EchoService.class);
 
     private final Eal eal;
-    private final Port port;
-    private final Mempool pool;
+    private final List<Port> ports;
+    private final List<Mempool> pools;
     private final LcorePlan plan;
     private final List<EchoWorker> workers;
+    private final LinkWatcher linkWatcher;
 
-    private EchoService(Eal eal, Port port, Mempool pool, LcorePlan plan, List<EchoWorker> workers) {
+    private EchoService(Eal eal, List<Port> ports, List<Mempool> pools, LcorePlan plan, List<EchoWorker> workers,
+            LinkWatcher linkWatcher) {
         this.eal = eal;
-        this.port = port;
-        this.pool = pool;
+        this.ports = List.copyOf(ports);
+        this.pools = List.copyOf(pools);
         this.plan = plan;
         this.workers = List.copyOf(workers);
+        this.linkWatcher = linkWatcher;
     }
 
-    /** Initialises EAL with the config's arguments and starts echoing. */
+    /**
+     * Initialises EAL with the config's arguments and starts echoing on every port. Either
+     * returns a running echo or throws a {@link DpdkException}, leaving nothing initialised.
+     */
     public static EchoService start(EchoConfig config) {
         Eal eal = Eal.init(config.ealArgs());
         try {
@@ -42,39 +55,57 @@ public final class EchoService implements AutoCloseable {
     }
 
     private static EchoService start(Eal eal, EchoConfig config) {
-        int portId = config.port().portName().map(eal::portIdByName).orElse(config.port().portId());
-        DeviceInfo info = eal.deviceInfo(portId);
-        LcorePlan plan = LcorePlan.queuePerLcore(eal.mainLcore(), eal.workerLcores(), portId, config.queues());
-        int mbufs = poolSize(config, plan);
-        warnIfRemoteSocket(eal, info, plan);
-
-        Mempool pool = eal.createMempool("echo_pool_p" + portId, mbufs, config.mbufCacheSize(),
-                config.mbufFrameBytes() + Mempool.HEADROOM, info.socketId());
-        Port port = eal.startPort(config.portConfig(portId, plan.queueCount()), pool);
+        List<Integer> portIds = new ArrayList<>();
+        for (PortConfig port : config.ports()) {
+            int id = port.portName().map(eal::portIdByName).orElse(port.portId());
+            if (portIds.contains(id)) {
+                throw new DpdkException("plan the ports", port.portName().orElse("port " + id) + " is port " + id
+                        + ", given twice", "name each port once");
+            }
+            portIds.add(id);
+        }
+        LcorePlan plan = LcorePlan.spread(eal.mainLcore(), eal.workerLcores(), portIds, config.queues());
+        List<Port> ports = new ArrayList<>();
+        List<Mempool> pools = new ArrayList<>();
+        for (int i = 0; i < portIds.size(); i++) {
+            int portId = portIds.get(i);
+            DeviceInfo info = eal.deviceInfo(portId);
+            warnIfRemoteSocket(eal, info, plan);
+            Mempool pool = eal.createMempool("echo_pool_p" + portId, poolSize(config, config.ports().get(i), plan,
+                    portId), config.mbufCacheSize(), config.mbufFrameBytes() + Mempool.HEADROOM, info.socketId());
+            pools.add(pool);
+            ports.add(eal.startPort(config.ports().get(i).resolved(portId, plan.queueCount(portId)), pool));
+        }
         List<EchoWorker> workers = new ArrayList<>();
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             workers.add(eal.launchEcho(assignment.lcore(), assignment.queues(), config.burstSize(),
                     config.txRetries()));
         }
-        return new EchoService(eal, port, pool, plan, workers);
+        Map<Integer, Supplier<LinkStatus>> links = new LinkedHashMap<>();
+        ports.forEach(port -> links.put(port.id(), port::link));
+        LinkWatcher linkWatcher = new LinkWatcher(links, config.linkPollInterval(), eal::pinCurrentThreadToControlPlane);
+        linkWatcher.start();
+        return new EchoService(eal, ports, pools, plan, workers, linkWatcher);
     }
 
-    static int poolSize(EchoConfig config, LcorePlan plan) {
-        PortConfig port = config.port();
-        int required = Mempool.requiredSize(plan.queueCount(), port.rxDescriptors(), port.txDescriptors(),
-                config.burstSize(), plan.pollingLcoreCount(), config.mbufCacheSize());
+    /* The pool of one port: its queues' descriptors, a burst in flight each, the caches of the lcores polling it. */
+    static int poolSize(EchoConfig config, PortConfig port, LcorePlan plan, int portId) {
+        int queues = plan.queueCount(portId);
+        int lcores = plan.lcoresPolling(portId);
+        int required = Mempool.requiredSize(queues, port.rxDescriptors(), port.txDescriptors(), config.burstSize(),
+                lcores, config.mbufCacheSize());
         if (config.mbufs() == 0) {
             return Mempool.recommendedSize(required);
         }
         if (config.mbufs() < required) {
-            throw new DpdkException("size the mbuf pool", config.mbufs() + " mbufs are fewer than the " + required
-                    + " that " + plan.queueCount() + " queue(s) of " + port.rxDescriptors() + " Rx + "
-                    + port.txDescriptors() + " Tx descriptors, bursts of " + config.burstSize() + " and "
-                    + plan.pollingLcoreCount() + " lcore cache(s) of " + config.mbufCacheSize() + " can hold",
-                    "raise --mbufs to at least " + required + ", or lower --rx-desc/--tx-desc/--mbuf-cache");
+            throw new DpdkException("size the mbuf pool of port " + portId, config.mbufs()
+                    + " mbufs are fewer than the " + required + " that " + queues + " queue(s) of "
+                    + port.rxDescriptors() + " Rx + " + port.txDescriptors() + " Tx descriptors, bursts of "
+                    + config.burstSize() + " and " + lcores + " lcore cache(s) of " + config.mbufCacheSize()
+                    + " can hold", "raise --mbufs to at least " + required + ", or lower --rx-desc/--tx-desc/--mbuf-cache");
         }
         if (config.mbufCacheSize() * 3 > config.mbufs() * 2) {
-            throw new DpdkException("size the mbuf pool", "a cache of " + config.mbufCacheSize()
+            throw new DpdkException("size the mbuf pool of port " + portId, "a cache of " + config.mbufCacheSize()
                     + " is more than two thirds of " + config.mbufs() + " mbufs", "lower --mbuf-cache");
         }
         return config.mbufs();
@@ -85,8 +116,9 @@ public final class EchoService implements AutoCloseable {
             return;
         }
         for (LcorePlan.Assignment assignment : plan.assignments()) {
+            boolean pollsThisPort = assignment.queues().stream().anyMatch(q -> q.port() == info.portId());
             int socket = eal.lcoreSocket(assignment.lcore());
-            if (socket != info.socketId()) {
+            if (pollsThisPort && socket != info.socketId()) {
                 LOG.warn("lcore {} is on NUMA socket {}, port {} on socket {}: every frame crosses the "
                         + "interconnect; pick lcores on socket {}", assignment.lcore(), socket, info.portId(),
                         info.socketId(), info.socketId());
@@ -94,37 +126,56 @@ public final class EchoService implements AutoCloseable {
         }
     }
 
+    /** The EAL the echo runs in: lcores, CPU pinning, version. */
     public Eal eal() {
         return eal;
     }
 
-    public Port port() {
-        return port;
+    /** The ports, in the configuration's order. */
+    public List<Port> ports() {
+        return ports;
     }
 
-    public Mempool pool() {
-        return pool;
+    /** Each port's pool, in the order of {@link #ports()}. */
+    public List<Mempool> pools() {
+        return pools;
     }
 
+    /** Which lcore polls which queue. */
     public LcorePlan plan() {
         return plan;
     }
 
+    /** One worker per polling lcore, in the plan's order. */
     public List<EchoWorker> workers() {
         return workers;
     }
 
-    /** Every queue's counters, the port's counters and link, the pool's occupancy, without pausing the loops. */
+    /**
+     * Tells {@code listener} of every link change from now on, on the control-plane thread
+     * {@code dpdk-link-watch} (pinned off the polling CPUs). The state before it was added is in
+     * {@link #stats()}.
+     */
+    public void addLinkListener(LinkListener listener) {
+        linkWatcher.addListener(listener);
+    }
+
+    /** Every queue's counters, each port's counters, link and pool occupancy, without pausing the loops. */
     public EchoStats stats() {
         List<QueueStats> queues = new ArrayList<>();
         for (EchoWorker worker : workers) {
             worker.counters().forEach(counters -> queues.add(counters.snapshot()));
         }
-        return new EchoStats(System.nanoTime(), List.copyOf(queues), port.stats(), port.link(), pool.inUse());
+        List<PortSnapshot> snapshots = new ArrayList<>(ports.size());
+        for (int i = 0; i < ports.size(); i++) {
+            Port port = ports.get(i);
+            snapshots.add(new PortSnapshot(port.id(), port.stats(), port.link(), pools.get(i).inUse()));
+        }
+        return new EchoStats(System.nanoTime(), List.copyOf(queues), List.copyOf(snapshots));
     }
 
     /**
-     * Stops every loop and waits for it, leaving the port open: {@link #stats()} then gives
+     * Stops every loop and waits for it, leaving the ports open: {@link #stats()} then gives
      * the final figures. Idempotent.
      */
     public void stopWorkers() {
@@ -132,9 +183,10 @@ public final class EchoService implements AutoCloseable {
         workers.forEach(EchoWorker::close);
     }
 
-    /** Stops the loops and takes everything down in DPDK's order. Idempotent. */
+    /** Stops the link watch and the loops, and takes everything down in DPDK's order. Idempotent. */
     @Override
     public void close() {
+        linkWatcher.close();
         eal.close();
     }
 }

@@ -1,10 +1,16 @@
 package io.l2echo.dpdk;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A pool of packet buffers ({@code rte_pktmbuf_pool_create}) in hugepage memory. */
+/**
+ * A pool of packet buffers ({@code rte_pktmbuf_pool_create}) in hugepage memory, on one NUMA
+ * socket. The ports and queues that take mbufs from it are its users: it refuses to be freed
+ * while one is open, since their rings would then point into freed memory.
+ */
 public final class Mempool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mempool.class);
     /** RTE_PKTMBUF_HEADROOM: room before the frame, for headers a driver or app may prepend. */
@@ -19,6 +25,8 @@ public final class Mempool implements AutoCloseable {
     private final int dataRoomSize;
     private final long handle;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /* What takes mbufs from the pool (a port's Rx rings, a Java queue's Tx), by description. */
+    private final Set<String> users = new LinkedHashSet<>();
 
     private Mempool(String name, int size, int dataRoomSize, long handle) {
         this.name = name;
@@ -53,10 +61,12 @@ public final class Mempool implements AutoCloseable {
         return Integer.highestOneBit(size) == size + 1 ? size : (Integer.highestOneBit(size) << 1) - 1;
     }
 
+    /** The name the pool has in DPDK's memory, unique in the process. */
     public String name() {
         return name;
     }
 
+    /** Mbufs the pool holds in all. */
     public int size() {
         return size;
     }
@@ -78,6 +88,16 @@ public final class Mempool implements AutoCloseable {
         return nativeInUse(handle);
     }
 
+    /* A port or queue starts taking mbufs from the pool; fails if the pool is freed. */
+    synchronized void attach(String user) {
+        ensureOpen();
+        users.add(user);
+    }
+
+    synchronized void detach(String user) {
+        users.remove(user);
+    }
+
     long handle() {
         ensureOpen();
         return handle;
@@ -89,9 +109,16 @@ public final class Mempool implements AutoCloseable {
         }
     }
 
-    /** Frees the pool; every port using it must be closed first (the EAL closes in that order). */
+    /**
+     * Frees the pool. Idempotent; throws {@link IllegalStateException}, freeing nothing, while a
+     * port or queue using it is open: close those first (the EAL closes in that order).
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!closed.get() && !users.isEmpty()) {
+            throw new IllegalStateException("mbuf pool " + name + " is in use by " + String.join(", ", users)
+                    + ": close " + (users.size() == 1 ? "it" : "them") + " first");
+        }
         if (closed.compareAndSet(false, true)) {
             // Called after the ports closed: their rings hold no mbufs then, so any still out leaked.
             int out = nativeInUse(handle);

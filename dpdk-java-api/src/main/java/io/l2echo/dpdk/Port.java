@@ -28,6 +28,7 @@ public final class Port implements AutoCloseable {
      * PMD reports up from start to stop), and its flags say whether it was promiscuous before us.
      */
     private final Optional<Path> kernelInterface;
+    private final Mempool pool;
     private final AtomicBoolean closed = new AtomicBoolean();
     /* Set on the main lcore during bring-up, read by any thread after. */
     private volatile int rxDescriptors;
@@ -37,10 +38,11 @@ public final class Port implements AutoCloseable {
     /* Promiscuous mode we turned on, to turn off again at close. */
     private volatile boolean promiscuousByUs;
 
-    private Port(MainLcoreThread mainThread, DeviceInfo info, Optional<Path> kernelInterface) {
+    private Port(MainLcoreThread mainThread, DeviceInfo info, Optional<Path> kernelInterface, Mempool pool) {
         this.mainThread = mainThread;
         this.info = info;
         this.kernelInterface = kernelInterface;
+        this.pool = pool;
     }
 
     static int count() {
@@ -98,7 +100,8 @@ public final class Port implements AutoCloseable {
                 ? Vdev.named(eal.arguments(), info.name()).flatMap(vdev -> vdev.arg("iface"))
                         .map(iface -> Path.of("/sys/class/net", iface))
                 : Optional.empty();
-        Port port = new Port(mainThread, info, kernelInterface);
+        Port port = new Port(mainThread, info, kernelInterface, pool);
+        pool.attach(port.toString()); // its Rx rings fill from the pool: it must outlive the port
         try {
             mainThread.run(() -> port.bringUp(config, pool));
         } catch (RuntimeException e) {
@@ -277,6 +280,17 @@ public final class Port implements AutoCloseable {
         return kernelInterface.map(dir -> reported.withUp(isUp(dir.resolve("operstate")))).orElse(reported);
     }
 
+    /**
+     * Brings the link administratively up or down ({@code rte_eth_dev_set_link_up/down}): a
+     * switch port sees carrier go, and the loops keep polling. Fails with {@code ENOTSUP} on
+     * drivers without it (net_af_packet: bring its kernel interface down instead).
+     */
+    public void setLink(boolean up) {
+        ensureOpen();
+        mainThread.run(() -> NativeErrors.check(nativeSetLink(id(), up), "set " + this + "'s link " + (up ? "up" : "down"),
+                "not every driver can: check the device's documentation"));
+    }
+
     /* IFF_PROMISC in the interface's flags. */
     private static boolean isPromiscuous(Path kernelInterface) {
         try {
@@ -336,6 +350,8 @@ public final class Port implements AutoCloseable {
             }
             NativeErrors.check(nativeClose(id), "close port " + id, (String) null);
         });
+        // Only a port that closed gave its mbufs back: after a failure the pool must stay.
+        pool.detach(toString());
     }
 
     @Override
@@ -373,6 +389,8 @@ public final class Port implements AutoCloseable {
     private static native int nativeClose(int portId);
 
     private static native int nativeSetPromiscuous(int portId, boolean on);
+
+    private static native int nativeSetLink(int portId, boolean up);
 
     private static native int nativeLink(int portId, long[] fields);
 

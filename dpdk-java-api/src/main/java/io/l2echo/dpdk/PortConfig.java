@@ -49,6 +49,11 @@ public final class PortConfig {
         return b;
     }
 
+    /** These settings on the port id a name resolved to, with {@code queuePairs} Rx and Tx queues. */
+    PortConfig resolved(int resolvedPortId, int queuePairs) {
+        return toBuilder().portId(resolvedPortId).queues(queuePairs, queuePairs).build();
+    }
+
     /** The port id, used when no {@link #portName()} is given. */
     public int portId() {
         return portId;

@@ -1,17 +1,19 @@
 package io.l2echo.dpdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EchoConfigTest {
     @Test
     void theResolvedPortKeepsEverySettingButTheNameAndQueues() {
-        EchoConfig config = EchoConfig.builder().port(PortConfig.builder().portName("net_af_packet0")
-                .descriptors(512, 256).promiscuous(false).rss(List.of("ipv4-udp"), true).build()).build();
-        PortConfig resolved = config.portConfig(3, 2);
+        PortConfig port = PortConfig.builder().portName("net_af_packet0").descriptors(512, 256).promiscuous(false)
+                .rss(List.of("ipv4-udp"), true).build();
+        PortConfig resolved = port.resolved(3, 2);
         assertEquals(3, resolved.portId());
         assertTrue(resolved.portName().isEmpty(), "the id is what was resolved from the name");
         assertEquals(2, resolved.rxQueues());
@@ -21,5 +23,39 @@ class EchoConfigTest {
         assertEquals(false, resolved.promiscuous());
         assertEquals(List.of("ipv4-udp"), resolved.rssHashTypes());
         assertTrue(resolved.rssSymmetric());
+    }
+
+    @Test
+    void withoutPortsTheEchoRunsOnPortZeroWithRss() {
+        List<PortConfig> ports = EchoConfig.builder().build().ports();
+        assertEquals(1, ports.size());
+        assertEquals(0, ports.get(0).portId());
+        assertEquals(List.of("ip", "tcp", "udp"), ports.get(0).rssHashTypes());
+    }
+
+    @Test
+    void portsAreKeptInTheOrderGivenAndTheDefaultIsDropped() {
+        EchoConfig config = EchoConfig.builder().port(PortConfig.builder().portId(1).build())
+                .port(PortConfig.builder().portName("net_null0").build()).build();
+        assertEquals(2, config.ports().size());
+        assertEquals(1, config.ports().get(0).portId());
+        assertEquals("net_null0", config.ports().get(1).portName().orElseThrow());
+    }
+
+    @Test
+    void aPortGivenTwiceIsRefusedAtOnce() {
+        EchoConfig.Builder byId = EchoConfig.builder().port(PortConfig.builder().portId(1).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> byId.port(PortConfig.builder().portId(1).build()));
+        assertTrue(e.getMessage().contains("port 1 is given twice"), e.getMessage());
+        EchoConfig.Builder byName = EchoConfig.builder().port(PortConfig.builder().portName("net_null0").build());
+        assertThrows(IllegalArgumentException.class, () -> byName.port(PortConfig.builder().portName("net_null0").build()));
+    }
+
+    @Test
+    void theLinkPollIntervalIsBounded() {
+        assertEquals(Duration.ofMillis(100), EchoConfig.builder().build().linkPollInterval());
+        assertThrows(IllegalArgumentException.class, () -> EchoConfig.builder().linkPollInterval(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> EchoConfig.builder().linkPollInterval(Duration.ofHours(1)));
     }
 }

@@ -3,6 +3,7 @@ package io.l2echo.dpdk;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,12 @@ import io.l2echo.testkit.ProcThreads;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.management.MBeanServer;
@@ -27,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The API on real DPDK, in this JVM: EAL, a port, a pool and a worker lcore echoing what
- * {@code net_null} generates. One EAL per process, so this is the module's only class that
- * initialises one; the tests run in order against the same service. Frames on a real wire
- * are l2echo-app's integration tests.
+ * The API on real DPDK, in this JVM: EAL, two ports with a pool each, and a worker lcore polling
+ * both: echoing what {@code net_null} generates on port 0, and {@code net_ring} on port 1, whose
+ * link the tests take down and up. One EAL per process, so this is the module's only class that
+ * initialises one; the tests run in order against the same service. Frames on a real wire are
+ * l2echo-app's integration tests.
  */
 @Tag("dpdk")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,9 +45,12 @@ class EchoServiceDpdkTest {
 
     @BeforeAll
     static void start() {
-        List<String> eal = List.of("-l", "0,1", "--no-pci", "--no-huge", "-m", "128", "--vdev=net_null0",
+        List<String> eal = List.of("-l", "0,1", "--no-pci", "--no-huge", "-m", "128", "--vdev=net_null0", "--vdev=net_ring0",
                 "--file-prefix=l2e-api-" + ProcessHandle.current().pid(), "--log-level=lib.eal:warning");
-        service = EchoService.start(EchoConfig.builder().ealArgs(eal).burstSize(32).build());
+        service = EchoService.start(EchoConfig.builder().ealArgs(eal).burstSize(32)
+                .port(PortConfig.builder().portName("net_null0").build())
+                .port(PortConfig.builder().portName("net_ring0").build())
+                .linkPollInterval(Duration.ofMillis(20)).build());
     }
 
     @AfterAll
@@ -53,12 +62,16 @@ class EchoServiceDpdkTest {
 
     @Test
     @Order(1)
-    void thePlanPutsTheQueueOnTheWorkerAndTheDeviceIsDescribed() {
-        assertEquals(List.of(new LcorePlan.Assignment(1, List.of(new QueueRef(0, 0)))), service.plan().assignments());
-        DeviceInfo info = service.port().info();
+    void thePlanPutsBothPortsQueuesOnTheWorkerAndTheDevicesAreDescribed() {
+        assertEquals(List.of(new LcorePlan.Assignment(1, List.of(new QueueRef(0, 0), new QueueRef(1, 0)))),
+                service.plan().assignments());
+        DeviceInfo info = service.ports().get(0).info();
         assertEquals("net_null0", info.name());
         assertEquals("net_null", info.driver());
         assertTrue(info.maxRxQueues() >= 1, info.summary());
+        assertEquals("net_ring0", service.ports().get(1).info().name());
+        assertEquals(List.of("echo_pool_p0", "echo_pool_p1"), service.pools().stream().map(Mempool::name).toList());
+        assertEquals(List.of(0, 1), service.stats().ports().stream().map(PortSnapshot::portId).toList());
         assertTrue(service.eal().dpdkVersion().startsWith("DPDK "), service.eal().dpdkVersion());
     }
 
@@ -69,8 +82,9 @@ class EchoServiceDpdkTest {
         Thread.sleep(200);
         EchoStats after = service.stats();
         assertTrue(after.rxPackets() > before.rxPackets(), "net_null delivers frames continuously");
-        QueueStats queue = after.queues().get(0);
+        QueueStats queue = after.queue(1, new QueueRef(0, 0)).orElseThrow();
         assertTrue(queue.rxBursts() > 0);
+        assertEquals(0, after.queue(1, new QueueRef(1, 0)).orElseThrow().rxPackets(), "nothing arrives on the ring");
         assertTrue(queue.averageBurst() > 0 && queue.averageBurst() <= 32, String.valueOf(queue.averageBurst()));
     }
 
@@ -104,6 +118,43 @@ class EchoServiceDpdkTest {
 
     @Test
     @Order(3)
+    void linkChangesReachListenersOnAControlPlaneThreadOffThePollingCpu() throws Exception {
+        BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
+        BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+        service.addLinkListener(event -> {
+            threads.add(Thread.currentThread().getName() + " on CPUs " + ThreadAffinity.currentThreadCpus());
+            events.add(event);
+        });
+        Port ring = service.ports().get(1);
+        ring.setLink(false);
+        LinkEvent down = events.poll(5, TimeUnit.SECONDS);
+        assertNotNull(down, "a link-down event within 5 s");
+        assertEquals(1, down.portId());
+        assertTrue(down.wentDown(), down::toString);
+        assertFalse(service.stats().port(1).orElseThrow().link().up());
+        ring.setLink(true);
+        LinkEvent up = events.poll(5, TimeUnit.SECONDS);
+        assertNotNull(up, "a link-up event within 5 s");
+        assertTrue(up.cameUp(), up::toString);
+        assertTrue(up.nanoTime() > down.nanoTime());
+        Set<Integer> controlPlane = service.eal().controlPlaneCpus();
+        String expected = "dpdk-link-watch on CPUs " + (controlPlane.isEmpty() ? ThreadAffinity.currentThreadCpus()
+                : controlPlane);
+        assertEquals(expected, threads.take());
+        assertEquals(List.of(), List.copyOf(events), "one event per change, none for port 0 whose link held");
+    }
+
+    @Test
+    @Order(3)
+    void aPoolCannotBeFreedUnderItsPort() {
+        Mempool pool = service.pools().get(0);
+        IllegalStateException e = assertThrows(IllegalStateException.class, pool::close);
+        assertEquals("mbuf pool echo_pool_p0 is in use by port 0 (net_null0): close it first", e.getMessage());
+        assertTrue(pool.inUse() > 0, "the pool is still there");
+    }
+
+    @Test
+    @Order(3)
     void jmxAndMicrometerShowTheRunningEchosCounters() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -111,7 +162,8 @@ class EchoServiceDpdkTest {
         ObjectName port = new ObjectName("io.l2echo:type=Port,port=0");
         ObjectName queue = new ObjectName("io.l2echo:type=Queue,lcore=1,port=0,queue=0");
         try (EchoMBeans beans = EchoMBeans.register(service)) {
-            assertEquals(List.of(port, queue), beans.names());
+            assertEquals(List.of(port, new ObjectName("io.l2echo:type=Port,port=1"), queue,
+                    new ObjectName("io.l2echo:type=Queue,lcore=1,port=1,queue=0")), beans.names());
             long before = (long) server.getAttribute(queue, "RxPackets");
             Thread.sleep(300);
             long after = (long) server.getAttribute(queue, "RxPackets");
@@ -122,7 +174,8 @@ class EchoServiceDpdkTest {
             Thread.sleep(150);
             long low = service.stats().rxPackets();
             long jmx = (long) server.getAttribute(queue, "RxPackets");
-            double meter = registry.get("dpdk.queue.rx.packets").tag("lcore", "1").functionCounter().count();
+            double meter = registry.get("dpdk.queue.rx.packets").tags("lcore", "1", "port", "0").functionCounter()
+                    .count();
             long high = service.stats().rxPackets();
             assertTrue(low <= jmx && jmx <= meter && meter <= high, "JMX and Micrometer read the lcore's own rx "
                     + "counter: " + low + " <= " + jmx + " <= " + meter + " <= " + high);
@@ -140,16 +193,17 @@ class EchoServiceDpdkTest {
         stopper.join(10_000);
         assertFalse(stopper.isAlive(), "stopWorkers returned");
         EchoStats last = service.stats();
-        QueueStats queue = last.queues().get(0);
-        assertEquals(last.port().rxPackets(), queue.rxPackets(), "the port counted what the loop received");
-        assertEquals(last.port().txPackets(), queue.txPackets(), "the port counted what the loop sent");
+        QueueStats queue = last.queue(1, new QueueRef(0, 0)).orElseThrow();
+        PortStats port = last.port(0).orElseThrow().counters();
+        assertEquals(port.rxPackets(), queue.rxPackets(), "the port counted what the loop received");
+        assertEquals(port.txPackets(), queue.txPackets(), "the port counted what the loop sent");
         assertEquals(queue.rxPackets(), queue.txPackets() + queue.txDropped(), "every frame sent or dropped");
         assertEquals(queue.rxPackets() * 64, queue.rxBytes(), "net_null frames are 64 bytes");
         assertEquals(queue.rxBytes(), queue.txBytes() + 64 * queue.txDropped());
-        assertEquals(0, last.mbufsInUse(), "no mbuf leaked");
-        List<ExtendedStat> xstats = service.port().extendedStats();
-        assertTrue(xstats.contains(new ExtendedStat("rx_good_packets", last.port().rxPackets())), xstats::toString);
-        assertTrue(xstats.contains(new ExtendedStat("tx_good_packets", last.port().txPackets())), xstats::toString);
+        assertEquals(0, last.port(0).orElseThrow().mbufsInUse(), "no mbuf leaked");
+        List<ExtendedStat> xstats = service.ports().get(0).extendedStats();
+        assertTrue(xstats.contains(new ExtendedStat("rx_good_packets", port.rxPackets())), xstats::toString);
+        assertTrue(xstats.contains(new ExtendedStat("tx_good_packets", port.txPackets())), xstats::toString);
         assertEquals(last, service.stats().withNanoTime(last.nanoTime()), "stopped counters stay still");
         assertDoesNotThrow(service::stopWorkers, "stopping twice is harmless");
     }
@@ -161,10 +215,10 @@ class EchoServiceDpdkTest {
         assertDoesNotThrow(service::close);
         assertTrue(service.eal().isClosed());
         assertFalse(Files.exists(service.eal().runtimeDir()), "EAL's runtime directory is removed");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> service.port().stats());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> service.ports().get(0).stats());
         assertEquals("port 0 is closed", e.getMessage());
         assertThrows(IllegalStateException.class, () -> service.eal().portCount());
-        assertThrows(IllegalStateException.class, () -> service.pool().inUse());
+        assertThrows(IllegalStateException.class, () -> service.pools().get(0).inUse());
         // The final counters outlive the native memory they were read from.
         assertTrue(service.workers().get(0).counters().get(0).snapshot().rxPackets() > 0);
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MempoolSizingTest {
-    private static final LcorePlan ONE_QUEUE = LcorePlan.queuePerLcore(0, List.of(1), 0, 1);
+    private static final LcorePlan ONE_QUEUE = LcorePlan.spread(0, List.of(1), List.of(0), 1);
 
     @Test
     void requiredSizeCoversRingsBurstsAndCaches() {
@@ -26,14 +26,15 @@ class MempoolSizingTest {
     @Test
     void automaticSizing() {
         EchoConfig config = EchoConfig.builder().build();
-        assertEquals(4095, EchoService.poolSize(config, ONE_QUEUE));
+        assertEquals(4095, EchoService.poolSize(config, config.ports().get(0), ONE_QUEUE, 0));
     }
 
     @Test
     void aPoolTooSmallForTheDescriptorsIsRefusedBeforeDpdkIsAsked() {
         EchoConfig config = EchoConfig.builder().mbufs(2047)
                 .port(PortConfig.builder().descriptors(2048, 2048).build()).build();
-        DpdkException e = assertThrows(DpdkException.class, () -> EchoService.poolSize(config, ONE_QUEUE));
+        DpdkException e = assertThrows(DpdkException.class,
+                () -> EchoService.poolSize(config, config.ports().get(0), ONE_QUEUE, 0));
         assertTrue(e.getMessage().contains("2047 mbufs are fewer than the 4512"), e.getMessage());
         assertTrue(e.hint().orElseThrow().contains("--mbufs to at least 4512"), e.getMessage());
         assertEquals(0, e.errno());
@@ -42,6 +43,6 @@ class MempoolSizingTest {
     @Test
     void anExplicitSizeThatFitsIsKept() {
         EchoConfig config = EchoConfig.builder().mbufs(5000).build();
-        assertEquals(5000, EchoService.poolSize(config, ONE_QUEUE));
+        assertEquals(5000, EchoService.poolSize(config, config.ports().get(0), ONE_QUEUE, 0));
     }
 }

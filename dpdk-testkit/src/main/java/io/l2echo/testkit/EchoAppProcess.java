@@ -20,7 +20,7 @@ public final class EchoAppProcess implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Pattern TOTALS = Pattern.compile("final: rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
-    private static final Pattern PORT = Pattern.compile("  port: rx ([\\d,]+)  tx ([\\d,]+)");
+    private static final Pattern PORT = Pattern.compile("  port \\d+: rx ([\\d,]+)  tx ([\\d,]+)");
     private static final Pattern QUEUE = Pattern.compile(
             "  lcore (\\d+) port (\\d+) queue (\\d+): rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
 

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.l2echo.dpdk.DpdkException;
 import io.l2echo.dpdk.EchoConfig;
 import io.l2echo.dpdk.EchoService;
+import io.l2echo.dpdk.PortConfig;
 import io.l2echo.dpdk.metrics.EchoMBeans;
 import io.l2echo.dpdk.metrics.EchoMeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -22,14 +23,17 @@ import java.util.List;
 /**
  * A tiny JVM service that embeds the echo, the way a gateway or a market-data handler would: the
  * data path runs in this process on DPDK's lcores, never entering the JVM; the service serves its
- * metrics, the JVM's and the echo's alike, over HTTP in Prometheus' format, and JMX shows the port
- * and its queues. It stops with the JVM: SIGTERM or Ctrl-C runs the shutdown hook, which stops the
- * loops and closes the port, the pool and EAL in order.
+ * metrics, the JVM's and the echo's alike, over HTTP in Prometheus' format, JMX shows the ports
+ * and their queues, and link changes reach its log from a control-plane thread. It stops with the
+ * JVM: SIGTERM or Ctrl-C runs the shutdown hook, which stops the loops and closes the ports, the
+ * pools and EAL in order.
  *
- * <pre>java -jar embedded-echo.jar [EAL options] -- [--metrics-port N]</pre>
+ * <pre>java -jar embedded-echo.jar [EAL options] -- [--metrics-port N] [--port ID|NAME]...</pre>
  */
 public final class EmbeddedEcho {
     private static final String NAME = "embedded-echo";
+    private static final String USAGE = "usage: java -jar embedded-echo.jar [EAL options] -- [--metrics-port N] "
+            + "[--port ID|NAME]... (every --port is echoed; default port 0)";
     private static final int DEFAULT_METRICS_PORT = 9464;
 
     private EmbeddedEcho() {
@@ -41,21 +45,33 @@ public final class EmbeddedEcho {
         List<String> eal = separator < 0 ? all : all.subList(0, separator);
         List<String> options = separator < 0 ? List.of() : all.subList(separator + 1, all.size());
         int metricsPort = DEFAULT_METRICS_PORT;
-        if (options.size() == 2 && options.get(0).equals("--metrics-port") && options.get(1).matches("\\d{1,5}")) {
-            metricsPort = Integer.parseInt(options.get(1));
-        } else if (!options.isEmpty()) {
-            System.err.println(NAME + ": usage: java -jar embedded-echo.jar [EAL options] -- [--metrics-port N]");
+        EchoConfig.Builder config = EchoConfig.builder().ealArgs(eal);
+        try {
+            for (int i = 0; i < options.size(); i += 2) {
+                String value = i + 1 < options.size() ? options.get(i + 1) : "";
+                switch (options.get(i)) {
+                    case "--metrics-port" -> metricsPort = tcpPort(value);
+                    case "--port" -> config.port(value.matches("\\d+")
+                            ? PortConfig.builder().portId(Integer.parseInt(value)).build()
+                            : PortConfig.builder().portName(value).build());
+                    default -> throw new IllegalArgumentException("unknown option " + options.get(i));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(NAME + ": " + e.getMessage() + "; " + USAGE);
             System.exit(2);
         }
 
         EchoService echo;
         try {
-            echo = EchoService.start(EchoConfig.builder().ealArgs(eal).build());
+            echo = EchoService.start(config.build());
         } catch (DpdkException e) {
             System.err.println(NAME + ": " + e.getMessage());
             System.exit(1);
             return;
         }
+        // On the echo's control-plane thread, never on a polling lcore: where a gateway would fail over.
+        echo.addLinkListener(event -> System.out.println(NAME + ": " + event));
         // The JVM's threads, and those created from here on, keep off the polling CPUs.
         echo.eal().pinToControlPlane();
 
@@ -90,6 +106,14 @@ public final class EmbeddedEcho {
         // The HTTP server's thread keeps the JVM alive until a signal starts the shutdown.
         System.out.printf("%s: echoing; metrics at http://%s:%d/metrics, MBeans under %s%n", NAME,
                 http.getAddress().getHostString(), http.getAddress().getPort(), EchoMBeans.DOMAIN);
+    }
+
+    private static int tcpPort(String value) {
+        int port = Integer.parseInt(value);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--metrics-port must be in 0..65535, not " + port);
+        }
+        return port;
     }
 
     private static void respond(HttpExchange exchange, String body) throws IOException {

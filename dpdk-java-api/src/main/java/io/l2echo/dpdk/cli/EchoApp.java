@@ -5,6 +5,8 @@ import io.l2echo.dpdk.EchoConfig;
 import io.l2echo.dpdk.EchoService;
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LcorePlan;
+import io.l2echo.dpdk.Mempool;
+import io.l2echo.dpdk.Port;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Set;
@@ -72,6 +74,7 @@ public final class EchoApp {
         ShutdownSignal shutdown = ShutdownSignal.register(out);
         try (EchoService service = starter.apply(commandLine.config())) {
             printBanner(service, commandLine);
+            service.addLinkListener(event -> out.println(StatsReporter.formatLinkChange(name, event)));
             echoUntilStopped(service, commandLine, shutdown);
             return EXIT_OK;
         } catch (DpdkException | IllegalStateException e) {
@@ -118,20 +121,23 @@ public final class EchoApp {
     private void printBanner(EchoService service, EchoCommandLine commandLine) {
         LcorePlan plan = service.plan();
         out.println(name + ": " + service.eal().dpdkVersion() + ", EAL arguments " + service.eal().arguments());
-        out.println(name + ": " + service.port().info().summary() + ", link " + service.port().link());
+        for (int i = 0; i < service.ports().size(); i++) {
+            Port port = service.ports().get(i);
+            Mempool pool = service.pools().get(i);
+            out.println(name + ": " + port.info().summary() + ", link " + port.link());
+            if (multiQueue) {
+                out.println(name + ": RSS " + port.rss().summary());
+            }
+            out.println(name + ": pool " + pool.name() + " of " + pool.size() + " mbufs, " + port.rxDescriptors()
+                    + " Rx / " + port.txDescriptors() + " Tx descriptors, bursts of " + commandLine.config().burstSize());
+        }
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             out.println(name + ": " + assignment + (assignment.lcore() == service.eal().mainLcore()
                     ? " (on the main lcore)" : ""));
         }
-        if (multiQueue) {
-            out.println(name + ": RSS " + service.port().rss().summary());
-        }
         if (!plan.idleLcores().isEmpty()) {
             out.println(name + ": lcores " + plan.idleLcores() + " stay idle");
         }
-        out.println(name + ": pool " + service.pool().name() + " of " + service.pool().size() + " mbufs, "
-                + service.port().rxDescriptors() + " Rx / " + service.port().txDescriptors()
-                + " Tx descriptors, bursts of " + commandLine.config().burstSize());
         out.println(name + ": echoing" + (commandLine.durationSeconds() > 0
                 ? " for " + commandLine.durationSeconds() + " s" : "") + "; stop with Ctrl-C (SIGINT) or SIGTERM");
     }

@@ -54,7 +54,8 @@ public final class EchoCommandLine {
     static Options options(boolean multiQueue) {
         Options options = new Options();
         options.addOption(Option.builder("p").longOpt("port").hasArg().argName("ID|NAME")
-                .desc("port id or device name (net_af_packet0, 0000:03:00.0); default 0").build());
+                .desc("port id or device name (net_af_packet0, 0000:03:00.0); repeat it to echo on several "
+                        + "ports, their queues spread over the polling lcores; default 0").build());
         options.addOption(Option.builder().longOpt("burst").hasArg().argName("N")
                 .desc("frames per rx/tx burst, 1.." + QueueCounters.MAX_BURST_SIZE + "; default 32").build());
         options.addOption(Option.builder().longOpt("rx-desc").hasArg().argName("N")
@@ -110,22 +111,27 @@ public final class EchoCommandLine {
         }
         EchoConfig.Builder config = EchoConfig.builder().ealArgs(split.ealArgs());
         try {
-            PortConfig.Builder port = PortConfig.builder();
-            String portSpec = line.getOptionValue("port", "0");
-            if (DpdkCommandLine.isPortId(portSpec)) {
-                port.portId(Integer.parseInt(portSpec));
-            } else {
-                port.portName(portSpec);
+            String[] portSpecs = line.hasOption("port") ? line.getOptionValues("port") : new String[] {"0"};
+            for (String portSpec : portSpecs) {
+                PortConfig.Builder port = PortConfig.builder();
+                if (DpdkCommandLine.isPortId(portSpec)) {
+                    port.portId(Integer.parseInt(portSpec));
+                } else {
+                    port.portName(portSpec);
+                }
+                port.descriptors(intOption(line, "rx-desc", 1024), intOption(line, "tx-desc", 1024))
+                        .promiscuous(!line.hasOption("no-promisc"));
+                if (multiQueue) {
+                    String rss = line.getOptionValue("rss", "ip,tcp,udp").trim();
+                    port.rss(rss.equals("none") ? List.of() : List.of(rss.split("\\s*,\\s*")),
+                            line.hasOption("rss-symmetric"));
+                }
+                config.port(port.build());
             }
-            port.descriptors(intOption(line, "rx-desc", 1024), intOption(line, "tx-desc", 1024))
-                    .promiscuous(!line.hasOption("no-promisc"));
             if (multiQueue) {
                 config.queues(intOption(line, "queues", EchoConfig.ONE_QUEUE_PER_LCORE));
-                String rss = line.getOptionValue("rss", "ip,tcp,udp").trim();
-                port.rss(rss.equals("none") ? List.of() : List.of(rss.split("\\s*,\\s*")),
-                        line.hasOption("rss-symmetric"));
             }
-            config.port(port.build()).burstSize(intOption(line, "burst", 32))
+            config.burstSize(intOption(line, "burst", 32))
                     .mbufs(intOption(line, "mbufs", 0))
                     .mbufCacheSize(intOption(line, "mbuf-cache", 256))
                     .mbufFrameBytes(intOption(line, "mbuf-size", 2048))

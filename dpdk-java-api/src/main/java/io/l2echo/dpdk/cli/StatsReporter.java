@@ -1,10 +1,11 @@
 package io.l2echo.dpdk.cli;
 
 import io.l2echo.dpdk.EchoStats;
+import io.l2echo.dpdk.LinkEvent;
+import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.PortStats;
 import io.l2echo.dpdk.QueueStats;
 import java.io.PrintStream;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -54,7 +55,6 @@ public final class StatsReporter implements AutoCloseable {
                 return;
             }
             EchoStats current = source.get();
-            linkChange(appName, previous, current).ifPresent(out::println);
             out.print(formatInterval(previous, current));
             out.flush();
             previous = current;
@@ -80,25 +80,27 @@ public final class StatsReporter implements AutoCloseable {
                     polls == 0 ? 100.0 : 100.0 * (now.emptyPolls() - before.emptyPolls()) / polls,
                     intervalRx == 0 ? 0.0 : 100.0 * rx / intervalRx));
         }
-        text.append(formatPort(current)).append('\n');
+        text.append(formatPorts(current));
         return text.toString();
     }
 
-    /** The port's own counters, as its driver reports them. */
-    static String formatPort(EchoStats stats) {
-        PortStats port = stats.port();
-        return String.format("  port: rx %,d  tx %,d  missed %,d  rx-errors %,d  tx-errors %,d  no-mbuf %,d"
-                + "  | mbufs in use %,d  | link %s", port.rxPackets(), port.txPackets(), port.rxMissed(),
-                port.rxErrors(), port.txErrors(), port.rxNoMbuf(), stats.mbufsInUse(), stats.link());
+    /** Each port's own counters, as its driver reports them, a line per port. */
+    static String formatPorts(EchoStats stats) {
+        StringBuilder text = new StringBuilder();
+        for (PortSnapshot snapshot : stats.ports()) {
+            PortStats port = snapshot.counters();
+            text.append(String.format("  port %d: rx %,d  tx %,d  missed %,d  rx-errors %,d  tx-errors %,d"
+                    + "  no-mbuf %,d  | mbufs in use %,d  | link %s%n", snapshot.portId(), port.rxPackets(),
+                    port.txPackets(), port.rxMissed(), port.rxErrors(), port.txErrors(), port.rxNoMbuf(),
+                    snapshot.mbufsInUse(), snapshot.link()));
+        }
+        return text.toString();
     }
 
-    /* A line of its own when the link went down or came back since the last interval. */
-    static Optional<String> linkChange(String appName, EchoStats previous, EchoStats current) {
-        if (previous.link().up() == current.link().up()) {
-            return Optional.empty();
-        }
-        return Optional.of(appName + ": link " + current.link()
-                + (current.link().up() ? "" : ": frames sent to the port now are lost; the loops keep polling"));
+    /** The line an app prints when a port's link goes down or comes back. */
+    public static String formatLinkChange(String appName, LinkEvent event) {
+        return appName + ": link " + event.current() + " on port " + event.portId()
+                + (event.current().up() ? "" : ": frames sent to the port now are lost; the loops keep polling");
     }
 
     /** Totals over the whole run. */
@@ -114,7 +116,7 @@ public final class StatsReporter implements AutoCloseable {
                     queue.emptyPolls(),
                     last.rxPackets() == 0 ? 0.0 : 100.0 * queue.rxPackets() / last.rxPackets()));
         }
-        text.append(formatPort(last)).append('\n');
+        text.append(formatPorts(last));
         return text.toString();
     }
 

@@ -1,7 +1,7 @@
 package io.l2echo.dpdk.metrics;
 
 import io.l2echo.dpdk.EchoService;
-import io.l2echo.dpdk.EchoStats;
+import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.LinkStatus;
 import io.l2echo.dpdk.QueueRef;
 import io.l2echo.dpdk.QueueStats;
@@ -16,7 +16,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The echo's port and queues as JMX MXBeans, for JConsole, VisualVM or a JMX exporter:
+ * The echo's ports and queues as JMX MXBeans, for JConsole, VisualVM or a JMX exporter:
  * {@code io.l2echo:type=Port,port=N} ({@link PortMXBean}) and one
  * {@code io.l2echo:type=Queue,lcore=L,port=N,queue=Q} per polling lcore's queue
  * ({@link QueueMXBean}). Attribute reads share one snapshot per {@link StatsSnapshots#DEFAULT_MAX_AGE}.
@@ -33,23 +33,25 @@ public final class EchoMBeans implements AutoCloseable {
         this.names = names;
     }
 
-    /** Registers {@code service}'s port and queues on the platform MBean server. */
+    /** Registers {@code service}'s ports and queues on the platform MBean server. */
     public static EchoMBeans register(EchoService service) {
-        return register(ManagementFactory.getPlatformMBeanServer(), service.port().id(),
+        return register(ManagementFactory.getPlatformMBeanServer(),
                 new StatsSnapshots(service::stats, StatsSnapshots.DEFAULT_MAX_AGE));
     }
 
     /**
-     * Registers a port's MXBean and one per queue the current snapshot holds. Throws
+     * Registers an MXBean per port and per queue the current snapshot holds. Throws
      * {@link IllegalStateException} if a bean of that name exists (a second registration of the
-     * same port): nothing is left registered then.
+     * same echo): nothing is left registered then.
      */
-    public static EchoMBeans register(MBeanServer server, int portId, StatsSnapshots snapshots) {
+    public static EchoMBeans register(MBeanServer server, StatsSnapshots snapshots) {
         List<ObjectName> registered = new ArrayList<>();
         EchoMBeans beans = new EchoMBeans(server, registered);
         try {
-            registered.add(server.registerMBean(new PortBean(portId, snapshots),
-                    name("type=Port,port=" + portId)).getObjectName());
+            for (PortSnapshot port : snapshots.get().ports()) {
+                registered.add(server.registerMBean(new PortBean(port.portId(), snapshots),
+                        name("type=Port,port=" + port.portId())).getObjectName());
+            }
             for (QueueStats queue : snapshots.get().queues()) {
                 registered.add(server.registerMBean(new QueueBean(queue.lcore(), queue.queue(), snapshots),
                         name("type=Queue,lcore=" + queue.lcore() + ",port=" + queue.queue().port() + ",queue="
@@ -58,15 +60,15 @@ public final class EchoMBeans implements AutoCloseable {
             return beans;
         } catch (InstanceAlreadyExistsException e) {
             beans.close();
-            throw new IllegalStateException("port " + portId + "'s MBeans are already registered ("
-                    + e.getMessage() + "): close the other EchoMBeans first", e);
+            throw new IllegalStateException("the echo's MBeans are already registered (" + e.getMessage()
+                    + "): close the other EchoMBeans first", e);
         } catch (JMException e) {
             beans.close();
-            throw new IllegalStateException("cannot register port " + portId + "'s MBeans: " + e, e);
+            throw new IllegalStateException("cannot register the echo's MBeans: " + e, e);
         }
     }
 
-    /** The names registered, port first. */
+    /** The names registered, ports first. */
     public List<ObjectName> names() {
         return List.copyOf(names);
     }
@@ -91,8 +93,9 @@ public final class EchoMBeans implements AutoCloseable {
     }
 
     private record PortBean(int portId, StatsSnapshots snapshots) implements PortMXBean {
-        private EchoStats now() {
-            return snapshots.get();
+        private PortSnapshot now() {
+            return snapshots.get().port(portId).orElseThrow(
+                    () -> new IllegalStateException("port " + portId + " is not in the echo's stats"));
         }
 
         @Override
@@ -102,42 +105,42 @@ public final class EchoMBeans implements AutoCloseable {
 
         @Override
         public long getRxPackets() {
-            return now().port().rxPackets();
+            return now().counters().rxPackets();
         }
 
         @Override
         public long getTxPackets() {
-            return now().port().txPackets();
+            return now().counters().txPackets();
         }
 
         @Override
         public long getRxBytes() {
-            return now().port().rxBytes();
+            return now().counters().rxBytes();
         }
 
         @Override
         public long getTxBytes() {
-            return now().port().txBytes();
+            return now().counters().txBytes();
         }
 
         @Override
         public long getRxMissed() {
-            return now().port().rxMissed();
+            return now().counters().rxMissed();
         }
 
         @Override
         public long getRxErrors() {
-            return now().port().rxErrors();
+            return now().counters().rxErrors();
         }
 
         @Override
         public long getTxErrors() {
-            return now().port().txErrors();
+            return now().counters().txErrors();
         }
 
         @Override
         public long getRxNoMbuf() {
-            return now().port().rxNoMbuf();
+            return now().counters().rxNoMbuf();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.l2echo.dpdk.metrics;
 
 import io.l2echo.dpdk.EchoService;
+import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.PortStats;
 import io.l2echo.dpdk.QueueRef;
 import io.l2echo.dpdk.QueueStats;
@@ -16,42 +17,50 @@ import java.util.function.ToLongFunction;
  * Micrometer registry) exports ours too. Port counters are tagged {@code port}; queue counters
  * {@code lcore}, {@code port}, {@code queue}. In Prometheus: {@code dpdk_port_rx_packets_total},
  * {@code dpdk_queue_tx_dropped_total}, {@code dpdk_port_link_up}, {@code dpdk_mempool_mbufs_in_use}...
- * Every meter reads one shared snapshot per {@link StatsSnapshots#DEFAULT_MAX_AGE}.
+ * Every meter reads one shared snapshot per {@link StatsSnapshots#DEFAULT_MAX_AGE}, and holds it
+ * strongly: Micrometer's default weak reference would let a collection zero the meters once the
+ * binder itself is garbage, as it usually is after {@code bindTo}.
  *
  * <p>Micrometer is an optional dependency of this library: this class needs it on the class path,
  * nothing else does.
  */
 public final class EchoMeterBinder implements MeterBinder {
-    private final int portId;
     private final StatsSnapshots snapshots;
 
-    /** Meters for {@code service}'s port and queues. */
+    /** Meters for {@code service}'s ports and queues. */
     public EchoMeterBinder(EchoService service) {
-        this(service.port().id(), new StatsSnapshots(service::stats, StatsSnapshots.DEFAULT_MAX_AGE));
+        this(new StatsSnapshots(service::stats, StatsSnapshots.DEFAULT_MAX_AGE));
     }
 
-    public EchoMeterBinder(int portId, StatsSnapshots snapshots) {
-        this.portId = portId;
+    /** Meters for the ports and queues {@code snapshots} lists when {@link #bindTo} is called. */
+    public EchoMeterBinder(StatsSnapshots snapshots) {
         this.snapshots = snapshots;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Tags port = Tags.of("port", String.valueOf(portId));
-        portCounter(registry, "dpdk.port.rx.packets", "frames the NIC received", port, PortStats::rxPackets);
-        portCounter(registry, "dpdk.port.tx.packets", "frames the NIC sent", port, PortStats::txPackets);
-        portCounter(registry, "dpdk.port.rx.bytes", "bytes the NIC received", port, PortStats::rxBytes);
-        portCounter(registry, "dpdk.port.tx.bytes", "bytes the NIC sent", port, PortStats::txBytes);
-        portCounter(registry, "dpdk.port.rx.missed", "frames dropped on a full Rx ring: the loop fell behind", port,
-                PortStats::rxMissed);
-        portCounter(registry, "dpdk.port.rx.errors", "erroneous frames received", port, PortStats::rxErrors);
-        portCounter(registry, "dpdk.port.tx.errors", "frames the NIC failed to send", port, PortStats::txErrors);
-        portCounter(registry, "dpdk.port.rx.nombuf", "receives that found the mbuf pool empty", port,
-                PortStats::rxNoMbuf);
-        Gauge.builder("dpdk.port.link.up", snapshots, s -> s.get().link().up() ? 1 : 0)
-                .description("1 while the link is up").tags(port).register(registry);
-        Gauge.builder("dpdk.mempool.mbufs.in.use", snapshots, s -> s.get().mbufsInUse())
-                .description("mbufs out of the pool: in rings, caches and in flight").tags(port).register(registry);
+        for (PortSnapshot snapshot : snapshots.get().ports()) {
+            int portId = snapshot.portId();
+            Tags port = Tags.of("port", String.valueOf(portId));
+            portCounter(registry, "dpdk.port.rx.packets", "frames the NIC received", port, portId,
+                    PortStats::rxPackets);
+            portCounter(registry, "dpdk.port.tx.packets", "frames the NIC sent", port, portId, PortStats::txPackets);
+            portCounter(registry, "dpdk.port.rx.bytes", "bytes the NIC received", port, portId, PortStats::rxBytes);
+            portCounter(registry, "dpdk.port.tx.bytes", "bytes the NIC sent", port, portId, PortStats::txBytes);
+            portCounter(registry, "dpdk.port.rx.missed", "frames dropped on a full Rx ring: the loop fell behind",
+                    port, portId, PortStats::rxMissed);
+            portCounter(registry, "dpdk.port.rx.errors", "erroneous frames received", port, portId,
+                    PortStats::rxErrors);
+            portCounter(registry, "dpdk.port.tx.errors", "frames the NIC failed to send", port, portId,
+                    PortStats::txErrors);
+            portCounter(registry, "dpdk.port.rx.nombuf", "receives that found the mbuf pool empty", port, portId,
+                    PortStats::rxNoMbuf);
+            Gauge.builder("dpdk.port.link.up", snapshots, s -> port(s, portId).link().up() ? 1 : 0)
+                    .description("1 while the link is up").tags(port).strongReference(true).register(registry);
+            Gauge.builder("dpdk.mempool.mbufs.in.use", snapshots, s -> port(s, portId).mbufsInUse())
+                    .description("mbufs out of the pool: in rings, caches and in flight").tags(port)
+                    .strongReference(true).register(registry);
+        }
 
         for (QueueStats queue : snapshots.get().queues()) {
             int lcore = queue.lcore();
@@ -77,15 +86,26 @@ public final class EchoMeterBinder implements MeterBinder {
         }
     }
 
-    private void portCounter(MeterRegistry registry, String name, String description, Tags tags,
+    private static PortSnapshot port(StatsSnapshots snapshots, int portId) {
+        return snapshots.get().port(portId).orElseThrow(
+                () -> new IllegalStateException("port " + portId + " is not in the echo's stats"));
+    }
+
+    private void portCounter(MeterRegistry registry, String name, String description, Tags tags, int portId,
             ToLongFunction<PortStats> field) {
-        FunctionCounter.builder(name, snapshots, s -> field.applyAsLong(s.get().port()))
-                .description(description).tags(tags).register(registry);
+        counter(registry, name, description, tags, s -> field.applyAsLong(port(s, portId).counters()));
     }
 
     private void queueCounter(MeterRegistry registry, String name, String description, Tags tags, int lcore,
             QueueRef queue, ToLongFunction<QueueStats> field) {
-        FunctionCounter.builder(name, snapshots, s -> s.get().queue(lcore, queue).map(field::applyAsLong).orElse(0L))
-                .description(description).tags(tags).register(registry);
+        counter(registry, name, description, tags, s -> s.get().queue(lcore, queue).map(field::applyAsLong).orElse(0L));
+    }
+
+    /* The function itself holds the snapshots: a function counter keeps its state object only weakly. */
+    private void counter(MeterRegistry registry, String name, String description, Tags tags,
+            ToLongFunction<StatsSnapshots> read) {
+        StatsSnapshots source = snapshots;
+        FunctionCounter.builder(name, source, unused -> read.applyAsLong(source)).description(description).tags(tags)
+                .register(registry);
     }
 }

@@ -16,6 +16,7 @@ import io.l2echo.dpdk.EchoService;
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LcorePlan;
 import io.l2echo.dpdk.LinkStatus;
+import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.PortStats;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,10 +73,10 @@ class EchoAppTest {
     @Test
     void aTimedRunStopsTheLoopsBeforeReadingTotalsAndClosesLast() throws Exception {
         EchoService service = mock(EchoService.class, RETURNS_DEEP_STUBS);
-        EchoStats stats = new EchoStats(0, List.of(), new PortStats(0, 0, 0, 0, 0, 0, 0, 0),
-                new LinkStatus(true, 0, true, false), 0);
+        EchoStats stats = new EchoStats(0, List.of(), List.of(new PortSnapshot(0, new PortStats(0, 0, 0, 0, 0, 0, 0, 0),
+                new LinkStatus(true, 0, true, false), 0)));
         when(service.stats()).thenReturn(stats);
-        when(service.plan()).thenReturn(LcorePlan.queuePerLcore(0, List.of(1), 0, 1));
+        when(service.plan()).thenReturn(LcorePlan.spread(0, List.of(1), List.of(0), 1));
         when(service.eal().pinToControlPlane()).thenReturn(Set.of(0));
         when(service.eal().arguments()).thenReturn(List.of("-l", "0,1"));
         when(starter.apply(any())).thenReturn(service);

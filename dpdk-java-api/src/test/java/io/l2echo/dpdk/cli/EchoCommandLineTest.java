@@ -22,15 +22,15 @@ class EchoCommandLineTest {
     void defaults() throws UsageException {
         EchoCommandLine line = EchoCommandLine.parse(new String[] {"-l", "1"}, false);
         EchoConfig config = line.config();
-        assertEquals(0, config.port().portId());
-        assertTrue(config.port().portName().isEmpty());
+        assertEquals(0, config.ports().get(0).portId());
+        assertTrue(config.ports().get(0).portName().isEmpty());
         assertEquals(32, config.burstSize());
-        assertEquals(1024, config.port().rxDescriptors());
-        assertEquals(1024, config.port().txDescriptors());
+        assertEquals(1024, config.ports().get(0).rxDescriptors());
+        assertEquals(1024, config.ports().get(0).txDescriptors());
         assertEquals(0, config.mbufs());
         assertEquals(256, config.mbufCacheSize());
         assertEquals(0, config.txRetries());
-        assertTrue(config.port().promiscuous());
+        assertTrue(config.ports().get(0).promiscuous());
         assertEquals(1000, line.statsIntervalMillis());
         assertEquals(0, line.durationSeconds());
         assertFalse(line.helpRequested());
@@ -42,20 +42,20 @@ class EchoCommandLineTest {
             "--tx-desc", "256", "--mbufs", "8191", "--mbuf-cache", "128", "--tx-retries", "3", "--no-promisc",
             "--stats-interval", "250", "--duration", "5"}, false);
         EchoConfig config = line.config();
-        assertEquals("net_af_packet0", config.port().portName().orElseThrow());
-        assertEquals(512, config.port().rxDescriptors());
-        assertEquals(256, config.port().txDescriptors());
+        assertEquals("net_af_packet0", config.ports().get(0).portName().orElseThrow());
+        assertEquals(512, config.ports().get(0).rxDescriptors());
+        assertEquals(256, config.ports().get(0).txDescriptors());
         assertEquals(8191, config.mbufs());
         assertEquals(128, config.mbufCacheSize());
         assertEquals(3, config.txRetries());
-        assertFalse(config.port().promiscuous());
+        assertFalse(config.ports().get(0).promiscuous());
         assertEquals(250, line.statsIntervalMillis());
         assertEquals(5, line.durationSeconds());
     }
 
     @Test
     void aNumericPortIsAnId() throws UsageException {
-        assertEquals(3, EchoCommandLine.parse(new String[] {"--", "--port", "3"}, false).config().port().portId());
+        assertEquals(3, EchoCommandLine.parse(new String[] {"--", "--port", "3"}, false).config().ports().get(0).portId());
     }
 
     @Test
@@ -82,17 +82,17 @@ class EchoCommandLineTest {
     void multiQueueOptions() throws UsageException {
         EchoConfig defaults = EchoCommandLine.parse(new String[] {"-l", "0-2"}, true).config();
         assertEquals(EchoConfig.ONE_QUEUE_PER_LCORE, defaults.queues());
-        assertEquals(List.of("ip", "tcp", "udp"), defaults.port().rssHashTypes());
-        assertFalse(defaults.port().rssSymmetric());
+        assertEquals(List.of("ip", "tcp", "udp"), defaults.ports().get(0).rssHashTypes());
+        assertFalse(defaults.ports().get(0).rssSymmetric());
 
         EchoConfig chosen = EchoCommandLine.parse(new String[] {"--", "--queues", "2", "--rss", "ipv4-udp, ipv6-udp",
             "--rss-symmetric"}, true).config();
         assertEquals(2, chosen.queues());
-        assertEquals(List.of("ipv4-udp", "ipv6-udp"), chosen.port().rssHashTypes());
-        assertTrue(chosen.port().rssSymmetric());
+        assertEquals(List.of("ipv4-udp", "ipv6-udp"), chosen.ports().get(0).rssHashTypes());
+        assertTrue(chosen.ports().get(0).rssSymmetric());
 
         assertEquals(List.of(), EchoCommandLine.parse(new String[] {"--", "--rss", "none"}, true).config()
-                .port().rssHashTypes());
+                .ports().get(0).rssHashTypes());
     }
 
     @Test
@@ -120,5 +120,24 @@ class EchoCommandLineTest {
         argv[0] = "--";
         System.arraycopy(appArgs, 0, argv, 1, appArgs.length);
         return EchoCommandLine.parse(argv, false);
+    }
+
+    @Test
+    void aRepeatedPortEchoesOnEachWithTheSameSettings() throws UsageException {
+        EchoConfig config = EchoCommandLine.parse(new String[] {"--", "-p", "0", "--port", "net_null1", "--rx-desc",
+            "512", "--queues", "2"}, true).config();
+        assertEquals(2, config.ports().size());
+        assertEquals(0, config.ports().get(0).portId());
+        assertEquals("net_null1", config.ports().get(1).portName().orElseThrow());
+        assertEquals(512, config.ports().get(1).rxDescriptors());
+        assertEquals(List.of("ip", "tcp", "udp"), config.ports().get(1).rssHashTypes());
+        assertEquals(2, config.queues());
+    }
+
+    @Test
+    void thePortTwiceIsAUsageError() {
+        UsageException e = assertThrows(UsageException.class,
+                () -> EchoCommandLine.parse(new String[] {"--", "-p", "1", "-p", "1"}, false));
+        assertTrue(e.getMessage().contains("port 1 is given twice"), e.getMessage());
     }
 }

@@ -8,7 +8,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.l2echo.dpdk.EchoStats;
+import io.l2echo.dpdk.LinkEvent;
 import io.l2echo.dpdk.LinkStatus;
+import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.PortStats;
 import io.l2echo.dpdk.QueueRef;
 import io.l2echo.dpdk.QueueStats;
@@ -16,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class StatsReporterTest {
 
     private static EchoStats at(long seconds, long rx, long tx, long dropped, long bursts, long empty) {
         QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0, 0);
-        return new EchoStats(seconds * 1_000_000_000L, List.of(queue), PORT, UP, 2100);
+        return new EchoStats(seconds * 1_000_000_000L, List.of(queue), List.of(new PortSnapshot(0, PORT, UP, 2100)));
     }
 
     @Test
@@ -39,18 +40,15 @@ class StatsReporterTest {
         assertTrue(text.contains("20.0"), text); // 4000 frames over 200 bursts
         assertTrue(text.contains("90.0"), text); // 1800 empty of 2000 polls
         assertTrue(text.contains("missed 1"), text);
-        assertTrue(text.contains("mbufs in use 2,100  | link up 10000 Mbps full-duplex"), text);
+        assertTrue(text.contains("port 0: rx 3,000  tx 2,990  missed 1  rx-errors 0  tx-errors 0  no-mbuf 0  | mbufs in use 2,100  | link up 10000 Mbps full-duplex"), text);
     }
 
     @Test
-    void aLinkGoingDownOrComingBackGetsALineOfItsOwn() {
-        EchoStats up = at(1, 0, 0, 0, 0, 0);
-        EchoStats down = new EchoStats(2, up.queues(), PORT, DOWN, 0);
-        assertEquals(Optional.empty(), StatsReporter.linkChange("l2echo", up, up.withNanoTime(3)));
-        assertEquals(Optional.of("l2echo: link down: frames sent to the port now are lost; the loops keep polling"),
-                StatsReporter.linkChange("l2echo", up, down));
-        assertEquals(Optional.of("l2echo: link up 10000 Mbps full-duplex"),
-                StatsReporter.linkChange("l2echo", down, up));
+    void aLinkGoingDownOrComingBackIsOneLineNamingThePort() {
+        assertEquals("l2echo: link down on port 1: frames sent to the port now are lost; the loops keep polling",
+                StatsReporter.formatLinkChange("l2echo", new LinkEvent(1, UP, DOWN, 0)));
+        assertEquals("l2echo: link up 10000 Mbps full-duplex on port 0",
+                StatsReporter.formatLinkChange("l2echo", new LinkEvent(0, DOWN, UP, 0)));
     }
 
     @Test

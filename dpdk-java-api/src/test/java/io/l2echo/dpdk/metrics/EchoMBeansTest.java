@@ -22,7 +22,7 @@ class EchoMBeansTest {
 
     @Test
     void thePortAndEachQueueAreBeansWhoseAttributesAreTheSnapshotsFields() throws Exception {
-        try (EchoMBeans beans = EchoMBeans.register(server, 0, snapshots)) {
+        try (EchoMBeans beans = EchoMBeans.register(server, snapshots)) {
             ObjectName port = new ObjectName("io.l2echo:type=Port,port=0");
             ObjectName secondQueue = new ObjectName("io.l2echo:type=Queue,lcore=2,port=0,queue=1");
             assertEquals(List.of(port, new ObjectName("io.l2echo:type=Queue,lcore=1,port=0,queue=0"), secondQueue),
@@ -50,9 +50,9 @@ class EchoMBeansTest {
 
     @Test
     void aSecondRegistrationOfThePortIsRefusedAndLeavesOnlyTheFirst() throws Exception {
-        try (EchoMBeans first = EchoMBeans.register(server, 0, snapshots)) {
+        try (EchoMBeans first = EchoMBeans.register(server, snapshots)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> EchoMBeans.register(server, 0, snapshots));
+                    () -> EchoMBeans.register(server, snapshots));
             assertTrue(e.getMessage().contains("already registered"), e.getMessage());
             assertEquals(3, server.queryNames(new ObjectName("io.l2echo:*"), null).size());
         }

@@ -14,7 +14,7 @@ class EchoMeterBinderTest {
     void portAndQueueMetersReadTheirFieldsAndFollowNewSnapshots() {
         AtomicReference<EchoStats> current = new AtomicReference<>(MetricsFixtures.stats(0));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new EchoMeterBinder(0, new StatsSnapshots(current::get, Duration.ZERO)).bindTo(registry);
+        new EchoMeterBinder(new StatsSnapshots(current::get, Duration.ZERO)).bindTo(registry);
 
         current.set(MetricsFixtures.stats(500));
         assertEquals(521, registry.get("dpdk.port.rx.packets").tag("port", "0").functionCounter().count());
@@ -26,5 +26,21 @@ class EchoMeterBinderTest {
         assertEquals(505, registry.get("dpdk.queue.tx.dropped").tags("lcore", "1", "queue", "0").functionCounter()
                 .count());
         assertEquals(2, registry.get("dpdk.queue.rx.packets").functionCounters().size(), "one meter per queue");
+    }
+
+    /* Micrometer holds a meter's state object weakly unless told otherwise: a GC would zero the meters. */
+    @Test
+    void metersKeepReadingAfterTheBinderAndItsSnapshotsAreGarbage() throws InterruptedException {
+        AtomicReference<EchoStats> current = new AtomicReference<>(MetricsFixtures.stats(0));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new EchoMeterBinder(new StatsSnapshots(current::get, Duration.ZERO)).bindTo(registry);
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        current.set(MetricsFixtures.stats(700));
+        assertEquals(721, registry.get("dpdk.port.rx.packets").functionCounter().count());
+        assertEquals(711, registry.get("dpdk.queue.rx.packets").tags("lcore", "2").functionCounter().count());
+        assertEquals(729, registry.get("dpdk.mempool.mbufs.in.use").gauge().value());
     }
 }

@@ -2,6 +2,7 @@ package io.l2echo.dpdk.metrics;
 
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LinkStatus;
+import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.PortStats;
 import io.l2echo.dpdk.QueueRef;
 import io.l2echo.dpdk.QueueStats;
@@ -20,7 +21,7 @@ final class MetricsFixtures {
                 base + 15, base + 16, base + 17, base + 18, base + 19);
         PortStats port = new PortStats(base + 21, base + 22, base + 23, base + 24, base + 25, base + 26, base + 27,
                 base + 28);
-        return new EchoStats(0, List.of(first, second), port, new LinkStatus(true, 10_000, true, true),
-                (int) base + 29);
+        return new EchoStats(0, List.of(first, second), List.of(new PortSnapshot(0, port,
+                new LinkStatus(true, 10_000, true, true), (int) base + 29)));
     }
 }

@@ -25,6 +25,6 @@ class StatsSnapshotsTest {
         clock.addAndGet(Duration.ofMillis(1).toNanos());
         EchoStats second = snapshots.get();
         assertEquals(2, taken.get());
-        assertEquals(200 + 21, second.port().rxPackets());
+        assertEquals(200 + 21, second.port(0).orElseThrow().counters().rxPackets());
     }
 }
