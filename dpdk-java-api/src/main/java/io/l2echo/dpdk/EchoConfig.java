@@ -122,6 +122,11 @@ public final class EchoConfig {
         private Builder() {
         }
 
+        /** EAL's options from typed values: the same as {@code ealArgs(options.arguments())}. */
+        public Builder eal(EalOptions options) {
+            return ealArgs(options.arguments());
+        }
+
         /** EAL's own arguments ({@code -l}, {@code -a}, {@code --vdev}, ...), without a program name. */
         public Builder ealArgs(List<String> ealArgs) {
             this.ealArgs = List.copyOf(ealArgs);

@@ -45,9 +45,10 @@ class EchoServiceDpdkTest {
 
     @BeforeAll
     static void start() {
-        List<String> eal = List.of("-l", "0,1", "--no-pci", "--no-huge", "-m", "128", "--vdev=net_null0", "--vdev=net_ring0",
-                "--file-prefix=l2e-api-" + ProcessHandle.current().pid(), "--log-level=lib.eal:warning");
-        service = EchoService.start(EchoConfig.builder().ealArgs(eal).burstSize(32)
+        EalOptions eal = EalOptions.builder().lcores(0, 1).vdev("net_null0").vdev("net_ring0").memoryMb(128)
+                .filePrefix("l2e-api-" + ProcessHandle.current().pid())
+                .arg("--no-huge", "--log-level=lib.eal:warning").build();
+        service = EchoService.start(EchoConfig.builder().eal(eal).burstSize(32)
                 .port(PortConfig.builder().portName("net_null0").build())
                 .port(PortConfig.builder().portName("net_ring0").build())
                 .linkPollInterval(Duration.ofMillis(20)).build());

@@ -72,7 +72,8 @@ public final class EchoCommandLine {
                         + "the port must offer Rx scatter").build());
         if (multiQueue) {
             options.addOption(Option.builder().longOpt("queues").hasArg().argName("N")
-                    .desc("Rx/Tx queue pairs, one per worker lcore; default: one for every worker lcore").build());
+                    .desc("Rx/Tx queue pairs of each port, each on a worker lcore of its own; default: one for "
+                            + "every worker lcore").build());
             options.addOption(Option.builder().longOpt("rss").hasArg().argName("TYPES")
                     .desc("RSS hash types, comma-separated: ip, tcp, udp, sctp or DPDK's names (ipv4-udp, ...), "
                             + "masked to what the device supports; 'none' for no RSS; default ip,tcp,udp").build());
