@@ -15,6 +15,10 @@ public class DpdkException extends RuntimeException {
     private final String errnoText;
     private final String hint;
 
+    /**
+     * A failure a DPDK call returned: the positive {@code errno}, its name and text where known;
+     * {@code detail} and {@code hint} may be null.
+     */
     public DpdkException(String operation, String detail, int errno, String errnoName, String errnoText,
             String hint) {
         super(format(operation, detail, errno, errnoName, errnoText, hint));

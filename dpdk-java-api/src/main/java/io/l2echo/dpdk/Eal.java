@@ -123,6 +123,7 @@ public final class Eal implements AutoCloseable {
         return NativeErrors.jniCalls();
     }
 
+    /** The main lcore, whose thread ({@code dpdk-main-lcore}) runs every configuration call. */
     public int mainLcore() {
         return mainLcore;
     }
@@ -167,6 +168,10 @@ public final class Eal implements AutoCloseable {
         return Port.idByName(name, this);
     }
 
+    /**
+     * What port {@code portId}'s device offers, read without configuring it; fails, naming the
+     * ports EAL probed, if there is none.
+     */
     public DeviceInfo deviceInfo(int portId) {
         ensureOpen();
         return Port.deviceInfo(portId, this);
@@ -280,6 +285,7 @@ public final class Eal implements AutoCloseable {
         return names;
     }
 
+    /** Whether {@link #close()} was called: from then on DPDK cannot be used in this process. */
     public boolean isClosed() {
         return closed.get();
     }

@@ -37,6 +37,7 @@ public final class EalArguments {
         return values;
     }
 
+    /** {@code ealArgs} with {@code --in-memory} added, unless one of them already says how hugepage memory is kept. */
     public static List<String> withDefaults(List<String> ealArgs) {
         for (String arg : ealArgs) {
             for (String option : MEMORY_MODE_OPTIONS) {

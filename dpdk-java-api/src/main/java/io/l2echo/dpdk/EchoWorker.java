@@ -42,6 +42,7 @@ public final class EchoWorker implements AutoCloseable {
         return worker;
     }
 
+    /** The lcore the loop runs on. */
     public int lcore() {
         return loop.lcore();
     }

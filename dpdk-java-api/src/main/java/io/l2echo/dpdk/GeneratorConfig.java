@@ -10,6 +10,7 @@ import java.time.Duration;
 public final class GeneratorConfig {
     /** Ethernet + IPv4 + UDP headers, then the 8-byte sequence number and 8-byte TSC stamp. */
     public static final int MIN_FRAME_LENGTH = 58;
+    /** The longest frame, without FCS: a 1500-byte MTU and the Ethernet header. */
     public static final int MAX_FRAME_LENGTH = 1514;
 
     private final long count;
@@ -38,6 +39,7 @@ public final class GeneratorConfig {
         this.destinationPort = b.destinationPort;
     }
 
+    /** A builder holding the defaults: a million 60-byte frames flat out, one flow, bursts of 32, a 500 ms drain. */
     public static Builder builder() {
         return new Builder();
     }
@@ -62,6 +64,7 @@ public final class GeneratorConfig {
         return flows;
     }
 
+    /** The most frames per {@code rte_eth_tx_burst} or {@code rte_eth_rx_burst} call. */
     public int burstSize() {
         return burstSize;
     }
@@ -120,6 +123,10 @@ public final class GeneratorConfig {
         putShort(frame, offset + 2, value);
     }
 
+    /**
+     * Builds a {@link GeneratorConfig}; each setter rejects a value out of range with an
+     * {@link IllegalArgumentException}.
+     */
     public static final class Builder {
         private long count = 1_000_000;
         private long ratePps;
@@ -152,6 +159,7 @@ public final class GeneratorConfig {
             return this;
         }
 
+        /** Frames to send, 1..{@link Integer#MAX_VALUE}: the generator keeps a 4-byte round trip for each. */
         public Builder count(long count) {
             if (count < 1 || count > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("count must be in 1.." + Integer.MAX_VALUE + ", not " + count);
@@ -160,6 +168,7 @@ public final class GeneratorConfig {
             return this;
         }
 
+        /** Offered load in frames per second; 0 sends as fast as the Tx queue takes them. */
         public Builder ratePps(long ratePps) {
             if (ratePps < 0) {
                 throw new IllegalArgumentException("rate must not be negative, not " + ratePps);
@@ -168,21 +177,28 @@ public final class GeneratorConfig {
             return this;
         }
 
+        /**
+         * Frame length without FCS, 60..{@link GeneratorConfig#MAX_FRAME_LENGTH}; 60 is a "64-byte"
+         * frame on the wire.
+         */
         public Builder frameLength(int frameLength) {
             this.frameLength = PortConfig.requireRange("frame length", frameLength, 60, MAX_FRAME_LENGTH);
             return this;
         }
 
+        /** Flows, each a UDP source port counted up from 40000: 1..25536. */
         public Builder flows(int flows) {
             this.flows = PortConfig.requireRange("flows", flows, 1, 65536 - sourcePort);
             return this;
         }
 
+        /** Frames per Tx and per Rx burst, 1..{@link QueueCounters#MAX_BURST_SIZE}. */
         public Builder burstSize(int burstSize) {
             this.burstSize = PortConfig.requireRange("burst size", burstSize, 1, QueueCounters.MAX_BURST_SIZE);
             return this;
         }
 
+        /** How long to keep receiving after the last frame is sent (less once every frame came back); not negative. */
         public Builder drain(Duration drain) {
             if (drain.isNegative()) {
                 throw new IllegalArgumentException("drain must not be negative");
@@ -197,6 +213,7 @@ public final class GeneratorConfig {
             return this;
         }
 
+        /** A configuration with these settings. */
         public GeneratorConfig build() {
             return new GeneratorConfig(this);
         }

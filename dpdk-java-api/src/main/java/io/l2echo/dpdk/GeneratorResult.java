@@ -27,6 +27,10 @@ public record GeneratorResult(GeneratorConfig config, GeneratorStats stats, Hist
         return roundTripNanos.getValueAtPercentile(percentile) / 1000.0;
     }
 
+    /**
+     * Two lines for a report: what was sent, echoed, lost and otherwise, then round-trip
+     * percentiles in microseconds.
+     */
     public String summary() {
         return String.format(Locale.ROOT, "sent %,d (%,.0f pps, %,d refused by Tx)  echoed %,d  lost %,d  reordered %,d"
                 + "  duplicated %,d  corrupted %,d  foreign %,d%nround trip (us): p50 %.1f  p90 %.1f  p99 %.1f"

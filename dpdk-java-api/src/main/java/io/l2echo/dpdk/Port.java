@@ -235,14 +235,20 @@ public final class Port implements AutoCloseable {
         }
     }
 
+    /** The DPDK port id. */
     public int id() {
         return info.portId();
     }
 
+    /** What the device offers, as read before the port was configured. */
     public DeviceInfo info() {
         return info;
     }
 
+    /**
+     * Descriptors per Rx ring: the configured count as the device's limits adjusted it
+     * ({@code rte_eth_dev_adjust_nb_rx_tx_desc}).
+     */
     public int rxDescriptors() {
         return rxDescriptors;
     }
@@ -252,10 +258,12 @@ public final class Port implements AutoCloseable {
         return rss;
     }
 
+    /** Descriptors per Tx ring: the configured count as the device's limits adjusted it. */
     public int txDescriptors() {
         return txDescriptors;
     }
 
+    /** The port's basic counters now ({@code rte_eth_stats_get}), read on the caller's thread while the loops run. */
     public PortStats stats() {
         ensureOpen();
         long[] fields = new long[PortStats.FIELD_COUNT];
@@ -272,6 +280,10 @@ public final class Port implements AutoCloseable {
         NativeErrors.check(nativeResetStats(id()), "reset port " + id() + "'s stats", (String) null);
     }
 
+    /**
+     * The link as last reported, without waiting for it to settle; for net_af_packet, up or down as
+     * its kernel interface's operstate says.
+     */
     public LinkStatus link() {
         ensureOpen();
         long[] fields = new long[LinkStatus.FIELD_COUNT];

@@ -30,6 +30,7 @@ public final class PortConfig {
         this.rssSymmetric = b.rssSymmetric;
     }
 
+    /** A builder holding the defaults: port 0, one Rx and one Tx queue of 1024 descriptors, promiscuous, no RSS. */
     public static Builder builder() {
         return new Builder();
     }
@@ -64,22 +65,27 @@ public final class PortConfig {
         return Optional.ofNullable(portName);
     }
 
+    /** How many Rx queues to set up, each with {@link #rxDescriptors()} descriptors. */
     public int rxQueues() {
         return rxQueues;
     }
 
+    /** How many Tx queues to set up, each with {@link #txDescriptors()} descriptors. */
     public int txQueues() {
         return txQueues;
     }
 
+    /** Descriptors per Rx ring asked for; {@link Port#rxDescriptors()} says what the device's limits left. */
     public int rxDescriptors() {
         return rxDescriptors;
     }
 
+    /** Descriptors per Tx ring asked for; {@link Port#txDescriptors()} says what the device's limits left. */
     public int txDescriptors() {
         return txDescriptors;
     }
 
+    /** Whether the port receives frames whatever their destination MAC: an echo must see them all. */
     public boolean promiscuous() {
         return promiscuous;
     }
@@ -94,6 +100,10 @@ public final class PortConfig {
         return rssSymmetric;
     }
 
+    /**
+     * Builds a {@link PortConfig}; each setter rejects a value out of range with an
+     * {@link IllegalArgumentException}.
+     */
     public static final class Builder {
         private int portId;
         private String portName;
@@ -108,6 +118,7 @@ public final class PortConfig {
         private Builder() {
         }
 
+        /** The port by id, 0..65535, in place of any name given before. */
         public Builder portId(int portId) {
             this.portId = requireRange("port id", portId, 0, 65535);
             this.portName = null;
@@ -123,12 +134,14 @@ public final class PortConfig {
             return this;
         }
 
+        /** Rx and Tx queue counts, 1..65535 each; the device's own limits are checked when the port starts. */
         public Builder queues(int rxQueues, int txQueues) {
             this.rxQueues = requireRange("Rx queues", rxQueues, 1, 65535);
             this.txQueues = requireRange("Tx queues", txQueues, 1, 65535);
             return this;
         }
 
+        /** Descriptors per Rx and per Tx ring, 1..65535 each; the port adjusts them to the device's limits. */
         public Builder descriptors(int rxDescriptors, int txDescriptors) {
             this.rxDescriptors = requireRange("Rx descriptors", rxDescriptors, 1, 65535);
             this.txDescriptors = requireRange("Tx descriptors", txDescriptors, 1, 65535);
@@ -153,6 +166,7 @@ public final class PortConfig {
             return this;
         }
 
+        /** A configuration with these settings. */
         public PortConfig build() {
             return new PortConfig(this);
         }

@@ -72,6 +72,7 @@ public final class Preflight {
         }
     }
 
+    /** Every problem found for these EAL arguments, empty when there is none; {@link #require} throws them instead. */
     public List<Problem> check(List<String> ealArgs) {
         List<Problem> problems = new ArrayList<>();
         if (!dpdkLibrariesPresent.getAsBoolean()) {

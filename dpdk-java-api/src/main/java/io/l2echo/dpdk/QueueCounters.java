@@ -45,10 +45,12 @@ public final class QueueCounters {
         this.queue = queue;
     }
 
+    /** The queue these counters count. */
     public QueueRef queue() {
         return queue;
     }
 
+    /** The lcore whose loop writes these counters. */
     public int lcore() {
         return owner.lcore();
     }

@@ -27,6 +27,7 @@ public record RssSetup(List<String> requested, long appliedBits, List<String> ap
                 symmetric && applied != 0);
     }
 
+    /** Whether RSS is on: the device hashes on at least one of the requested types. */
     public boolean enabled() {
         return appliedBits != 0;
     }

@@ -70,6 +70,7 @@ public final class TrafficGenerator implements AutoCloseable {
         }
     }
 
+    /** What this generator sends. */
     public GeneratorConfig config() {
         return config;
     }

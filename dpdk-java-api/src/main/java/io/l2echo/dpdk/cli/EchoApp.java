@@ -17,8 +17,11 @@ import java.util.function.Function;
  * the duration), stop the loops, print totals, close in reverse, return the exit status.
  */
 public final class EchoApp {
+    /** Exit status of a run that did what was asked, or printed the help. */
     public static final int EXIT_OK = 0;
+    /** Exit status of a run that failed once started: DPDK or the environment refused, or it was interrupted. */
     public static final int EXIT_FAILURE = 1;
+    /** Exit status of a command line refused before anything started; the app prints why. */
     public static final int EXIT_USAGE = 2;
 
     private final String name;
@@ -56,6 +59,10 @@ public final class EchoApp {
         return new EchoApp(name, summary, multiQueue, out, err, starter, companion);
     }
 
+    /**
+     * Runs the app on {@code argv}, {@code [EAL options] -- [app options]}, until it stops; returns
+     * the exit status.
+     */
     public int run(String[] argv) {
         DpdkCommandLine.logOneLinePerRecord();
         EchoCommandLine commandLine;

@@ -30,6 +30,7 @@ public final class EchoCommandLine {
         this.help = help;
     }
 
+    /** The echo's configuration, EAL arguments included; null when {@link #helpRequested()}. */
     public EchoConfig config() {
         return config;
     }
@@ -44,6 +45,7 @@ public final class EchoCommandLine {
         return durationSeconds;
     }
 
+    /** Whether -h or --help was given, on either side of {@code --}: the app prints its usage and exits. */
     public boolean helpRequested() {
         return help;
     }

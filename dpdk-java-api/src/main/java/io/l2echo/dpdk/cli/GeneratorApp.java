@@ -35,6 +35,7 @@ public final class GeneratorApp {
     private final PrintStream out;
     private final PrintStream err;
 
+    /** An l2gen printing its help, progress and results on {@code out}, and what went wrong on {@code err}. */
     public GeneratorApp(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
@@ -73,6 +74,10 @@ public final class GeneratorApp {
         return options;
     }
 
+    /**
+     * Runs l2gen on {@code argv}, {@code [EAL options] -- [l2gen options]}, until its trials end or
+     * a signal stops it; returns the exit status ({@link EchoApp#EXIT_OK} and so on).
+     */
     public int run(String[] argv) {
         DpdkCommandLine.logOneLinePerRecord();
         DpdkCommandLine split = DpdkCommandLine.split(argv);

@@ -38,6 +38,7 @@ public final class StatsReporter implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Starts the reporter's thread, which prints every interval until {@link #close()}; call it once. */
     public void start() {
         thread.start();
     }

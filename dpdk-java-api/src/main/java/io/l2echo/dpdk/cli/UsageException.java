@@ -4,6 +4,7 @@ package io.l2echo.dpdk.cli;
 public final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** {@code message}: what is wrong with the command line, in words for the user. */
     public UsageException(String message) {
         super(message);
     }

@@ -23,6 +23,7 @@ import javax.management.ObjectName;
  * Closing unregisters them; register after the service started and close before it closes.
  */
 public final class EchoMBeans implements AutoCloseable {
+    /** The JMX domain every bean here is registered under. */
     public static final String DOMAIN = "io.l2echo";
 
     private final MBeanServer server;

@@ -37,6 +37,10 @@ public final class EchoMeterBinder implements MeterBinder {
         this.snapshots = snapshots;
     }
 
+    /**
+     * Registers a counter per port and queue figure, and link and pool gauges per port, for what
+     * the snapshot lists now.
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         for (PortSnapshot snapshot : snapshots.get().ports()) {

@@ -5,30 +5,40 @@ package io.l2echo.dpdk.metrics;
  * the counters the loop publishes to shared memory, read without stopping it.
  */
 public interface QueueMXBean {
+    /** The lcore whose echo loop polls this queue. */
     int getLcore();
 
+    /** The port the queue belongs to. */
     int getPortId();
 
+    /** The queue id, the same for Rx and Tx: the loop echoes on the queue it received on. */
     int getQueueId();
 
+    /** Frames the loop received on this queue, then echoed or dropped on Tx; runts are counted apart. */
     long getRxPackets();
 
+    /** Bytes of those frames, without CRC. */
     long getRxBytes();
 
+    /** Frames the Tx queue accepted: the echoes sent back. */
     long getTxPackets();
 
+    /** Bytes of the frames the Tx queue accepted, without CRC. */
     long getTxBytes();
 
     /** Frames the Tx ring refused after every retry, freed by the loop. */
     long getTxDropped();
 
+    /** Extra {@code rte_eth_tx_burst} calls for frames the Tx ring refused. */
     long getTxRetries();
 
     /** Frames shorter than an Ethernet header, dropped before the swap. */
     long getRxRunts();
 
+    /** Polls that returned at least one frame. */
     long getRxBursts();
 
+    /** Polls that returned no frame: against {@link #getRxBursts()}, how idle the loop is. */
     long getEmptyPolls();
 
     /** Frames per non-empty poll: how full the bursts run. */
