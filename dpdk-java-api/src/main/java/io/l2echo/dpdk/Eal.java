@@ -223,7 +223,7 @@ public final class Eal implements AutoCloseable {
 
     /**
      * Opens {@code queue} of a started port for polling from Java, a burst of up to
-     * {@code burstCapacity} frames per call, in slots of {@link PacketQueue#DEFAULT_SLOT_BYTES};
+     * {@code burstCapacity} frames per call, in slots of {@link PacketQueue#SLOT_BYTES};
      * frames sent are copied into mbufs of {@code pool} (chained where one mbuf is smaller than
      * a frame, which the port must then accept) and retried {@code txRetries} times when the Tx
      * queue is full. Closed with the EAL, before the ports. The queue must not also be served
@@ -245,7 +245,7 @@ public final class Eal implements AutoCloseable {
                         "share that PacketQueue, or close it first");
             }
             PacketQueue packets = mainThread.call(() -> PacketQueue.open(queue, pool, burstCapacity,
-                    PacketQueue.DEFAULT_SLOT_BYTES, txRetries));
+                    PacketQueue.SLOT_BYTES, txRetries));
             packetQueues.add(packets);
             return packets;
         }

@@ -14,7 +14,8 @@ public interface PacketHandler {
     /**
      * @param burst    the queue's slots; valid until this method returns
      * @param received frames received into slots {@code 0..received-1}, at least 1
-     * @return frames to send from slots {@code 0..n-1}, 0 for none
+     * @return frames to send from slots {@code 0..n-1}, 0 for none; more than the burst holds,
+     *     or a negative count, fails the transmit and stops the loop
      */
     int onBurst(PacketBurst burst, int received) throws Exception;
 }

@@ -101,7 +101,7 @@ public final class PacketLoop implements AutoCloseable {
             int received = queue.receive();
             if (received > 0) {
                 int reply = handler.onBurst(burst, received);
-                if (reply > 0) {
+                if (reply != 0) { // a negative count fails the transmit, and so the loop
                     queue.transmit(reply);
                 }
             }

@@ -38,8 +38,8 @@ public final class PacketQueue implements AutoCloseable {
     public static final int MAX_BURST_CAPACITY = 512;
     /** The largest slot the shim takes, checked at load time. */
     public static final int MAX_SLOT_BYTES = 16384;
-    /** Slots of {@link Eal#openPacketQueue}: the largest frame at the default MTU (1518 bytes) rounded up to a cache line. */
-    public static final int DEFAULT_SLOT_BYTES = (Port.LARGEST_FRAME + 63) / 64 * 64;
+    /** A slot of {@link Eal#openPacketQueue}'s bursts: the largest frame at the default MTU (1518 bytes) rounded up to a cache line. */
+    public static final int SLOT_BYTES = (Port.LARGEST_FRAME + 63) / 64 * 64;
     /* The packet queue's own record follows the queue_counters one. */
     private static final int BURST_RECORD_OFFSET = QueueCounters.RECORD_SIZE;
     private static final int RX_OVERSIZE_OFFSET = 0;
@@ -180,8 +180,11 @@ public final class PacketQueue implements AutoCloseable {
         } finally {
             exit();
         }
-        return NativeErrors.check(sent, "transmit on " + queue, "set every frame's length to 14.."
-                + burst.slotBytes() + " bytes and send at most " + burst.capacity() + " frames");
+        if (sent < 0) { // the message is built on failure only: no garbage per burst
+            throw NativeErrors.toException("transmit on " + queue, sent, "set every frame's length to 14.."
+                    + burst.slotBytes() + " bytes and send 0 to " + burst.capacity() + " frames");
+        }
+        return sent;
     }
 
     /*
