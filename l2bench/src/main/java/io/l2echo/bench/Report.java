@@ -220,7 +220,7 @@ final class Report {
             double nativeNoLoss = runs.median(SystemUnderTest.L2ECHO, Report::noLoss);
             double javaNoLoss = runs.median(SystemUnderTest.JAVA_HANDLER, Report::noLoss);
             verdicts.add(String.format(Locale.ROOT, "- %s: flat out the Java handler echoed %s the native echo's "
-                    + "rate, %s per frame more (%s against %s); at the no-loss rate %s (%s against %s per frame).%n",
+                    + "rate, %s (%s against %s); at the no-loss rate %s (%s against %s per frame).%n",
                     bed.label(), ratio(javaFlat, nativeFlat), nanosDifference(javaFlat, nativeFlat),
                     nanosPerFrame(javaFlat), nanosPerFrame(nativeFlat), ratio(javaNoLoss, nativeNoLoss),
                     nanosPerFrame(javaNoLoss), nanosPerFrame(nativeNoLoss)));
@@ -250,7 +250,11 @@ final class Report {
     }
 
     private static String nanosDifference(double pps, double referencePps) {
-        return pps <= 0 || referencePps <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f ns", 1e9 / pps - 1e9 / referencePps);
+        if (pps <= 0 || referencePps <= 0) {
+            return "n/a";
+        }
+        double nanos = 1e9 / pps - 1e9 / referencePps;
+        return String.format(Locale.ROOT, "%,.0f ns per frame %s", Math.abs(nanos), nanos < 0 ? "less" : "more");
     }
 
     /* perf on the echo's polling thread while the generator sends flat out, one run per system. */
