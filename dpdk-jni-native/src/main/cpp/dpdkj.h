@@ -27,6 +27,7 @@ extern const native_table mempool_natives;
 extern const native_table port_natives;
 extern const native_table worker_natives;
 extern const native_table generator_natives;
+extern const native_table burst_natives;
 extern const native_table lcore_natives;
 extern const native_table log_natives;
 

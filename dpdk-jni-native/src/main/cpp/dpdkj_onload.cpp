@@ -9,7 +9,7 @@ namespace {
 const dpdkj::native_table *const tables[] = {
     &dpdkj::errors_natives, &dpdkj::eal_natives,    &dpdkj::mempool_natives,
     &dpdkj::port_natives,   &dpdkj::worker_natives,  &dpdkj::generator_natives,
-    &dpdkj::lcore_natives,  &dpdkj::log_natives,
+    &dpdkj::lcore_natives,  &dpdkj::log_natives,     &dpdkj::burst_natives,
 };
 
 jclass find_class(JNIEnv *env, const char *simple_name) {

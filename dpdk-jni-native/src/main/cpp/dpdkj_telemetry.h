@@ -1,6 +1,7 @@
 /*
- * Our own telemetry command, /l2echo/lcores: every running echo loop's per-queue counters,
- * served by DPDK's telemetry thread straight from the counter records, so a reader such as
+ * Our own telemetry command, /l2echo/lcores: every running echo loop's per-queue counters, and
+ * those of every packet queue a registered Java thread polls (dpdkj_burst.cpp), served by
+ * DPDK's telemetry thread straight from the counter records, so a reader such as
  * dpdk-stats or dpdk-telemetry.py sees per-lcore figures without the JVM being involved.
  */
 #ifndef DPDKJ_TELEMETRY_H

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DPDK's Environment Abstraction Layer, initialised at most once per process. Owns what is
- * created through it and closes it in DPDK's order: echo workers stopped and joined, ports
- * stopped and closed, pools freed, then {@code rte_eal_cleanup}.
+ * created through it and closes it in DPDK's order: echo workers, generators and Java packet
+ * loops stopped and joined, packet queues closed, ports stopped and closed, pools freed, then
+ * {@code rte_eal_cleanup}.
  *
  * <p>{@code rte_eal_init} pins the calling thread to the main lcore, so it runs on a thread
  * of its own ({@code dpdk-main-lcore}); configuration runs there too. The thread that calls
@@ -37,6 +38,8 @@ public final class Eal implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<EchoWorker> workers = Collections.synchronizedList(new ArrayList<>());
     private final List<TrafficGenerator> generators = Collections.synchronizedList(new ArrayList<>());
+    private final List<PacketLoop> packetLoops = Collections.synchronizedList(new ArrayList<>());
+    private final List<PacketQueue> packetQueues = Collections.synchronizedList(new ArrayList<>());
     private final List<Port> ports = Collections.synchronizedList(new ArrayList<>());
     private final List<Mempool> pools = Collections.synchronizedList(new ArrayList<>());
 
@@ -66,6 +69,7 @@ public final class Eal implements AutoCloseable {
         DpdkLog.capture();
         QueueCounters.verifyLayout(EchoWorker.nativeLayout());
         TrafficGenerator.verifyLayout(TrafficGenerator.nativeLayout());
+        PacketQueue.verifyLayout(PacketQueue.nativeLayout());
 
         Set<Integer> processCpus = ThreadAffinity.currentThreadCpus();
         MainLcoreThread mainThread = new MainLcoreThread();
@@ -222,6 +226,62 @@ public final class Eal implements AutoCloseable {
         return generator;
     }
 
+    /**
+     * Opens {@code queue} of a started port for polling from Java, a burst of up to
+     * {@code burstCapacity} frames per call, in slots of {@link PacketQueue#SLOT_BYTES};
+     * frames sent are copied into mbufs of {@code pool} (chained where one mbuf is smaller than
+     * a frame, which the port must then accept) and retried {@code txRetries} times when the Tx
+     * queue is full. Closed with the EAL, before the ports. The queue must not also be served
+     * by an echo worker.
+     */
+    public PacketQueue openPacketQueue(QueueRef queue, Mempool pool, int burstCapacity, int txRetries) {
+        ensureOpen();
+        synchronized (workers) {
+            for (EchoWorker worker : workers) {
+                if (!worker.isClosed() && worker.counters().stream().anyMatch(c -> c.queue().equals(queue))) {
+                    throw new DpdkException("open a packet queue on " + queue, "lcore " + worker.lcore()
+                            + "'s echo loop polls it", "use a queue no echo worker serves");
+                }
+            }
+        }
+        synchronized (packetQueues) {
+            if (packetQueues.stream().anyMatch(p -> !p.isClosed() && p.queue().equals(queue))) {
+                throw new DpdkException("open a packet queue on " + queue, "it is open already",
+                        "share that PacketQueue, or close it first");
+            }
+            PacketQueue packets = mainThread.call(() -> PacketQueue.open(queue, pool, burstCapacity,
+                    PacketQueue.SLOT_BYTES, txRetries));
+            packetQueues.add(packets);
+            return packets;
+        }
+    }
+
+    /**
+     * Starts a Java thread that polls {@code queue} and runs {@code handler} on every burst
+     * (see {@link PacketLoop}), pinned to the CPUs of {@code lcore}, an EAL lcore that runs no
+     * native loop: with {@code -l 0,1}, lcore 1 is left to it when no echo is launched there.
+     * Returns once the thread polls.
+     */
+    public PacketLoop launchPacketLoop(int lcore, PacketQueue queue, PacketHandler handler, IdleStrategy idle) {
+        ensureOpen();
+        String operation = "launch a packet loop on lcore " + lcore;
+        requireLcore(lcore, operation);
+        synchronized (workers) {
+            if (workers.stream().anyMatch(w -> !w.isClosed() && w.lcore() == lcore)) {
+                throw new DpdkException(operation, "lcore " + lcore + " runs an echo loop", "pick an idle lcore");
+            }
+        }
+        synchronized (packetLoops) {
+            if (packetLoops.stream().anyMatch(l -> !l.isClosed() && l.pinnedLcore() == lcore)) {
+                throw new DpdkException(operation, "lcore " + lcore + " runs a packet loop already",
+                        "one polling thread per lcore: pick another");
+            }
+            PacketLoop loop = PacketLoop.start(queue, handler, idle, lcore, lcoreCpus(lcore), STOP_TIMEOUT_MILLIS);
+            packetLoops.add(loop);
+            return loop;
+        }
+    }
+
     private void requireLcore(int lcore, String operation) {
         if (lcore != mainLcore && !workerLcores.contains(lcore)) {
             throw new DpdkException(operation, "lcore " + lcore + " is not one of EAL's (main " + mainLcore
@@ -243,13 +303,13 @@ public final class Eal implements AutoCloseable {
             return free;
         }
         ThreadAffinity.pinCurrentThread(free);
-        ThreadAffinity.pinProcessThreadsExcept(lcoreThreadNames(), free);
+        ThreadAffinity.pinProcessThreadsExcept(pollingThreadNames(), free);
         return free;
     }
 
     /**
-     * The CPUs of this process that no running echo loop polls: where control-plane threads
-     * belong. Empty when every CPU polls.
+     * The CPUs of this process that no running echo or packet loop polls: where control-plane
+     * threads belong. Empty when every CPU polls.
      */
     public Set<Integer> controlPlaneCpus() {
         ensureOpen();
@@ -258,6 +318,13 @@ public final class Eal implements AutoCloseable {
             for (EchoWorker worker : workers) {
                 if (!worker.isClosed()) {
                     free.removeAll(lcoreCpus(worker.lcore()));
+                }
+            }
+        }
+        synchronized (packetLoops) {
+            for (PacketLoop loop : packetLoops) {
+                if (loop.isRunning()) {
+                    free.removeAll(lcoreCpus(loop.pinnedLcore()));
                 }
             }
         }
@@ -273,6 +340,24 @@ public final class Eal implements AutoCloseable {
         if (!free.isEmpty()) {
             ThreadAffinity.pinCurrentThread(free);
         }
+    }
+
+    /* The threads that poll, by their /proc names: EAL's lcore threads and running packet loops'. */
+    private Set<String> pollingThreadNames() {
+        Set<String> names = lcoreThreadNames();
+        synchronized (packetLoops) {
+            for (PacketLoop loop : packetLoops) {
+                if (loop.isRunning()) {
+                    names.add(procName(loop.threadName()));
+                }
+            }
+        }
+        return names;
+    }
+
+    /* /proc's name of a thread: its first 15 bytes. */
+    private static String procName(String threadName) {
+        return threadName.length() <= 15 ? threadName : threadName.substring(0, 15);
     }
 
     /* EAL's name for a worker lcore's thread: rte-worker-N on 22.11, dpdk-workerN from 23.11. */
@@ -309,9 +394,22 @@ public final class Eal implements AutoCloseable {
             workers.forEach(EchoWorker::requestStop); // every loop winds down at once
             loops.addAll(reversed(workers));
         }
+        List<AutoCloseable> javaLoops;
+        synchronized (packetLoops) {
+            packetLoops.forEach(PacketLoop::requestStop);
+            javaLoops = new ArrayList<>(reversed(packetLoops));
+        }
         closeEach(loops, failures);
-        if (failures.isEmpty()) {
+        // A handler's failure stopped its loop: it is reported, and frees nothing less.
+        List<RuntimeException> handlerFailures = new ArrayList<>();
+        closeEach(javaLoops, handlerFailures);
+        boolean stopped = failures.isEmpty() && packetLoops.stream().noneMatch(PacketLoop::isRunning);
+        failures.addAll(handlerFailures);
+        if (stopped) {
             List<AutoCloseable> resources = new ArrayList<>();
+            synchronized (packetQueues) {
+                resources.addAll(reversed(packetQueues));
+            }
             synchronized (ports) {
                 resources.addAll(reversed(ports));
             }

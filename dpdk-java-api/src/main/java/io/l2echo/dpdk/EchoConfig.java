@@ -3,6 +3,9 @@ package io.l2echo.dpdk;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Everything {@link EchoService} needs, immutable: EAL's arguments, the ports, how many queues
@@ -32,6 +35,8 @@ public final class EchoConfig {
     private final int mbufFrameBytes;
     private final int txRetries;
     private final Duration linkPollInterval;
+    private final Function<QueueRef, PacketHandler> packetHandlers;
+    private final IdleStrategy idleStrategy;
 
     private EchoConfig(Builder b) {
         this.ealArgs = List.copyOf(b.ealArgs);
@@ -43,6 +48,25 @@ public final class EchoConfig {
         this.mbufFrameBytes = b.mbufFrameBytes;
         this.txRetries = b.txRetries;
         this.linkPollInterval = b.linkPollInterval;
+        this.packetHandlers = b.packetHandlers;
+        this.idleStrategy = b.idleStrategy;
+    }
+
+    /** A builder holding these settings, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ealArgs = ealArgs;
+        b.ports.addAll(ports);
+        b.queues = queues;
+        b.burstSize = burstSize;
+        b.mbufs = mbufs;
+        b.mbufCacheSize = mbufCacheSize;
+        b.mbufFrameBytes = mbufFrameBytes;
+        b.txRetries = txRetries;
+        b.linkPollInterval = linkPollInterval;
+        b.packetHandlers = packetHandlers;
+        b.idleStrategy = idleStrategy;
+        return b;
     }
 
     /** A builder with the defaults: port 0, one queue, bursts of 32, a pool sized for the job. */
@@ -104,6 +128,19 @@ public final class EchoConfig {
         return linkPollInterval;
     }
 
+    /**
+     * The Java packet logic each queue gets instead of the native echo, when set
+     * ({@link Builder#packetHandlers}); empty for the native echo.
+     */
+    public Optional<Function<QueueRef, PacketHandler>> packetHandlers() {
+        return Optional.ofNullable(packetHandlers);
+    }
+
+    /** What a Java packet loop does on an empty poll; busy-spin unless set. */
+    public IdleStrategy idleStrategy() {
+        return idleStrategy;
+    }
+
     /** Builds an {@link EchoConfig}; every setter validates its argument at once. */
     public static final class Builder {
         /** Port 0, 1024 descriptors each way, promiscuous, RSS on ip, tcp, udp. */
@@ -118,6 +155,8 @@ public final class EchoConfig {
         private int mbufFrameBytes = Mempool.DEFAULT_DATA_ROOM_SIZE - Mempool.HEADROOM;
         private int txRetries;
         private Duration linkPollInterval = Duration.ofMillis(100);
+        private Function<QueueRef, PacketHandler> packetHandlers;
+        private IdleStrategy idleStrategy = IdleStrategy.busySpin();
 
         private Builder() {
         }
@@ -195,6 +234,19 @@ public final class EchoConfig {
                 throw new IllegalArgumentException("link poll interval must be in 1 ms..1 min, not " + interval);
             }
             this.linkPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Runs Java packet logic on every queue instead of the native MAC swap: a
+         * {@link PacketLoop} per queue, on a Java thread pinned to the CPUs of the lcore the plan
+         * gives the queue, with the handler {@code handlers} returns for it (one per queue, so
+         * handlers share nothing). One JNI call per burst each way; see {@link PacketQueue} for
+         * what that costs. Each polling lcore then serves one queue.
+         */
+        public Builder packetHandlers(Function<QueueRef, PacketHandler> handlers, IdleStrategy idle) {
+            this.packetHandlers = Objects.requireNonNull(handlers, "handlers");
+            this.idleStrategy = Objects.requireNonNull(idle, "idle");
             return this;
         }
 

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running MAC-swap echo: EAL, its ports, a pool per port on the port's NUMA socket, a worker
  * per polling lcore as the {@link LcorePlan} assigns the queues, and a control-plane thread that
- * reports link changes. What both echo apps run, and what a JVM service embeds.
+ * reports link changes. What both echo apps run, and what a JVM service embeds. With
+ * {@link EchoConfig.Builder#packetHandlers} the queues are served by Java packet logic instead
+ * of the native swap: a {@link PacketLoop} per queue, on the lcore the plan gives it.
  *
  * <p>Thread-safe: {@link #stats()}, {@link #stopWorkers()} and {@link #close()} may be called
  * from any thread, and the last two are idempotent. The polling lcores never enter the JVM.
@@ -24,15 +26,17 @@ public final class EchoService implements AutoCloseable {
     private final List<Mempool> pools;
     private final LcorePlan plan;
     private final List<EchoWorker> workers;
+    private final List<PacketLoop> packetLoops;
     private final LinkWatcher linkWatcher;
 
     private EchoService(Eal eal, List<Port> ports, List<Mempool> pools, LcorePlan plan, List<EchoWorker> workers,
-            LinkWatcher linkWatcher) {
+            List<PacketLoop> packetLoops, LinkWatcher linkWatcher) {
         this.eal = eal;
         this.ports = List.copyOf(ports);
         this.pools = List.copyOf(pools);
         this.plan = plan;
         this.workers = List.copyOf(workers);
+        this.packetLoops = List.copyOf(packetLoops);
         this.linkWatcher = linkWatcher;
     }
 
@@ -65,6 +69,9 @@ public final class EchoService implements AutoCloseable {
             portIds.add(id);
         }
         LcorePlan plan = LcorePlan.spread(eal.mainLcore(), eal.workerLcores(), portIds, config.queues());
+        if (config.packetHandlers().isPresent()) {
+            requireOneQueuePerLcore(plan);
+        }
         List<Port> ports = new ArrayList<>();
         List<Mempool> pools = new ArrayList<>();
         for (int i = 0; i < portIds.size(); i++) {
@@ -77,15 +84,35 @@ public final class EchoService implements AutoCloseable {
             ports.add(eal.startPort(config.ports().get(i).resolved(portId, plan.queueCount(portId)), pool));
         }
         List<EchoWorker> workers = new ArrayList<>();
+        List<PacketLoop> packetLoops = new ArrayList<>();
         for (LcorePlan.Assignment assignment : plan.assignments()) {
-            workers.add(eal.launchEcho(assignment.lcore(), assignment.queues(), config.burstSize(),
-                    config.txRetries()));
+            if (config.packetHandlers().isPresent()) {
+                QueueRef queue = assignment.queues().get(0);
+                PacketQueue packets = eal.openPacketQueue(queue, pools.get(portIds.indexOf(queue.port())),
+                        config.burstSize(), config.txRetries());
+                packetLoops.add(eal.launchPacketLoop(assignment.lcore(), packets,
+                        config.packetHandlers().get().apply(queue), config.idleStrategy()));
+            } else {
+                workers.add(eal.launchEcho(assignment.lcore(), assignment.queues(), config.burstSize(),
+                        config.txRetries()));
+            }
         }
         Map<Integer, Supplier<LinkStatus>> links = new LinkedHashMap<>();
         ports.forEach(port -> links.put(port.id(), port::link));
         LinkWatcher linkWatcher = new LinkWatcher(links, config.linkPollInterval(), eal::pinCurrentThreadToControlPlane);
         linkWatcher.start();
-        return new EchoService(eal, ports, pools, plan, workers, linkWatcher);
+        return new EchoService(eal, ports, pools, plan, workers, packetLoops, linkWatcher);
+    }
+
+    /* A Java packet loop polls one queue: a thread that served two would be two handlers' worth of latency. */
+    private static void requireOneQueuePerLcore(LcorePlan plan) {
+        for (LcorePlan.Assignment assignment : plan.assignments()) {
+            if (assignment.queues().size() > 1) {
+                throw new DpdkException("plan the Java packet loops", "lcore " + assignment.lcore() + " would poll "
+                        + assignment.queues() + ", and a Java packet loop polls one queue",
+                        "give EAL a polling lcore per queue with -l, or echo fewer ports or queues");
+            }
+        }
     }
 
     /* The pool of one port: its queues' descriptors, a burst in flight each, the caches of the lcores polling it. */
@@ -146,9 +173,14 @@ public final class EchoService implements AutoCloseable {
         return plan;
     }
 
-    /** One worker per polling lcore, in the plan's order. */
+    /** One native echo worker per polling lcore, in the plan's order; none with Java packet logic. */
     public List<EchoWorker> workers() {
         return workers;
+    }
+
+    /** One Java packet loop per queue, in the plan's order, with {@link EchoConfig#packetHandlers()}; else none. */
+    public List<PacketLoop> packetLoops() {
+        return packetLoops;
     }
 
     /**
@@ -166,6 +198,7 @@ public final class EchoService implements AutoCloseable {
         for (EchoWorker worker : workers) {
             worker.counters().forEach(counters -> queues.add(counters.snapshot()));
         }
+        packetLoops.forEach(loop -> queues.add(loop.queue().counters().snapshot()));
         List<PortSnapshot> snapshots = new ArrayList<>(ports.size());
         for (int i = 0; i < ports.size(); i++) {
             Port port = ports.get(i);
@@ -176,11 +209,13 @@ public final class EchoService implements AutoCloseable {
 
     /**
      * Stops every loop and waits for it, leaving the ports open: {@link #stats()} then gives
-     * the final figures. Idempotent.
+     * the final figures. Idempotent. Throws what a Java packet handler threw, if one did.
      */
     public void stopWorkers() {
         workers.forEach(EchoWorker::requestStop);
+        packetLoops.forEach(PacketLoop::requestStop);
         workers.forEach(EchoWorker::close);
+        packetLoops.forEach(PacketLoop::close);
     }
 
     /** Stops the link watch and the loops, and takes everything down in DPDK's order. Idempotent. */

@@ -23,9 +23,20 @@ public final class EchoWorker implements AutoCloseable {
         this.handle = handle;
         this.stopTimeoutMillis = stopTimeoutMillis;
         ByteBuffer records = nativeCounters(handle).order(ByteOrder.nativeOrder());
+        QueueCounters.Owner owner = new QueueCounters.Owner() {
+            @Override
+            public int lcore() {
+                return EchoWorker.this.lcore();
+            }
+
+            @Override
+            public QueueStats snapshot(QueueCounters view) {
+                return EchoWorker.this.snapshot(view);
+            }
+        };
         List<QueueCounters> views = new ArrayList<>(queues.size());
         for (int i = 0; i < queues.size(); i++) {
-            views.add(new QueueCounters(this, records, i, queues.get(i)));
+            views.add(new QueueCounters(owner, records, i, queues.get(i)));
         }
         this.counters = List.copyOf(views);
     }

@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Java's view of one queue's counter record, written by the echo loop's lcore and read here
- * with acquire loads while the loop runs: no JNI call, no lock on the loop's side. The layout
+ * Java's view of one queue's counter record, written by the thread that polls the queue (an echo
+ * loop's lcore, or the Java thread of a {@link PacketQueue}) and read here with acquire loads
+ * while it runs: no JNI call, no lock on the poller's side. The layout
  * is dpdkj_counters.h's; {@link #verifyLayout} checks it against the shim at load time.
  *
  * <pre>
@@ -33,12 +34,21 @@ public final class QueueCounters {
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    private final EchoWorker owner;
+    /* What keeps the record's native memory alive and knows which lcore writes it. */
+    interface Owner {
+        /** The lcore polling the queue; -1 while no thread with an lcore id polls it. */
+        int lcore();
+
+        /** {@link QueueCounters#readAcquire} while the record lives, the final figures after. */
+        QueueStats snapshot(QueueCounters view);
+    }
+
+    private final Owner owner;
     private final ByteBuffer records;
     private final int base;
     private final QueueRef queue;
 
-    QueueCounters(EchoWorker owner, ByteBuffer records, int index, QueueRef queue) {
+    QueueCounters(Owner owner, ByteBuffer records, int index, QueueRef queue) {
         this.owner = owner;
         this.records = records;
         this.base = index * RECORD_SIZE;
@@ -57,8 +67,8 @@ public final class QueueCounters {
 
     /**
      * The counters now, each read with acquire semantics. While the loop runs, two fields may
-     * come from different bursts (each is exact, the set is not atomic); after the worker is
-     * closed this is the final snapshot taken when it stopped, which is consistent.
+     * come from different bursts (each is exact, the set is not atomic); after the worker or
+     * packet queue is closed this is the final snapshot taken when it stopped, which is consistent.
      */
     public QueueStats snapshot() {
         return owner.snapshot(this);

@@ -61,6 +61,18 @@ public final class EchoAppProcess implements AutoCloseable {
         return new EchoAppProcess(name, ChildProcess.start(Processes.javaJar(jar, List.of(), argv(ealArgs, appArgs))));
     }
 
+    /**
+     * Starts {@code mainClass} from {@code classpath} as an app named {@code appName} (what its
+     * lines start with), with the EAL arguments, {@code --}, and the app's arguments.
+     */
+    public static EchoAppProcess startMain(Path classpath, String mainClass, String appName, List<String> ealArgs,
+            List<String> appArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Processes.currentJava().toString(), "-cp", classpath.toString(),
+                mainClass));
+        command.addAll(argv(ealArgs, appArgs));
+        return new EchoAppProcess(appName, ChildProcess.start(Processes.withDefaultSignals(command)));
+    }
+
     /** Runs the app until it exits by itself (a failure, --help, --duration). */
     public static Exit runToExit(Path jar, List<String> ealArgs, List<String> appArgs) throws IOException {
         try (EchoAppProcess app = start(jar, ealArgs, appArgs)) {

@@ -32,6 +32,8 @@ import sun.misc.Signal;
 public final class Benchmark {
     private static final Pattern JNI_CALLS = Pattern.compile("([\\d,]+) JNI calls into the shim in the whole run, "
             + "for ([\\d,]+) frames echoed");
+    /* The echo's final per-queue line: its polls that returned frames, and those that returned none. */
+    private static final Pattern POLLS = Pattern.compile("  bursts ([\\d,]+)  empty polls ([\\d,]+)");
 
     /** How big a run is. */
     record Settings(boolean quick, int repeats, long trialFrames, int trialSeconds, int searchSteps,
@@ -70,11 +72,13 @@ public final class Benchmark {
 
     /**
      * What one system did in one repeat. {@code echoPreemptions}: how often the scheduler took the
-     * CPU from the echo's polling thread over the whole run; the profile only on profile runs.
+     * CPU from the echo's polling thread over the whole run; {@code rxBursts} and {@code emptyPolls}:
+     * its polls that returned frames and those that returned none (-1, like the JNI count, for
+     * systems that do not print them); the profile only on profile runs.
      */
     record Run(Bed bed, SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
-            List<String> echoCommand, long jniCalls, long framesEchoed, long echoPreemptions,
-            Optional<Profiler.PollingProfile> profile) {
+            List<String> echoCommand, long jniCalls, long framesEchoed, long rxBursts, long emptyPolls,
+            long echoPreemptions, Optional<Profiler.PollingProfile> profile) {
 
         Trial throughput() {
             return trials.stream().filter(t -> t.phase().equals("throughput")).findFirst().orElseThrow();
@@ -180,8 +184,8 @@ public final class Benchmark {
         }
         for (SystemUnderTest system : Bed.VHOST.systems()) {
             System.out.println("l2bench: vhost-user bed, " + system.label() + ", profiled flat out");
-            // Enough frames to outlast the window at 6 Mpps, faster than any echo here.
-            List<String> flatOut = List.of("--count", String.valueOf(settings.quick() ? 8_000_000 : 60_000_000),
+            // Enough frames to outlast the window at 20 Mpps: testpmd has passed 8 Mpps here on a quiet machine.
+            List<String> flatOut = List.of("--count", String.valueOf(settings.quick() ? 30_000_000 : 60_000_000),
                     "--size", String.valueOf(settings.frameLength()), "--json");
             profiles.put(system, runOnVhost(system, 1, flatOut, Duration.ofSeconds(settings.quick() ? 1 : 3)));
         }
@@ -255,9 +259,13 @@ public final class Benchmark {
                         .toList();
                 Matcher jni = JNI_CALLS.matcher(dut.output());
                 boolean counted = jni.find();
+                Matcher polls = POLLS.matcher(dut.output());
+                boolean polled = polls.find();
                 return new Run(bed, system, repeat, trials, generator, echo,
                         counted ? Long.parseLong(jni.group(1).replace(",", "")) : -1,
-                        counted ? Long.parseLong(jni.group(2).replace(",", "")) : -1, preemptions, profile);
+                        counted ? Long.parseLong(jni.group(2).replace(",", "")) : -1,
+                        polled ? Long.parseLong(polls.group(1).replace(",", "")) : -1,
+                        polled ? Long.parseLong(polls.group(2).replace(",", "")) : -1, preemptions, profile);
             }
         } finally {
             generatorLeftovers.remove();
@@ -267,8 +275,8 @@ public final class Benchmark {
 
     private static Profiler.PollingProfile profile(SystemUnderTest system, ChildProcess gen, ChildProcess dut,
             Duration window) throws IOException {
-        // l2gen prints "lcore 1 sends ..." when the flat-out trial starts, after its probes.
-        if (!gen.awaitOutput(" sends ", Duration.ofMinutes(1))) {
+        // l2gen prints "lcore 1 sends ..." for each probe (at 1,000 pps) and, once one came back, for the flat-out trial.
+        if (!gen.awaitOutput(" at the port's pace", Duration.ofMinutes(1))) {
             throw new IOException("l2gen never started sending to " + system.label() + ":\n" + gen.outputTail(20));
         }
         long echoThread = system.pollingThread(dut.pid()).orElseThrow(

@@ -21,7 +21,8 @@ import javax.imageio.ImageIO;
 /** docs/BENCHMARKS.md: the machine, the commands, the tables with ratios to testpmd, and plots. */
 final class Report {
     private static final String[] PERCENTILES = {"p50", "p90", "p99", "p99_9", "p99_99", "max"};
-    private static final Color[] COLORS = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0x59a14f)};
+    private static final Color[] COLORS = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0x59a14f),
+        new Color(0xe15759)};
 
     /* With fewer than four CPUs nothing keeps the allocating threads off the polling cores. */
     static final String CONTENDED_CPUS = "- With fewer than four CPUs, the allocating threads and the JVM's own GC "
@@ -137,6 +138,7 @@ final class Report {
                 + "virtio ring, which the strict no-loss search punishes hardest. The ratios, measured in one run, "
                 + "are what to compare.\n\n");
         writeProfiles(md);
+        writeJavaHandlerCost(md);
 
         md.append("## Nothing crosses JNI per packet\n\n| bed | system | run | JNI calls into the shim | frames echoed |\n"
                 + "| --- | --- | ---: | ---: | ---: |\n");
@@ -144,7 +146,8 @@ final class Report {
                 .forEach(run -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,d |%n", bed.label(),
                         system.label(), run.repeat(), run.jniCalls(), run.framesEchoed())))));
         md.append("\nEvery native is registered through a wrapper that counts its calls; the echo prints the count "
-                + "when it stops.\n");
+                + "when it stops. The Java handler's count is one call per poll and one per burst sent: see the Java "
+                + "packet logic section above.\n");
         Files.createDirectories(markdown.toAbsolutePath().getParent());
         Files.writeString(markdown, md.toString());
     }
@@ -175,6 +178,83 @@ final class Report {
                             : "");
         }
         return text + "\n";
+    }
+
+    /*
+     * The Java handler against the native echo on each bed, from the same runs: the time per frame
+     * that each one's rates leave, and the JNI calls it made per frame.
+     */
+    private void writeJavaHandlerCost(StringBuilder md) {
+        md.append("## Java packet logic: cost per packet\n\n");
+        md.append("`l2echo, Java handler` is l2echo's port, pool and options with the MAC swap moved into a Java "
+                + "`PacketHandler`: a Java thread pinned to lcore 1's CPU polls the queue through `PacketQueue` "
+                + "(one JNI call receives a burst into direct buffers, one sends it back), against `l2echo`, whose "
+                + "loop is native. Time per frame is 10⁹ / rate: at the no-loss rate, the budget per frame at the "
+                + "highest rate without loss; flat out, where the polling CPU is saturated, what a frame costs on "
+                + "that path (PMD, copies, handler, JNI), so the difference is what the Java handler adds per frame "
+                + "(a lower bound where the generator, not the echo, caps the flat-out rate). JNI calls per frame: "
+                + "over the whole run, idle polls between trials included, and counting only the polls that "
+                + "returned frames (one receive and one transmit per burst, divided by the frames echoed). Medians "
+                + "over " + settings.repeats() + " repeat(s).\n\n");
+        md.append("| bed | system | no-loss rate | ns per frame at it | flat out: echoed | ns per frame flat out | "
+                + "JNI calls per frame, whole run | JNI calls per frame in bursts | frames per burst |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        List<String> verdicts = new ArrayList<>();
+        beds.forEach((bed, systems) -> {
+            BedRuns runs = new BedRuns(bed, systems);
+            if (!systems.containsKey(SystemUnderTest.L2ECHO) || !systems.containsKey(SystemUnderTest.JAVA_HANDLER)) {
+                return;
+            }
+            for (SystemUnderTest system : List.of(SystemUnderTest.L2ECHO, SystemUnderTest.JAVA_HANDLER)) {
+                double noLoss = runs.median(system, Report::noLoss);
+                double flatOut = runs.median(system, Report::flatOutEchoedPps);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f pps | %s | %,.0f pps | %s | %s | %s | %.1f |%n",
+                        bed.label(), system.label(), noLoss, nanosPerFrame(noLoss), flatOut, nanosPerFrame(flatOut),
+                        perFrame(runs.median(system, run -> ratioOrNaN(run.jniCalls(), run.framesEchoed()))),
+                        system == SystemUnderTest.JAVA_HANDLER ? perFrame(runs.median(system,
+                                run -> ratioOrNaN(2 * run.rxBursts(), run.framesEchoed()))) : "0",
+                        runs.median(system, run -> ratioOrNaN(run.framesEchoed(), run.rxBursts()))));
+            }
+            double nativeFlat = runs.median(SystemUnderTest.L2ECHO, Report::flatOutEchoedPps);
+            double javaFlat = runs.median(SystemUnderTest.JAVA_HANDLER, Report::flatOutEchoedPps);
+            double nativeNoLoss = runs.median(SystemUnderTest.L2ECHO, Report::noLoss);
+            double javaNoLoss = runs.median(SystemUnderTest.JAVA_HANDLER, Report::noLoss);
+            verdicts.add(String.format(Locale.ROOT, "- %s: flat out the Java handler echoed %s the native echo's "
+                    + "rate, %s (%s against %s); at the no-loss rate %s (%s against %s per frame).%n",
+                    bed.label(), ratio(javaFlat, nativeFlat), nanosDifference(javaFlat, nativeFlat),
+                    nanosPerFrame(javaFlat), nanosPerFrame(nativeFlat), ratio(javaNoLoss, nativeNoLoss),
+                    nanosPerFrame(javaNoLoss), nanosPerFrame(nativeNoLoss)));
+        });
+        md.append("\n");
+        verdicts.forEach(md::append);
+        beds.values().stream().map(systems -> systems.get(SystemUnderTest.JAVA_HANDLER)).filter(runs -> runs != null)
+                .findFirst().ifPresent(runs -> md.append("\nThe Java handler's command, as the benchmark ran it:\n\n```\n")
+                        .append(commandLine(runs.get(0).echoCommand(), repo)).append("\n```\n"));
+        md.append("\nEvery call into the shim is counted, so the Java handler's count is exactly its control-path calls "
+                + "plus one per poll plus one per burst sent: no call is made per packet, but a busy-spinning Java "
+                + "poller crosses JNI millions of times a second even when idle. What the Java thread adds besides: "
+                + "each frame is copied into the JVM's direct buffer and back out into a fresh mbuf, and the thread "
+                + "stops at the JVM's safepoints and GC pauses, which never reach the native echo's lcore.\n\n");
+    }
+
+    private static double ratioOrNaN(long value, long per) {
+        return value < 0 || per <= 0 ? Double.NaN : (double) value / per;
+    }
+
+    private static String perFrame(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static String nanosPerFrame(double pps) {
+        return pps <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f ns", 1e9 / pps);
+    }
+
+    private static String nanosDifference(double pps, double referencePps) {
+        if (pps <= 0 || referencePps <= 0) {
+            return "n/a";
+        }
+        double nanos = 1e9 / pps - 1e9 / referencePps;
+        return String.format(Locale.ROOT, "%,.0f ns per frame %s", Math.abs(nanos), nanos < 0 ? "less" : "more");
     }
 
     /* perf on the echo's polling thread while the generator sends flat out, one run per system. */

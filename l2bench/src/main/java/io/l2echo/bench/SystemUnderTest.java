@@ -11,6 +11,9 @@ import java.util.OptionalLong;
 enum SystemUnderTest {
     TESTPMD("testpmd macswap", "DPDK's own C reference: dpdk-testpmd --forward-mode=macswap"),
     L2ECHO("l2echo", "our echo: java -jar l2echo.jar"),
+    JAVA_HANDLER("l2echo, Java handler", "our API with the packet logic in Java (JavaHandlerEcho): a Java thread "
+            + "polls the queue through PacketQueue's burst receive and transmit (one JNI call per poll, one per "
+            + "burst sent, every frame copied in and out of the JVM's direct buffers) and swaps the MACs in Java"),
     L2ECHO_UNDER_GARBAGE("l2echo + allocation load", "our echo embedded in a JVM whose other threads allocate "
             + "flat out (EchoUnderGarbage)"),
     KERNEL_ECHO("kernel socket echo", "a recv()/send() MAC-swap loop on an AF_PACKET socket (kernel_echo, C++), "
@@ -32,9 +35,13 @@ enum SystemUnderTest {
         return description;
     }
 
-    /** The thread that polls the port: lcore 1's EAL thread, or the kernel echo's only thread. */
+    /** The thread that polls the port: lcore 1's EAL thread, the Java handler's thread, or the kernel echo's only thread. */
     OptionalLong pollingThread(long pid) throws IOException {
-        return this == KERNEL_ECHO ? OptionalLong.of(pid) : ProcThreads.ealWorker(pid, 1);
+        return switch (this) {
+            case KERNEL_ECHO -> OptionalLong.of(pid);
+            case JAVA_HANDLER -> ProcThreads.named(pid, List.of("packets-p0q0"));
+            default -> ProcThreads.ealWorker(pid, 1);
+        };
     }
 
     /** The command that echoes on the port the EAL arguments name, or on the kernel interface. */
@@ -50,6 +57,12 @@ enum SystemUnderTest {
             }
             case L2ECHO -> {
                 command.addAll(List.of(java.toString(), "-jar", repo.resolve("l2echo-app/target/l2echo.jar").toString()));
+                command.addAll(eal);
+                command.addAll(List.of("--", "--stats-interval", "0"));
+            }
+            case JAVA_HANDLER -> {
+                command.addAll(List.of(java.toString(), "-cp", repo.resolve("l2bench/target/l2bench.jar").toString(),
+                        JavaHandlerEcho.class.getName()));
                 command.addAll(eal);
                 command.addAll(List.of("--", "--stats-interval", "0"));
             }

@@ -49,6 +49,15 @@ class BenchmarkQuickIT {
         }
         assertTrue(text.matches("(?s).*\\| vhost-user \\| l2echo \\| 1 \\| [\\d,]+ \\| [\\d,]+ \\|.*"),
                 () -> "JNI count row in\n" + text);
+        assertTrue(text.contains("## Java packet logic: cost per packet"), () -> "Java handler section in\n" + text);
+        for (String bed : List.of("vhost-user", "veth")) {
+            assertTrue(text.matches("(?s).*\n\\| " + bed + " \\| l2echo, Java handler \\| [\\d,]+ pps \\| ([\\d,]+ ns|n/a) "
+                    + "\\| [\\d,]+ pps \\| [\\d,]+ ns \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\|.*"),
+                    () -> "the Java handler's cost per frame on the " + bed + " bed in\n" + text);
+            assertTrue(text.matches("(?s).*\n- " + bed + ": flat out the Java handler echoed [\\d.]+× the native echo's.*"),
+                    () -> "the Java handler against the native echo on the " + bed + " bed in\n" + text);
+        }
+        assertTrue(text.contains("io.l2echo.bench.JavaHandlerEcho"), () -> "the Java handler's command in\n" + text);
         assertTrue(text.contains("## Where the polling lcore's time goes"), () -> "profile section in\n" + text);
         if (Profiler.available()) {
             // Samples of l2echo's polling thread, some of them in the shim's loop.

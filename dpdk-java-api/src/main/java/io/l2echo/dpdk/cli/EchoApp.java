@@ -6,11 +6,13 @@ import io.l2echo.dpdk.EchoService;
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LcorePlan;
 import io.l2echo.dpdk.Mempool;
+import io.l2echo.dpdk.PacketLoop;
 import io.l2echo.dpdk.Port;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The echo apps' {@code main}, short and linear: parse, start, await the shutdown signal (or
@@ -49,6 +51,16 @@ public final class EchoApp {
         this.err = err;
         this.starter = starter;
         this.companion = companion;
+    }
+
+    /**
+     * The same app with its configuration adjusted after parsing, before the echo starts: how
+     * a variant replaces the native swap with Java packet logic
+     * ({@link EchoConfig.Builder#packetHandlers}).
+     */
+    public EchoApp configuring(UnaryOperator<EchoConfig> adjust) {
+        return new EchoApp(name, summary, multiQueue, out, err, config -> starter.apply(adjust.apply(config)),
+                companion);
     }
 
     /**
@@ -141,6 +153,11 @@ public final class EchoApp {
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             out.println(name + ": " + assignment + (assignment.lcore() == service.eal().mainLcore()
                     ? " (on the main lcore)" : ""));
+        }
+        for (PacketLoop loop : service.packetLoops()) {
+            out.println(name + ": thread " + loop.threadName() + " polls " + loop.queue().queue() + " on lcore "
+                    + loop.pinnedLcore() + "'s CPUs " + service.eal().lcoreCpus(loop.pinnedLcore()) + " as lcore "
+                    + loop.queue().counters().lcore() + ", with Java packet logic");
         }
         if (!plan.idleLcores().isEmpty()) {
             out.println(name + ": lcores " + plan.idleLcores() + " stay idle");

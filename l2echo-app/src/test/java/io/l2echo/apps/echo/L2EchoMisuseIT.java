@@ -119,7 +119,7 @@ class L2EchoMisuseIT {
         EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0", "--no-pci",
                 "--vdev=net_null0"), List.of("--mbufs", "1100", "--rx-desc", "2048"));
         assertEquals(1, exit.status(), exit.output());
-        assertTrue(exit.output().contains("l2echo: size the mbuf pool failed: 1100 mbufs are fewer than the 3488"),
+        assertTrue(exit.output().contains("l2echo: size the mbuf pool of port 0 failed: 1100 mbufs are fewer than the 3488"),
                 exit.output());
         assertTrue(exit.output().contains("raise --mbufs to at least 3488"), exit.output());
     }

@@ -1,0 +1,88 @@
+package io.l2echo.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.l2echo.testkit.EchoAppProcess;
+import io.l2echo.testkit.EchoReport;
+import io.l2echo.testkit.EchoVerifier;
+import io.l2echo.testkit.Leftovers;
+import io.l2echo.testkit.ProcThreads;
+import io.l2echo.testkit.RawSocket;
+import io.l2echo.testkit.VethBed;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java-handler echo on a veth bed ({@code net_af_packet}): real frames from the namespace
+ * side, swapped by Java code on a Java thread through burst receive and transmit, checked byte
+ * for byte, stopped by SIGINT, nothing left behind.
+ */
+@Tag("dpdk")
+class JavaHandlerEchoIT {
+    private static final Path JAR = Path.of("target", "l2bench.jar");
+    private static final Pattern JNI = Pattern.compile("([\\d,]+) JNI calls into the shim in the whole run, for "
+            + "([\\d,]+) frames echoed");
+    private static final Pattern POLLS = Pattern.compile("  bursts ([\\d,]+)  empty polls ([\\d,]+)");
+
+    @Test
+    void everyFrameComesBackOnceByteForByteAtOneJniCallPerBurst() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().up();
+                EchoAppProcess echo = EchoAppProcess.startMain(JAR, JavaHandlerEcho.class.getName(),
+                        JavaHandlerEcho.NAME, List.of("-l", "0,1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
+                                "--file-prefix=" + prefix), List.of("--stats-interval", "0"))) {
+            echo.awaitEchoing();
+            assertTrue(echo.output().contains("thread packets-p0q0 polls port 0 queue 0 on lcore 1's CPUs [1] as lcore "),
+                    () -> echo.outputTail(20));
+
+            List<byte[]> frames = bed.frames().flows(16).payloadSeed(0x5eed).build().sweep(0, 3000); // 60..1514, twice
+            EchoReport report;
+            try (RawSocket peer = bed.openPeerSocket()) {
+                report = EchoVerifier.builder().build().verify(peer, frames);
+            }
+            report.assertPerfect();
+            assertEquals(frames.size(), report.echoed());
+
+            long poller = ProcThreads.named(echo.pid(), List.of("packets-p0q0"))
+                    .orElseThrow(() -> new AssertionError("no polling thread:\n" + echo.outputTail(20)));
+            assertEquals(Set.of(1), ProcThreads.allowedCpus(echo.pid(), poller), "pinned to lcore 1's CPU");
+
+            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+            EchoAppProcess.Totals totals = echo.totals();
+            // Whatever the namespace's kernel sent on its own came back too, as "foreign" frames.
+            assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the handler got");
+            assertEquals(totals.rxPackets(), totals.txPackets(), "every frame received was sent back");
+            assertEquals(totals.rxPackets(), totals.portRxPackets(), "the queue's count is the port driver's");
+            assertEquals(totals.txPackets(), totals.portTxPackets(), "both ways");
+            assertEquals(0, totals.txDropped(), "none dropped");
+
+            Matcher jni = JNI.matcher(echo.output());
+            Matcher polls = POLLS.matcher(echo.output());
+            assertTrue(jni.find() && polls.find(), () -> echo.outputTail(10));
+            long calls = number(jni.group(1));
+            long bursts = number(polls.group(1));
+            long emptyPolls = number(polls.group(2));
+            // Every poll is one receive, every burst with frames one transmit; what is left is the control path:
+            // configuration, the link watch (10 reads a second), log drains (1 a second). Fewer than the frames:
+            // a call per frame would not fit.
+            long controlCalls = calls - emptyPolls - 2 * bursts;
+            assertTrue(controlCalls > 0 && controlCalls < 1000, () -> calls + " JNI calls for " + bursts + " bursts and "
+                    + emptyPolls + " empty polls leave " + controlCalls + " for the control path");
+            assertTrue(bursts <= totals.rxPackets(), "bursts, not frames");
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
+    private static long number(String digits) {
+        return Long.parseLong(digits.replace(",", ""));
+    }
+}
