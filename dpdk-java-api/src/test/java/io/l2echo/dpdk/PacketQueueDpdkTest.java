@@ -262,8 +262,12 @@ class PacketQueueDpdkTest {
         QueueStats stats = queue.counters().snapshot();
         assertEquals((long) frames * (hops + 1), stats.rxPackets());
         assertEquals((long) frames * (hops + 1), stats.txPackets(), "the injector's frames and every bounce");
-        assertEquals(-1, stats.lcore(), "the lcore id is given back when the thread ends");
+        assertEquals(running.lcore(), stats.lcore(), "the final counters keep the lcore that polled");
         assertFalse(loop.isRunning());
+        // EAL hands out the lowest free id: a new poller gets the same one only if it was given back.
+        PacketLoop next = eal.launchPacketLoop(1, queue, (burst, received) -> 0, IdleStrategy.busySpin());
+        assertEquals(running.lcore(), queue.counters().lcore(), "the lcore id is given back when the thread ends");
+        next.close();
         queue.close();
         assertEquals(0, pool.inUse());
     }
