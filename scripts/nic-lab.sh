@@ -114,6 +114,8 @@ fi
 WORK=$(mktemp -d /tmp/nic-lab.XXXXXX)
 NS=nic-lab-$$
 GUEST_DIR=/run/nic-lab   # where the guest mounts WORK
+# A JVM that crashes in the guest leaves its report with the logs (--logs copies *.log).
+GUEST_JAVA="java -XX:ErrorFile=$GUEST_DIR/hs_err_pid%p.log"
 QEMU_PID="" HOST_PID="" PASSED=0 FAILED=0 SENT_TO_ECHO=0 TAPS=()
 
 stop_guest() {
@@ -392,9 +394,9 @@ unbind_refused_in_use() {
 refused_in_guest() {
   local app=$1 eal=$2 text
   shift 2
-  gx_capture 120 "java -jar $app-app/target/$app.jar $eal --file-prefix=lab-refused -- --stats-interval 0; echo \"exit status \$?\""
+  gx_capture 120 "$GUEST_JAVA -jar $app-app/target/$app.jar $eal --file-prefix=lab-refused -- --stats-interval 0; echo \"exit status \$?\""
   echo "$GX_OUT" | tail -n 5
-  grep -q 'exit status 1' <<<"$GX_OUT" || return 1
+  grep -q 'exit status 1' <<<"$GX_OUT" || { echo "all it printed:"; echo "$GX_OUT"; return 1; }
   for text in "$@"; do
     grep -qF -- "$text" <<<"$GX_OUT" || { echo "missing: $text"; return 1; }
   done
@@ -451,7 +453,7 @@ nic_roundtrip() {
     lcores="--lcores=0@0,1@1"
   fi
   step "$label: $app runs on $pci" app_start "$name" \
-    "exec java -jar $app-app/target/$app.jar $lcores -a $pci --file-prefix=lab-$name -- --stats-interval 0" || { unbind_nic "$index" >/dev/null; return 1; }
+    "exec $GUEST_JAVA -jar $app-app/target/$app.jar $lcores -a $pci --file-prefix=lab-$name -- --stats-interval 0" || { unbind_nic "$index" >/dev/null; return 1; }
   step "$label: a second $app on $pci is refused, naming the first" second_refused "$index" "$app"
   step "$label: $FRAMES frames over $flows flow(s) echoed exactly once, MACs swapped, payload intact" send_frames "$index" "$flows"
   step "$label: ping gets 100% loss (the kernel never sees the frames)" ping_from_host "$index" lost
@@ -533,7 +535,7 @@ scenario_latency() {
     step "testpmd stops" app_stop testpmd any
   }
   step "l2echo runs on $pci" app_start l2echo-4 \
-    "exec java -jar l2echo-app/target/l2echo.jar --lcores=0@0,1@1 -a $pci --file-prefix=lab-l2echo -- --stats-interval 0" && {
+    "exec $GUEST_JAVA -jar l2echo-app/target/l2echo.jar --lcores=0@0,1@1 -a $pci --file-prefix=lab-l2echo -- --stats-interval 0" && {
     step "l2echo measured at $RATES pps" measure 4 "l2echo"
     step "l2echo stops, every mbuf back" app_stop l2echo-4
   }
