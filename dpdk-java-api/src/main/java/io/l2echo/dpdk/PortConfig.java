@@ -125,6 +125,15 @@ public final class PortConfig {
             return this;
         }
 
+        /**
+         * The port as a user gives it: digits are an id, anything else a device name such as
+         * {@code net_af_packet0} or {@code 0000:03:00.0}.
+         */
+        public Builder port(String idOrName) {
+            return !idOrName.isEmpty() && idOrName.chars().allMatch(Character::isDigit)
+                    ? portId(Integer.parseInt(idOrName)) : portName(idOrName);
+        }
+
         /** A device name such as {@code net_af_packet0}, instead of an id. */
         public Builder portName(String portName) {
             if (portName.isBlank()) {

@@ -58,4 +58,13 @@ class EchoConfigTest {
         assertThrows(IllegalArgumentException.class, () -> EchoConfig.builder().linkPollInterval(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> EchoConfig.builder().linkPollInterval(Duration.ofHours(1)));
     }
+
+    @Test
+    void aPortAsTheUserGivesItIsAnIdWhenAllDigitsElseADeviceName() {
+        assertEquals(3, PortConfig.builder().port("3").build().portId());
+        assertTrue(PortConfig.builder().port("3").build().portName().isEmpty());
+        assertEquals("0000:03:00.0", PortConfig.builder().port("0000:03:00.0").build().portName().orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> PortConfig.builder().port("70000"));
+        assertThrows(IllegalArgumentException.class, () -> PortConfig.builder().port(""));
+    }
 }

@@ -51,9 +51,7 @@ public final class EmbeddedEcho {
                 String value = i + 1 < options.size() ? options.get(i + 1) : "";
                 switch (options.get(i)) {
                     case "--metrics-port" -> metricsPort = tcpPort(value);
-                    case "--port" -> config.port(value.matches("\\d+")
-                            ? PortConfig.builder().portId(Integer.parseInt(value)).build()
-                            : PortConfig.builder().portName(value).build());
+                    case "--port" -> config.port(PortConfig.builder().port(value).build());
                     default -> throw new IllegalArgumentException("unknown option " + options.get(i));
                 }
             }

@@ -38,11 +38,6 @@ public record DpdkCommandLine(List<String> ealArgs, List<String> appArgs) {
         }
     }
 
-    /** A port given as digits is an id; anything else is a device name such as net_af_packet0. */
-    static boolean isPortId(String port) {
-        return !port.isEmpty() && port.chars().allMatch(Character::isDigit);
-    }
-
     /** One line per log record ("WARNING: ..."), set before the first logger is made. */
     static void logOneLinePerRecord() {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");

@@ -116,12 +116,7 @@ public final class EchoCommandLine {
         try {
             String[] portSpecs = line.hasOption("port") ? line.getOptionValues("port") : new String[] {"0"};
             for (String portSpec : portSpecs) {
-                PortConfig.Builder port = PortConfig.builder();
-                if (DpdkCommandLine.isPortId(portSpec)) {
-                    port.portId(Integer.parseInt(portSpec));
-                } else {
-                    port.portName(portSpec);
-                }
+                PortConfig.Builder port = PortConfig.builder().port(portSpec);
                 port.descriptors(intOption(line, "rx-desc", 1024), intOption(line, "tx-desc", 1024))
                         .promiscuous(!line.hasOption("no-promisc"));
                 if (multiQueue) {

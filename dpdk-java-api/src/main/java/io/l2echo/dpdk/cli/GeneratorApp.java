@@ -83,6 +83,7 @@ public final class GeneratorApp {
         DpdkCommandLine split = DpdkCommandLine.split(argv);
         CommandLine line;
         GeneratorConfig config;
+        PortConfig requestedPort;
         try {
             line = new DefaultParser().parse(options(), split.appArgs().toArray(String[]::new));
             if (line.hasOption("help") || split.helpBeforeSeparator()) {
@@ -97,6 +98,7 @@ public final class GeneratorApp {
                     .flows((int) number(line, "flows", 1)).burstSize((int) number(line, "burst", 32))
                     .drain(Duration.ofMillis(number(line, "drain-ms", 500)))
                     .destinationMac(mac(line.getOptionValue("dst-mac", "02:00:00:00:00:02"))).build();
+            requestedPort = PortConfig.builder().port(line.getOptionValue("port", "0")).build();
         } catch (ParseException | IllegalArgumentException e) {
             err.println("l2gen: " + e.getMessage());
             err.println("run with --help (after '--') for the options");
@@ -104,8 +106,7 @@ public final class GeneratorApp {
         }
         ShutdownSignal shutdown = ShutdownSignal.register(out);
         try (Eal eal = Eal.init(split.ealArgs())) {
-            String port = line.getOptionValue("port", "0");
-            int portId = DpdkCommandLine.isPortId(port) ? Integer.parseInt(port) : eal.portIdByName(port);
+            int portId = requestedPort.portName().map(eal::portIdByName).orElse(requestedPort.portId());
             DeviceInfo info = eal.deviceInfo(portId);
             PortConfig portConfig = PortConfig.builder().portId(portId).build();
             int burst = config.burstSize();
