@@ -118,9 +118,12 @@ fi
 WORK=$(mktemp -d /tmp/nic-lab.XXXXXX)
 NS=nic-lab-$$
 GUEST_DIR=/run/nic-lab   # where the guest mounts WORK
-# A JVM that crashes in the guest leaves its report with the logs (--logs copies *.log).
-GUEST_JAVA="java $GUEST_JAVA_OPTS -XX:ErrorFile=$GUEST_DIR/hs_err_pid%p.log"
-QEMU_PID="" HOST_PID="" PASSED=0 FAILED=0 SENT_TO_ECHO=0 TAPS=()
+# A JVM that crashes, in the guest or on the host, leaves its report in WORK, where every step
+# looks for it (--logs keeps it).
+GUEST_JAVA="java $GUEST_JAVA_OPTS -XX:ErrorFile=$GUEST_DIR/hs_err_guest_pid%p.log"
+HOST_JAVA="java -XX:ErrorFile=$WORK/hs_err_host_pid%p.log"
+QEMU_PID="" HOST_PID="" PASSED=0 FAILED=0 CRASHED=0 SENT_TO_ECHO=0 TAPS=()
+declare -A CRASH_REPORTED=()
 
 stop_guest() {
   [[ -n "$QEMU_PID" ]] || return 0
@@ -169,7 +172,41 @@ step() {
   STEP_START=$SECONDS
   local out; out=$WORK/step-$(printf '%03d' $((PASSED + FAILED + 1))).out
   echo "# [$SCENE] $what" > "$out"
-  if "$@" >> "$out" 2>&1; then pass "$what"; else fail "$what" "$(sed 1d "$out")"; fi
+  local ok=0
+  "$@" >> "$out" 2>&1 || ok=$?
+  # A JVM that died on a signal fails the step whatever the step's own check said: a crash
+  # is never "refused as expected" or "frames lost".
+  if jvm_crashed "$what"; then
+    [[ $ok == 0 ]] || sed 1d "$out" | tail -n 10 | sed 's/^/    | /'
+    return 1
+  fi
+  if [[ $ok == 0 ]]; then pass "$what"; else fail "$what" "$(sed 1d "$out")"; fi
+}
+
+# jvm_crashed WHAT: for each JVM error report not yet told, one line: which JVM, the signal,
+# the problematic frame, where the report is. Status 0 when there was one.
+jvm_crashed() {
+  local report found=1 where signal siginfo frame ours kept
+  for report in "$WORK"/hs_err_*.log; do
+    [[ -e "$report" && -z "${CRASH_REPORTED[$report]:-}" ]] || continue
+    CRASH_REPORTED[$report]=1
+    grep -q '^# Problematic frame' "$report" || sleep 2   # a JVM may still be writing it
+    found=0
+    CRASHED=$((CRASHED + 1)) FAILED=$((FAILED + 1))
+    where=guest; [[ "$report" == */hs_err_host_* ]] && where=host
+    signal=$(sed -n 's/^#  \(SIG[A-Z]*\) .* at pc=\([0-9a-fx]*\), pid=\([0-9]*\).*/\1 at pc=\2, pid \3/p' "$report" | head -n 1)
+    siginfo=$(sed -n 's/^siginfo: .*si_code: [0-9]* (\([A-Z_]*\)), si_addr: \(0x[0-9a-f]*\).*/\1 at \2/p' "$report" | head -n 1)
+    frame=$(sed -n '/^# Problematic frame:/{n;s/^# //p;q}' "$report")
+    [[ -n "$signal" ]] || signal=$(sed -n 's/^#  \(.*\)/\1/p' "$report" | sed -n 2p)
+    kept="$LOGS/${report##*/}"
+    [[ -n "$LOGS" ]] || kept="${report##*/}, gone with the work directory (run with --logs DIR to keep it)"
+    ours=""
+    [[ "$frame" == *libdpdkj.so* || "$frame" == *librte_* ]] && ours=" IN OUR NATIVE CODE (the shim or DPDK)"
+    printf 'nic-lab: [%s] CRASH %s: a %s JVM died%s: %s%s; problematic frame: %s; report: %s (%d s)\n' \
+      "$SCENE" "$1" "$where" "$ours" "${signal:-unknown signal}" "${siginfo:+ ($siginfo)}" "${frame:-unknown}" \
+      "$kept" $((SECONDS - STEP_START))
+  done
+  return "$found"
 }
 
 # --- the guest ---
@@ -323,7 +360,7 @@ nic_netdev() {
 run_l2gen() {
   local index=$1 log=$2 rc=0
   shift 2
-  ip netns exec "$NS" java -jar "$ROOT/l2gen-app/target/l2gen.jar" --lcores=0@0,1@1 --no-pci \
+  ip netns exec "$NS" $HOST_JAVA -jar "$ROOT/l2gen-app/target/l2gen.jar" --lcores=0@0,1@1 --no-pci \
     --vdev="net_af_packet0,iface=labtap$index" --file-prefix="nic-lab-gen-$$" -- "$@" --json > "$log" 2>&1 &
   HOST_PID=$!
   wait "$HOST_PID" || rc=$?
@@ -558,5 +595,7 @@ say "guest kernel $KERNEL, $ACCEL, work directory $WORK, namespace $NS"
 for scenario in ${SCENARIOS//,/ }; do
   "scenario_$scenario"
 done
+jvm_crashed "after the last step" || true
+(( CRASHED == 0 )) || say "$CRASHED JVM crash(es): see the CRASH lines above"
 say "$PASSED passed, $FAILED failed"
 (( FAILED == 0 && PASSED > 0 ))

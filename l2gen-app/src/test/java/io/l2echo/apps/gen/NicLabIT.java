@@ -64,6 +64,10 @@ class NicLabIT {
         }
         System.out.println(output);
         assertTrue(status.isPresent(), () -> "the lab did not end within " + LAB_TIMEOUT + ":\n" + output);
+        // A JVM that died on a signal is reported first, as what it is, not as a failed check.
+        List<String> crashes = output.lines().filter(line -> line.contains("] CRASH ")).toList();
+        assertTrue(crashes.isEmpty(), () -> "a JVM crashed in the lab (its hs_err report is in " + logs + "):\n"
+                + String.join("\n", crashes) + "\n\n" + output);
         assertEquals(0, status.getAsInt(), () -> "the lab failed (logs in " + logs + "):\n" + output);
 
         Matcher summary = SUMMARY.matcher(output);
