@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: sudo scripts/demo.sh [--seconds N] [--rebuild] [--help]
+Usage: scripts/demo.sh [--seconds N] [--rebuild] [--help]    (as root; from a user account: sudo scripts/demo.sh)
 
 Runs the whole demo on one machine, no NIC needed:
   1. scripts/install_deps.sh            distribution packages (fast when present)
@@ -46,7 +46,7 @@ done
 [[ "$SECONDS_RUN" =~ ^[0-9]+$ ]] && (( 10#$SECONDS_RUN >= 1 && 10#$SECONDS_RUN <= 86400 )) || die "--seconds must be a whole number from 1 up (got '$SECONDS_RUN')"
 SECONDS_RUN=$((10#$SECONDS_RUN))
 
-(( EUID == 0 )) || die "needs root (hugepages, network namespace, raw packet I/O): run sudo $0"
+(( EUID == 0 )) || die "needs root (hugepages, network namespace, raw packet I/O): run it in a root shell, or as sudo $0"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
