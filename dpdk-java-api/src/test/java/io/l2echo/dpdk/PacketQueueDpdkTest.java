@@ -497,4 +497,70 @@ class PacketQueueDpdkTest {
         assertEquals(0, smallMbufPool.inUse());
         assertEquals(smallMbufPool.size(), smallMbufPool.available());
     }
+
+    /* docs/embedding.md's worked handler, the same code without its comments: answers ARP requests for one address, drops the rest. */
+    static final class ArpResponder implements PacketHandler {
+        private final int ip;
+        private final long mac;
+        private final byte[] requester = new byte[10];
+
+        ArpResponder(int ip, long mac) {
+            this.ip = ip;
+            this.mac = mac;
+        }
+
+        @Override
+        public void onBurst(PacketBurst burst) {
+            for (int i = 0; i < burst.size(); i++) {
+                if (burst.length(i) < 42 || burst.getShort(i, 12) != 0x0806
+                        || burst.getShort(i, 20) != 1 || burst.getInt(i, 38) != ip) {
+                    continue;
+                }
+                burst.getBytes(i, 22, requester, 0, 10);
+                burst.putShort(i, 20, (short) 2);
+                burst.putBytes(i, 32, requester, 0, 10);
+                burst.putShort(i, 22, (short) (mac >>> 32));
+                burst.putInt(i, 24, (int) mac);
+                burst.putInt(i, 28, ip);
+                burst.putBytes(i, 0, requester, 0, 6);
+                burst.putShort(i, 6, (short) (mac >>> 32));
+                burst.putInt(i, 8, (int) mac);
+                burst.setLength(i, 42);
+                burst.send(i);
+            }
+        }
+    }
+
+    private static byte[] hex(String hex) {
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return bytes;
+    }
+
+    @Test
+    @Order(11)
+    void theDocumentedArpResponderAnswersItsOwnAddressAndDropsTheRest() throws Exception {
+        // Ethernet broadcast from 02:00:00:00:00:01, ARP request: who has 10.9.9.9? tell 10.9.9.1; padded to 60.
+        byte[] request = Arrays.copyOf(hex("ffffffffffff020000000001" + "0806" + "0001080006040001"
+                + "020000000001" + "0a090901" + "000000000000" + "0a090909"), 60);
+        byte[] otherAddress = request.clone();
+        otherAddress[41] = 8; // who has 10.9.9.8?
+        byte[] notArp = request.clone();
+        notArp[13] = 0x00; // EtherType 0x0800
+        try (PacketQueue queue = eal.openPacketQueue(new QueueRef(0, 3), pool, BURST, 0)) {
+            assertEquals(3, send(queue, List.of(otherAddress, request, notArp)));
+            assertEquals(3, queue.receive());
+            new ArpResponder(0x0a090909, 0x020000000009L).onBurst(queue.burst());
+            assertEquals(1, queue.transmit(), "one reply, two frames dropped");
+            assertEquals(1, queue.receive());
+            byte[] reply = hex("020000000001" + "020000000009" + "0806" + "0001080006040002"
+                    + "020000000009" + "0a090909" + "020000000001" + "0a090901");
+            assertArrayEquals(reply, queue.burst().copy(0), "the reply, 42 bytes, rewritten where the request lay");
+            assertEquals(0, queue.transmit());
+            assertEquals(3, queue.handlerDrops());
+        }
+        assertEquals(0, pool.inUse());
+    }
 }
