@@ -12,6 +12,7 @@
  * The per-burst natives (receive, transmit, allocate) count their calls in the queue's own
  * record, not in the process-wide JNI counter: no shared write per poll.
  */
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 
@@ -100,21 +101,31 @@ struct packet_queue {
 
 inline packet_queue *queue_of(jlong handle) { return reinterpret_cast<packet_queue *>(handle); }
 
-/* The record of a frame whose buffer lies in the queue's pool; false when no view covers it. */
+/*
+ * The record of a frame whose buffer lies in the queue's pool; false when no view covers it.
+ * Chunks are sorted by address: a pool in one chunk (IOVA as VA, or physically contiguous
+ * memory) costs one comparison, one spread over hugepages that are not contiguous (a chunk per
+ * run of contiguous pages) a binary search.
+ */
 inline bool locate(const packet_queue *q, const rte_mbuf *m, frame_record *record) {
     const auto buffer = reinterpret_cast<uintptr_t>(m->buf_addr);
-    for (uint32_t c = 0; c < q->nb_chunks; c++) {
-        const pool_chunk &chunk = q->chunks[c];
-        if (buffer >= chunk.start && buffer < chunk.end) {
-            const uint32_t view = chunk.first_view + static_cast<uint32_t>((buffer - chunk.start) / VIEW_STEP);
-            record->view = static_cast<int32_t>(view);
-            record->offset = static_cast<int32_t>(buffer + m->data_off - q->views[view].base);
-            record->length = m->data_len;
-            record->room = m->buf_len - m->data_off;
-            return true;
-        }
+    uint32_t low = 0, high = q->nb_chunks; // at least one; the chunk, if any, is in [low, high)
+    while (high - low > 1) {
+        const uint32_t middle = (low + high) / 2;
+        if (buffer < q->chunks[middle].start)
+            high = middle;
+        else
+            low = middle;
     }
-    return false;
+    const pool_chunk &chunk = q->chunks[low];
+    if (unlikely(buffer < chunk.start || buffer >= chunk.end))
+        return false;
+    const uint32_t view = chunk.first_view + static_cast<uint32_t>((buffer - chunk.start) / VIEW_STEP);
+    record->view = static_cast<int32_t>(view);
+    record->offset = static_cast<int32_t>(buffer + m->data_off - q->views[view].base);
+    record->length = m->data_len;
+    record->room = m->buf_len - m->data_off;
+    return true;
 }
 
 /*
@@ -343,6 +354,10 @@ jlong create_native(JNIEnv *, jclass, jint port, jint queue, jlong pool_handle, 
     rte_mempool_mem_iter(pool, add_chunk, &builder); // counts
     const uint32_t nb_chunks = q->nb_chunks, nb_views = q->nb_views;
     q->nb_chunks = q->nb_views = 0;
+    if (nb_chunks == 0) {
+        free_queue(q);
+        return fail(-EINVAL, "pool %s has no memory: it was never populated", pool->name);
+    }
     const auto slots = static_cast<size_t>(capacity);
     q->counters = static_cast<queue_counters *>(rte_zmalloc_socket(
         "dpdkj_burst_counters", sizeof(queue_counters) + sizeof(burst_counters), COUNTERS_ALIGN, socket));
@@ -358,6 +373,8 @@ jlong create_native(JNIEnv *, jclass, jint port, jint queue, jlong pool_handle, 
         return fail(-ENOMEM, "no hugepage memory for port %d queue %d's packet queue", port, queue);
     }
     rte_mempool_mem_iter(pool, add_chunk, &builder); // fills
+    std::sort(q->chunks, q->chunks + q->nb_chunks,
+              [](const pool_chunk &a, const pool_chunk &b) { return a.start < b.start; });
     q->burst = reinterpret_cast<burst_counters *>(q->counters + 1);
     q->verdicts = reinterpret_cast<uint8_t *>(q->records + slots);
     q->port = static_cast<uint16_t>(port);

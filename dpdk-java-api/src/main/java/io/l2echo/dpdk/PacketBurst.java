@@ -245,6 +245,15 @@ public final class PacketBurst {
         }
     }
 
+    /* How many views of the pool's memory the queue made; which one a frame lies in (tests only). */
+    int viewCount() {
+        return views.length;
+    }
+
+    int viewOf(int slot) {
+        return records.getInt(record(slot) + VIEW);
+    }
+
     /* After the queue chained the last frame onto another (tests only). */
     void shrink() {
         size--;

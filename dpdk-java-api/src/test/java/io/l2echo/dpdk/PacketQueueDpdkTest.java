@@ -96,11 +96,10 @@ class PacketQueueDpdkTest {
             long processWideBefore = NativeErrors.jniCalls();
             for (int first = 0; first < frames.size(); first += BURST) {
                 List<byte[]> sent = frames.subList(first, Math.min(first + BURST, frames.size()));
-                long before = eal.jniCalls();
+                long before = queue.jniCalls();
                 assertEquals(sent.size(), send(queue, sent), "net_ring's ring takes a whole burst");
                 int received = queue.receive();
-                long after = eal.jniCalls();
-                assertEquals(4, after - before, "allocate, transmit, receive, and the read of the count");
+                assertEquals(3, queue.jniCalls() - before, "allocate, transmit, receive: one JNI call each");
                 assertEquals(sent.size(), received, "Tx queue 0 feeds its own Rx queue");
                 assertEquals(received, burst.size());
                 assertEquals(received, burst.received());
@@ -115,8 +114,13 @@ class PacketQueueDpdkTest {
                 bursts++;
             }
             long processWideAfter = NativeErrors.jniCalls();
-            assertEquals(2L * bursts + 1, processWideAfter - processWideBefore, "the process-wide count moved only "
-                    + "for the reads of it (two per burst, and this one): the burst calls count in the queue's record");
+            assertTrue(processWideAfter - processWideBefore < 10, processWideAfter - processWideBefore + " calls for "
+                    + bursts + " bursts: the process-wide count moves only for its own read and the log drainer's "
+                    + "calls (one a second); the burst calls count in the queue's record");
+            long queueCalls = queue.jniCalls();
+            long total = eal.jniCalls(); // reads the process-wide count once more, and adds the queue's
+            assertTrue(total - queueCalls - processWideAfter >= 1 && total - queueCalls - processWideAfter < 5,
+                    "Eal.jniCalls() is the process-wide count plus the queue's " + queueCalls + ": " + total);
             assertEquals(0, queue.receive(), "nothing more came back");
             assertEquals(0, queue.transmit(), "no burst held: nothing to do, no JNI call");
             QueueStats stats = queue.counters().snapshot();
