@@ -104,7 +104,11 @@ public final class PacketLoop implements AutoCloseable {
                     handler.onBurst(burst);
                 } catch (Throwable t) {
                     burst.dropAll(); // nothing half-done goes out, and the mbufs go back now
-                    queue.transmit();
+                    try {
+                        queue.transmit();
+                    } catch (RuntimeException e) { // the queue closed meanwhile: it freed the burst itself
+                        t.addSuppressed(e);
+                    }
                     throw t;
                 }
                 queue.transmit();
