@@ -1,6 +1,7 @@
 package io.l2echo.dpdk;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The frames of a {@link PacketQueue}'s current burst, read and written where DMA put them: no
@@ -37,6 +38,7 @@ public final class PacketBurst {
     private static final int ROOM = 12;
     private static final byte SEND = 1;
     private static final byte DROP = 0;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
 
     private final PacketQueue queue;
     private final ByteBuffer[] views;
@@ -236,6 +238,14 @@ public final class PacketBurst {
         size = 0;
         received = 0;
         held = false;
+    }
+
+    /*
+     * At close, before the pool may be freed: every view becomes empty, so an unchecked access
+     * kept past close fails with an IndexOutOfBoundsException instead of touching freed memory.
+     */
+    void release() {
+        Arrays.fill(views, EMPTY);
     }
 
     /* Every frame's verdict back to drop: what a failed handler leaves is freed, not sent half-done. */

@@ -370,6 +370,7 @@ public final class PacketQueue implements AutoCloseable {
                 finalBurstCounters[i] = readBurstCounter(i);
             }
             int inUseBefore = PacketBurst.checked() ? pool.inUse() : 0;
+            burst.release();
             int freed = nativeDestroy(handle);
             int inUseAfter = PacketBurst.checked() ? pool.inUse() : 0;
             pool.detach(toString());
