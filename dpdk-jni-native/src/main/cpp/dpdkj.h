@@ -45,9 +45,11 @@ jintArray new_int_array(JNIEnv *env, const jint *values, size_t count);
 jobjectArray new_string_array(JNIEnv *env, const char *const *strings, size_t count);
 
 /*
- * Every native is registered through counted<fn>::call, which counts the call and forwards it:
- * the proof that nothing crosses JNI per packet is a number (NativeErrors.jniCalls) beside
- * the packet count. A relaxed atomic add, on the control path only.
+ * Every control-path native is registered through counted<fn>::call, which counts the call and
+ * forwards it: the proof that nothing crosses JNI per packet is a number (NativeErrors.jniCalls)
+ * beside the packet count. A relaxed atomic add on one process-wide word: fine per run or per
+ * second, not per burst. The per-burst natives of a packet queue (DPDKJ_NATIVE_PER_BURST) count
+ * themselves in the queue's own single-writer record instead, and Java adds those counts in.
  */
 extern std::atomic<uint64_t> jni_calls;
 
@@ -70,5 +72,9 @@ template <typename R, typename... Args, R (*Fn)(JNIEnv *, jclass, Args...)> stru
         const_cast<char *>(name), const_cast<char *>(signature),                                 \
             reinterpret_cast<void *>(&dpdkj::counted<fn>::call)                                   \
     }
+
+/* A per-burst native: not counted here, it counts its calls in its own queue's record. */
+#define DPDKJ_NATIVE_PER_BURST(name, signature, fn)                                              \
+    { const_cast<char *>(name), const_cast<char *>(signature), reinterpret_cast<void *>(&fn) }
 
 #endif

@@ -241,8 +241,9 @@ public final class EchoConfig {
          * Runs Java packet logic on every queue instead of the native MAC swap: a
          * {@link PacketLoop} per queue, on a Java thread pinned to the CPUs of the lcore the plan
          * gives the queue, with the handler {@code handlers} returns for it (one per queue, so
-         * handlers share nothing). One JNI call per burst each way; see {@link PacketQueue} for
-         * what that costs. Each polling lcore then serves one queue.
+         * handlers share nothing), reading and rewriting the received mbufs in place (zero-copy).
+         * One JNI call per burst each way; see {@link PacketQueue} for the rules and
+         * {@link PacketHandler} for the handler's part. Each polling lcore then serves one queue.
          */
         public Builder packetHandlers(Function<QueueRef, PacketHandler> handlers, IdleStrategy idle) {
             this.packetHandlers = Objects.requireNonNull(handlers, "handlers");

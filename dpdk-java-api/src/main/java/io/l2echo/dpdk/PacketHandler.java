@@ -2,20 +2,24 @@ package io.l2echo.dpdk;
 
 /**
  * Java packet logic run by a {@link PacketLoop}, once per non-empty burst, on the loop's
- * thread. It reads the {@code received} frames in slots {@code 0..received-1} of the burst,
- * rewrites them in place or writes new frames (setting their lengths), and returns how many
- * slots, from 0, to transmit. It should not block: the queue is not polled meanwhile, and
- * frames the port receives then wait in its Rx ring or are lost.
+ * thread. The burst's frames are the received mbufs themselves ({@link PacketBurst}): read and
+ * rewrite them in place, give each a verdict ({@link PacketBurst#send}, or leave it dropped),
+ * change a length within the frame's room, add frames with {@link PacketBurst#allocate}. When it
+ * returns, the loop transmits: the sent frames go out, the rest are freed, and the burst is no
+ * longer the handler's: keep no reference to its frames, copy what must outlive it. It should
+ * not block: the queue is not polled meanwhile, and frames the port receives then wait in its
+ * Rx ring or are lost.
  *
- * <p>Anything it throws stops the loop; {@link PacketLoop#close()} throws it.
+ * <p>Anything it throws stops the loop, after the burst is freed unsent;
+ * {@link PacketLoop#close()} throws it.
  */
 @FunctionalInterface
 public interface PacketHandler {
     /**
-     * @param burst    the queue's slots; valid until this method returns
-     * @param received frames received into slots {@code 0..received-1}, at least 1
-     * @return frames to send from slots {@code 0..n-1}, 0 for none; more than the burst holds,
-     *     or a negative count, fails the transmit and stops the loop
+     * Decides the fate of every frame of the burst.
+     *
+     * @param burst the queue's burst, {@link PacketBurst#size()} frames (at least 1), every one
+     *     dropped unless sent; the handler's until it returns
      */
-    int onBurst(PacketBurst burst, int received) throws Exception;
+    void onBurst(PacketBurst burst) throws Exception;
 }

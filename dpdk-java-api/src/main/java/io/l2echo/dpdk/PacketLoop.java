@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Java thread that polls one {@link PacketQueue} and runs a {@link PacketHandler} on each
- * non-empty burst: receive, handle, transmit what the handler returns, then the
- * {@link IdleStrategy} (Agrona's duty cycle). Started by {@link Eal#launchPacketLoop}, which
+ * non-empty burst: receive, handle, transmit (the frames the handler sent go out, the others
+ * are freed), then the {@link IdleStrategy} (Agrona's duty cycle). Started by {@link Eal#launchPacketLoop}, which
  * names the thread after its queue ({@code packets-p0q0}), pins it to the CPUs of an EAL lcore
  * that runs no native loop, and stops it before the queue, the ports and the pools close.
  *
@@ -100,10 +100,18 @@ public final class PacketLoop implements AutoCloseable {
         while (running) {
             int received = queue.receive();
             if (received > 0) {
-                int reply = handler.onBurst(burst, received);
-                if (reply != 0) { // a negative count fails the transmit, and so the loop
-                    queue.transmit(reply);
+                try {
+                    handler.onBurst(burst);
+                } catch (Throwable t) {
+                    burst.dropAll(); // nothing half-done goes out, and the mbufs go back now
+                    try {
+                        queue.transmit();
+                    } catch (RuntimeException e) { // the queue closed meanwhile: it freed the burst itself
+                        t.addSuppressed(e);
+                    }
+                    throw t;
                 }
+                queue.transmit();
             }
             idle.idle(received);
         }

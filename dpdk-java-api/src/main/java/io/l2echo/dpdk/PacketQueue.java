@@ -9,40 +9,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Rx/Tx queue pair of a started port, polled from Java a burst at a time: for services
- * whose packet logic must live in Java. {@link #receive()} is one JNI call that takes up to a
- * burst of frames off the Rx queue, copies each into a slot of {@link #burst()} and frees the
- * mbufs; {@link #transmit(int)} is one JNI call that copies slots into mbufs of the pool and
- * hands them to the Tx queue. Nothing crosses JNI per packet, but each frame is copied once each
- * way, and the polling thread is a Java thread: GC pauses, safepoints and JIT deoptimisation
- * reach it, as they never reach the native echo's lcores. {@code docs/BENCHMARKS.md} measures
- * what that costs per packet.
+ * One Rx/Tx queue pair of a started port, polled from Java a burst at a time, zero-copy: for
+ * services whose packet logic must live in Java. {@link #receive()} is one JNI call that takes up
+ * to a burst of frames off the Rx queue and leaves their mbufs with the queue; the handler reads
+ * and rewrites each frame where DMA put it, through {@link #burst()}, and gives it a verdict
+ * (send, possibly at a new length, or drop); {@link #transmit()} is one JNI call that hands the
+ * sent frames to the Tx queue and frees the dropped ones. New frames come from the queue's pool
+ * through {@link PacketBurst#allocate(int)}, one call for all a burst needs. Nothing crosses JNI
+ * per packet and no frame is copied; the polling thread is still a Java thread: GC pauses,
+ * safepoints and JIT deoptimisation reach it, as they never reach the native echo's lcores.
+ *
+ * <p>The queue's pool must be the one its port's Rx queue receives into: the views Java reads
+ * frames through are made once, at open, over that pool's memory. Frames the queue cannot hand
+ * over are freed and counted, never handed over in part: runts (shorter than an Ethernet
+ * header, {@code rxRunts}), multi-segment frames ({@link #rxChained()}: a scattering PMD, or
+ * frames longer than one mbuf; give the pool mbufs big enough for the largest frame), and
+ * frames in mbufs of another pool ({@link #rxForeign()}).
  *
  * <p>Opened with {@link Eal#openPacketQueue}, which closes it before the ports and pools; the
  * usual way to poll it is {@link Eal#launchPacketLoop}. One thread polls a queue (DPDK's queues
- * are not thread-safe): the first thread to call {@link #receive()} or {@link #transmit(int)}
+ * are not thread-safe): the first thread to call {@link #receive()} or {@link #transmit()}
  * owns it until it ends, and any other gets an {@link IllegalStateException}. A thread of the
  * caller's own that polls has no lcore id, so mbufs it frees and allocates bypass the pool's
  * per-lcore cache and the queue is not in the {@code /l2echo/lcores} telemetry; a
  * {@link PacketLoop}'s thread registers with EAL ({@code rte_thread_register}) and has both.
  *
  * <p>Counters: {@link #counters()} has the echo's record (rx = frames handed to Java, tx =
- * frames the Tx queue took, tx dropped = frames the Tx queue refused after the retries or the
- * pool had no mbufs for, runts = frames shorter than an Ethernet header, dropped), read from any
- * thread without stopping the poller; {@link #rxOversize()} counts frames longer than a slot,
- * dropped rather than handed over cut short.
+ * frames the Tx queue took, tx dropped = frames the Tx queue refused after the retries, runts),
+ * read from any thread without stopping the poller; {@link #handlerDrops()}, {@link #rxChained()},
+ * {@link #rxForeign()} and {@link #jniCalls()} are this queue's own. The per-burst calls count
+ * themselves here, in the queue's single-writer record, not in the process-wide JNI count:
+ * {@link Eal#jniCalls()} adds them in.
  */
 public final class PacketQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PacketQueue.class);
     /** The largest burst capacity (the shim's MAX_BURST), checked at load time. */
     public static final int MAX_BURST_CAPACITY = 512;
-    /** The largest slot the shim takes, checked at load time. */
-    public static final int MAX_SLOT_BYTES = 16384;
-    /** A slot of {@link Eal#openPacketQueue}'s bursts: the largest frame at the default MTU (1518 bytes) rounded up to a cache line. */
-    public static final int SLOT_BYTES = (Port.LARGEST_FRAME + 63) / 64 * 64;
     /* The packet queue's own record follows the queue_counters one. */
     private static final int BURST_RECORD_OFFSET = QueueCounters.RECORD_SIZE;
-    private static final int RX_OVERSIZE_OFFSET = 0;
+    private static final int RX_CHAINED_OFFSET = 0;
+    private static final int RX_FOREIGN_OFFSET = 8;
+    private static final int HANDLER_DROPS_OFFSET = 16;
+    private static final int TRANSMITS_OFFSET = 24;
+    private static final int ALLOCATIONS_OFFSET = 32;
+    private static final int[] BURST_COUNTERS = {RX_CHAINED_OFFSET, RX_FOREIGN_OFFSET, HANDLER_DROPS_OFFSET,
+        TRANSMITS_OFFSET, ALLOCATIONS_OFFSET};
 
     private static final int OPEN = 0;
     private static final int IN_CALL = 1;
@@ -75,13 +86,17 @@ public final class PacketQueue implements AutoCloseable {
     private volatile int pollingLcore = -1;
     /* Under lock, once closed. */
     private QueueStats finalStats;
-    private long finalRxOversize;
+    private final long[] finalBurstCounters = new long[BURST_COUNTERS.length];
 
-    private PacketQueue(long handle, QueueRef queue, PacketBurst burst, Mempool pool) {
+    private PacketQueue(long handle, QueueRef queue, int capacity, Mempool pool) {
         this.handle = handle;
         this.queue = queue;
-        this.burst = burst;
         this.pool = pool;
+        ByteBuffer[] views = nativeViews(handle);
+        for (ByteBuffer view : views) {
+            view.order(ByteOrder.BIG_ENDIAN); // frames are in network order
+        }
+        this.burst = new PacketBurst(this, views, nativeRecords(handle).order(ByteOrder.nativeOrder()), capacity);
         this.counterRecords = nativeCounters(handle).order(ByteOrder.nativeOrder());
         QueueCounters.Owner owner = new QueueCounters.Owner() {
             @Override
@@ -100,24 +115,24 @@ public final class PacketQueue implements AutoCloseable {
     }
 
     /** Runs on the main lcore (see {@link Eal#openPacketQueue}). */
-    static PacketQueue open(QueueRef queue, Mempool pool, int burstCapacity, int slotBytes, int txRetries) {
+    static PacketQueue open(QueueRef queue, Mempool pool, int burstCapacity, int txRetries) {
         String operation = "open a packet queue on " + queue;
         if (burstCapacity < 1 || burstCapacity > MAX_BURST_CAPACITY) {
             throw new DpdkException(operation, "burst capacity " + burstCapacity + " is outside 1.."
                     + MAX_BURST_CAPACITY, null);
         }
-        PacketBurst burst = PacketBurst.allocate(burstCapacity, slotBytes);
         long handle = NativeErrors.check(nativeCreate(queue.port(), queue.queue(), pool.handle(), burstCapacity,
-                slotBytes, txRetries, burst.frames(), burst.lengthBuffer()), operation,
-                "start the port first, with at least queue " + queue.queue() + "; a packet queue needs hugepage memory");
-        PacketQueue opened = new PacketQueue(handle, queue, burst, pool);
-        pool.attach(opened.toString()); // its transmits allocate from the pool: it must outlive the queue
+                txRetries), operation, "start the port first, with at least queue " + queue.queue()
+                + ", and open the queue with the pool its Rx queue receives into; a packet queue needs hugepage memory");
+        PacketQueue opened = new PacketQueue(handle, queue, burstCapacity, pool);
+        pool.attach(opened.toString()); // its bursts hold mbufs of the pool: it must outlive the queue
         return opened;
     }
 
-    /** Fails loudly if this class and the shim disagree on the burst counters or limits. */
+    /** Fails loudly if this class and the shim disagree on the burst counters, records or limits. */
     static void verifyLayout(int[] nativeLayout) {
-        int[] expected = {BURST_RECORD_OFFSET, RX_OVERSIZE_OFFSET, MAX_BURST_CAPACITY, MAX_SLOT_BYTES};
+        int[] expected = {BURST_RECORD_OFFSET, RX_CHAINED_OFFSET, RX_FOREIGN_OFFSET, HANDLER_DROPS_OFFSET,
+            TRANSMITS_OFFSET, ALLOCATIONS_OFFSET, MAX_BURST_CAPACITY, PacketBurst.RECORD_BYTES};
         if (!Arrays.equals(expected, nativeLayout)) {
             throw new IllegalStateException("the shim's packet queue layout " + Arrays.toString(nativeLayout)
                     + " differs from PacketQueue's " + Arrays.toString(expected)
@@ -130,7 +145,7 @@ public final class PacketQueue implements AutoCloseable {
         return queue;
     }
 
-    /** The burst's slots: filled by {@link #receive()}, sent by {@link #transmit(int)}. Polling thread only. */
+    /** The current burst's frames, read and written in place. Polling thread only. */
     public PacketBurst burst() {
         return burst;
     }
@@ -140,55 +155,133 @@ public final class PacketQueue implements AutoCloseable {
         return counters;
     }
 
-    /** Frames longer than a slot, dropped by {@link #receive()}; final after close. Any thread. */
-    public long rxOversize() {
-        synchronized (lock) {
-            return isClosed() ? finalRxOversize : readRxOversize();
-        }
+    /** Multi-segment frames received and freed, never handed to Java; final after close. Any thread. */
+    public long rxChained() {
+        return burstCounter(0);
     }
 
-    private long readRxOversize() {
-        return (long) LONGS.getAcquire(counterRecords, BURST_RECORD_OFFSET + RX_OVERSIZE_OFFSET);
+    /** Frames received in mbufs of another pool than the queue's, freed; final after close. Any thread. */
+    public long rxForeign() {
+        return burstCounter(1);
+    }
+
+    /** Frames freed at transmit without a send verdict (or in a burst transmit refused); final after close. */
+    public long handlerDrops() {
+        return burstCounter(2);
     }
 
     /**
-     * Polls the Rx queue once: up to {@link PacketBurst#capacity()} frames into slots
-     * {@code 0..n-1} of {@link #burst()}, their lengths beside them. Returns {@code n}, 0 when the
-     * queue was empty. One JNI call; the mbufs are back in the pool when it returns.
+     * The JNI calls this queue's bursts made: every receive, transmit and allocate. They are not
+     * in the shim's process-wide count (no shared write per poll); {@link Eal#jniCalls()} adds
+     * them in. Final after close; any thread.
+     */
+    public long jniCalls() {
+        QueueStats stats = counters.snapshot();
+        return stats.rxBursts() + stats.emptyPolls() + burstCounter(3) + burstCounter(4);
+    }
+
+    private long burstCounter(int index) {
+        synchronized (lock) {
+            return isClosed() ? finalBurstCounters[index] : readBurstCounter(index);
+        }
+    }
+
+    private long readBurstCounter(int index) {
+        return (long) LONGS.getAcquire(counterRecords, BURST_RECORD_OFFSET + BURST_COUNTERS[index]);
+    }
+
+    /**
+     * Polls the Rx queue once: up to {@link PacketBurst#capacity()} frames, now slots
+     * {@code 0..n-1} of {@link #burst()}, all with verdict drop. Returns {@code n}, 0 when the
+     * queue was empty (then no burst is held). One JNI call; the frames' mbufs stay with the
+     * queue until {@link #transmit()}.
      *
-     * @throws IllegalStateException if another thread polls this queue, or it is closed
+     * @throws IllegalStateException if the previous burst was not transmitted yet, another
+     *     thread polls this queue, or it is closed
      */
     public int receive() {
         enter();
         try {
-            return nativeReceive(handle);
+            if (burst.isHeld()) {
+                throw new IllegalStateException(this + " still holds a burst of " + burst.size()
+                        + " frames: transmit() it (sending or dropping each) before receiving the next");
+            }
+            int received = nativeReceive(handle);
+            if (received < 0) {
+                throw NativeErrors.toException("receive on " + queue, received, "transmit the burst held first");
+            }
+            burst.begin(received);
+            return received;
         } finally {
             exit();
         }
     }
 
     /**
-     * Sends slots {@code 0..n-1} of {@link #burst()}, each {@link PacketBurst#length} bytes long,
-     * with the configured Tx retries. Returns how many the Tx queue took; the rest are counted
-     * as tx dropped. One JNI call.
+     * Ends the burst: the frames with a send verdict go to the Tx queue at their lengths (with
+     * the configured Tx retries; what it still refuses is counted as tx dropped and freed), the
+     * others are freed. Returns how many the Tx queue took. One JNI call; none when no burst is
+     * held. Afterwards no frame of the burst is the caller's, whether it succeeded or threw.
      *
-     * @throws DpdkException (EINVAL) if {@code n} exceeds the capacity or a length is outside
-     *     14..{@link PacketBurst#slotBytes()}; nothing is sent then
+     * @throws DpdkException (EINVAL) if a frame to send is shorter than an Ethernet header (14
+     *     bytes) or longer than its room; the whole burst is then dropped, nothing sent
      * @throws IllegalStateException if another thread polls this queue, or it is closed
      */
-    public int transmit(int n) {
+    public int transmit() {
         enter();
         int sent;
         try {
-            sent = nativeTransmit(handle, n);
+            if (!burst.isHeld()) {
+                return 0;
+            }
+            sent = nativeTransmit(handle);
         } finally {
+            burst.end();
             exit();
         }
         if (sent < 0) { // the message is built on failure only: no garbage per burst
-            throw NativeErrors.toException("transmit on " + queue, sent, "set every frame's length to 14.."
-                    + burst.slotBytes() + " bytes and send 0 to " + burst.capacity() + " frames");
+            throw NativeErrors.toException("transmit on " + queue, sent, "set every sent frame's length to 14 "
+                    + "bytes or more, within its room (PacketBurst.room)");
         }
         return sent;
+    }
+
+    /* PacketBurst.allocate: the first new slot, -1 when the pool is dry. */
+    int allocate(int count) {
+        enter();
+        int first;
+        try {
+            first = nativeAllocate(handle, count);
+        } finally {
+            exit();
+        }
+        if (first < 0) {
+            if ("ENOBUFS".equals(NativeErrors.name(-first))) {
+                return -1;
+            }
+            throw NativeErrors.toException("allocate " + count + " frames on " + queue, first,
+                    "allocate at most capacity - size() frames per burst");
+        }
+        return first;
+    }
+
+    /*
+     * Tests only: chains the burst's last frame onto frame `head`, as a scattering PMD delivers a
+     * frame longer than one mbuf; sent so, it comes back chained on net_ring.
+     */
+    void chainLastOnto(int head) {
+        enter();
+        try {
+            NativeErrors.check(nativeChain(handle, head), "chain frames on " + queue, "a burst of two frames or more");
+            burst.shrink();
+        } finally {
+            exit();
+        }
+    }
+
+    /* The thread that polls, or null before the first call. */
+    Thread poller() {
+        return poller;
     }
 
     /*
@@ -238,7 +331,10 @@ public final class PacketQueue implements AutoCloseable {
         STATE.setRelease(this, OPEN);
     }
 
-    /* Slow path, once per polling thread: a queue outlives a poller that ended, not one that runs. */
+    /*
+     * Slow path, once per polling thread: a queue outlives a poller that ended, not one that runs.
+     * A burst held by a poller that ended (a handler that failed) is the new poller's to transmit.
+     */
     private void claim() {
         Thread current = Thread.currentThread();
         Thread previous = poller;
@@ -254,9 +350,11 @@ public final class PacketQueue implements AutoCloseable {
     }
 
     /**
-     * Keeps the final counters and frees the native state, after any receive or transmit in
-     * progress on the polling thread has returned; later calls there throw. The queue holds no
-     * mbufs between calls, so none are lost. Idempotent, from any thread.
+     * Keeps the final counters, frees the frames of a burst still held (a handler that failed,
+     * a transmit never called) and the native state, after any call in progress on the polling
+     * thread has returned; later calls there throw. In checked mode
+     * ({@link PacketBurst#checked()}) it also proves, by the pool's in-use count, that every mbuf
+     * the queue held went back, and throws if not. Idempotent, from any thread.
      */
     @Override
     public void close() {
@@ -268,9 +366,23 @@ public final class PacketQueue implements AutoCloseable {
                 Thread.onSpinWait(); // a burst is in progress: it returns within microseconds
             }
             finalStats = counters.readAcquire();
-            finalRxOversize = readRxOversize();
-            nativeDestroy(handle);
+            for (int i = 0; i < BURST_COUNTERS.length; i++) {
+                finalBurstCounters[i] = readBurstCounter(i);
+            }
+            int inUseBefore = PacketBurst.checked() ? pool.inUse() : 0;
+            burst.release();
+            int freed = nativeDestroy(handle);
+            int inUseAfter = PacketBurst.checked() ? pool.inUse() : 0;
             pool.detach(toString());
+            if (freed != 0) {
+                LOG.warn("{}: closed holding a burst of {} frames (a handler failed, or transmit() was not called): "
+                        + "freed", this, freed);
+            }
+            if (PacketBurst.checked() && inUseBefore - inUseAfter != freed) {
+                throw new IllegalStateException(this + " held " + freed + " mbufs at close, but pool " + pool.name()
+                        + "'s in-use count went from " + inUseBefore + " to " + inUseAfter
+                        + ": mbufs were lost or freed twice (is another thread using the pool?)");
+            }
         }
     }
 
@@ -281,12 +393,19 @@ public final class PacketQueue implements AutoCloseable {
 
     static native int[] nativeLayout();
 
-    private static native long nativeCreate(int port, int queue, long pool, int burstCapacity, int slotBytes,
-            int txRetries, ByteBuffer frames, ByteBuffer lengths);
+    private static native long nativeCreate(int port, int queue, long pool, int burstCapacity, int txRetries);
+
+    private static native ByteBuffer[] nativeViews(long handle);
+
+    private static native ByteBuffer nativeRecords(long handle);
 
     private static native int nativeReceive(long handle);
 
-    private static native int nativeTransmit(long handle, int count);
+    private static native int nativeTransmit(long handle);
+
+    private static native int nativeAllocate(long handle, int count);
+
+    private static native int nativeChain(long handle, int head);
 
     private static native int nativeRegisterThread(long handle);
 
@@ -294,5 +413,5 @@ public final class PacketQueue implements AutoCloseable {
 
     private static native ByteBuffer nativeCounters(long handle);
 
-    private static native void nativeDestroy(long handle);
+    private static native int nativeDestroy(long handle);
 }

@@ -67,8 +67,15 @@ public final class EchoAppProcess implements AutoCloseable {
      */
     public static EchoAppProcess startMain(Path classpath, String mainClass, String appName, List<String> ealArgs,
             List<String> appArgs) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Processes.currentJava().toString(), "-cp", classpath.toString(),
-                mainClass));
+        return startMain(classpath, mainClass, appName, List.of(), ealArgs, appArgs);
+    }
+
+    /** As {@link #startMain(Path, String, String, List, List)}, with options for the JVM ({@code -Dname=value}). */
+    public static EchoAppProcess startMain(Path classpath, String mainClass, String appName, List<String> jvmArgs,
+            List<String> ealArgs, List<String> appArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Processes.currentJava().toString()));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", classpath.toString(), mainClass));
         command.addAll(argv(ealArgs, appArgs));
         return new EchoAppProcess(appName, ChildProcess.start(Processes.withDefaultSignals(command)));
     }

@@ -188,10 +188,11 @@ final class Report {
         md.append("## Java packet logic: cost per packet\n\n");
         md.append("`l2echo, Java handler` is l2echo's port, pool and options with the MAC swap moved into a Java "
                 + "`PacketHandler`: a Java thread pinned to lcore 1's CPU polls the queue through `PacketQueue` "
-                + "(one JNI call receives a burst into direct buffers, one sends it back), against `l2echo`, whose "
+                + "(one JNI call receives a burst, whose frames Java rewrites in their mbufs, one sends it back), "
+                + "against `l2echo`, whose "
                 + "loop is native. Time per frame is 10⁹ / rate: at the no-loss rate, the budget per frame at the "
                 + "highest rate without loss; flat out, where the polling CPU is saturated, what a frame costs on "
-                + "that path (PMD, copies, handler, JNI), so the difference is what the Java handler adds per frame "
+                + "that path (PMD, handler, JNI), so the difference is what the Java handler adds per frame "
                 + "(a lower bound where the generator, not the echo, caps the flat-out rate). JNI calls per frame: "
                 + "over the whole run, idle polls between trials included, and counting only the polls that "
                 + "returned frames (one receive and one transmit per burst, divided by the frames echoed). Medians "

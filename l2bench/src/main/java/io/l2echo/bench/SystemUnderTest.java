@@ -12,8 +12,8 @@ enum SystemUnderTest {
     TESTPMD("testpmd macswap", "DPDK's own C reference: dpdk-testpmd --forward-mode=macswap"),
     L2ECHO("l2echo", "our echo: java -jar l2echo.jar"),
     JAVA_HANDLER("l2echo, Java handler", "our API with the packet logic in Java (JavaHandlerEcho): a Java thread "
-            + "polls the queue through PacketQueue's burst receive and transmit (one JNI call per poll, one per "
-            + "burst sent, every frame copied in and out of the JVM's direct buffers) and swaps the MACs in Java"),
+            + "polls the queue through PacketQueue's zero-copy bursts (one JNI call per poll, one per "
+            + "burst sent; Java reads and writes the frames in their mbufs) and swaps the MACs in Java"),
     L2ECHO_UNDER_GARBAGE("l2echo + allocation load", "our echo embedded in a JVM whose other threads allocate "
             + "flat out (EchoUnderGarbage)"),
     KERNEL_ECHO("kernel socket echo", "a recv()/send() MAC-swap loop on an AF_PACKET socket (kernel_echo, C++), "

@@ -21,14 +21,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java-handler echo on a veth bed ({@code net_af_packet}): real frames from the namespace
- * side, swapped by Java code on a Java thread through burst receive and transmit, checked byte
- * for byte, stopped by SIGINT, nothing left behind.
+ * side, swapped by Java code on a Java thread in the received mbufs (zero-copy bursts, checked
+ * mode on), checked byte for byte, stopped by SIGINT, nothing left behind.
  */
 @Tag("dpdk")
 class JavaHandlerEchoIT {
     private static final Path JAR = Path.of("target", "l2bench.jar");
     private static final Pattern JNI = Pattern.compile("([\\d,]+) JNI calls into the shim in the whole run, for "
             + "([\\d,]+) frames echoed");
+    private static final String CHECKED = "io.l2echo.dpdk.checkedBursts";
     private static final Pattern POLLS = Pattern.compile("  bursts ([\\d,]+)  empty polls ([\\d,]+)");
 
     @Test
@@ -37,11 +38,16 @@ class JavaHandlerEchoIT {
         Leftovers leftovers = Leftovers.snapshot(prefix);
         try (VethBed bed = VethBed.builder().up();
                 EchoAppProcess echo = EchoAppProcess.startMain(JAR, JavaHandlerEcho.class.getName(),
-                        JavaHandlerEcho.NAME, List.of("-l", "0,1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
-                                "--file-prefix=" + prefix), List.of("--stats-interval", "0"))) {
+                        JavaHandlerEcho.NAME, List.of("-D" + CHECKED + "=" + System.getProperty(CHECKED, "false")),
+                        List.of("-l", "0,1", "--no-pci", "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
+                        List.of("--stats-interval", "0"))) {
             echo.awaitEchoing();
             assertTrue(echo.output().contains("thread packets-p0q0 polls port 0 queue 0 on lcore 1's CPUs [1] as lcore "),
                     () -> echo.outputTail(20));
+            // Failsafe turns checked bursts on; -D...=false on Maven's command line runs the unchecked path.
+            assertEquals(Boolean.getBoolean(CHECKED),
+                    echo.output().contains("with Java packet logic, bursts checked (" + CHECKED + ")"),
+                    () -> "the app says whether bursts are checked, as " + CHECKED + " asks:\n" + echo.outputTail(20));
 
             List<byte[]> frames = bed.frames().flows(16).payloadSeed(0x5eed).build().sweep(0, 3000); // 60..1514, twice
             EchoReport report;

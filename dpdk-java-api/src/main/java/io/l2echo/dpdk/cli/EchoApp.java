@@ -6,6 +6,7 @@ import io.l2echo.dpdk.EchoService;
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LcorePlan;
 import io.l2echo.dpdk.Mempool;
+import io.l2echo.dpdk.PacketBurst;
 import io.l2echo.dpdk.PacketLoop;
 import io.l2echo.dpdk.Port;
 import java.io.PrintStream;
@@ -157,7 +158,8 @@ public final class EchoApp {
         for (PacketLoop loop : service.packetLoops()) {
             out.println(name + ": thread " + loop.threadName() + " polls " + loop.queue().queue() + " on lcore "
                     + loop.pinnedLcore() + "'s CPUs " + service.eal().lcoreCpus(loop.pinnedLcore()) + " as lcore "
-                    + loop.queue().counters().lcore() + ", with Java packet logic");
+                    + loop.queue().counters().lcore() + ", with Java packet logic"
+                    + (PacketBurst.checked() ? ", bursts checked (" + PacketBurst.CHECKED_PROPERTY + ")" : ""));
         }
         if (!plan.idleLcores().isEmpty()) {
             out.println(name + ": lcores " + plan.idleLcores() + " stay idle");
