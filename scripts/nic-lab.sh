@@ -8,7 +8,7 @@ set -euo pipefail
 usage() {
   cat <<'USAGE'
 Usage: sudo scripts/nic-lab.sh [--scenario uio|vfio|uio,vfio] [--frames N] [--accel auto|kvm|tcg]
-                               [--kernel VMLINUZ] [--logs DIR] [--help]
+                               [--cpu MODEL] [--kernel VMLINUZ] [--logs DIR] [--help]
        sudo scripts/nic-lab.sh --scenario latency --results FILE [--rates PPS,...] [--frames N]
 
 Boots one guest per scenario (2 vCPUs, 2 GB, the host's root shared read-only over 9p) and runs,
@@ -34,6 +34,8 @@ Options:
   --frames N       frames l2gen sends per echo run (default 2000)
   --accel MODE     kvm, tcg, or auto (default): KVM only where the CPU shows vmx/svm and /dev/kvm
                    opens; otherwise TCG (software emulation: slower, works everywhere)
+  --cpu MODEL      the guest's QEMU CPU model (default: host under KVM, Nehalem under TCG, where
+                   "max" made guest JVMs crash: docs/real-nic.md)
   --kernel PATH    the guest kernel (default: the newest /boot/vmlinuz-* whose modules are installed)
   --logs DIR       keep the guest's console, the apps' and l2gen's output and each step's in DIR
   --results FILE   the latency scenario's results
@@ -53,13 +55,14 @@ say() { echo "nic-lab: $*"; }
 cannot_run() { echo "nic-lab: cannot run: $*" >&2; exit 2; }
 usage_error() { echo "nic-lab: $*" >&2; echo "run with --help for the usage" >&2; exit 2; }
 
-SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto KERNEL="" LOGS="" RESULTS="" RATES=1000,5000
+SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto CPU="" KERNEL="" LOGS="" RESULTS="" RATES=1000,5000
 while (( $# )); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --scenario) [[ $# -ge 2 ]] || usage_error "--scenario needs uio, vfio or uio,vfio"; SCENARIOS=$2; shift ;;
     --frames) [[ $# -ge 2 ]] || usage_error "--frames needs a number"; FRAMES=$2; shift ;;
     --accel) [[ $# -ge 2 ]] || usage_error "--accel needs kvm, tcg or auto"; ACCEL=$2; shift ;;
+    --cpu) [[ $# -ge 2 ]] || usage_error "--cpu needs a QEMU CPU model (qemu-system-x86_64 -cpu help)"; CPU=$2; shift ;;
     --kernel) [[ $# -ge 2 ]] || usage_error "--kernel needs a vmlinuz path"; KERNEL=$2; shift ;;
     --logs) [[ $# -ge 2 ]] || usage_error "--logs needs a directory"; LOGS=$2; shift ;;
     --results) [[ $# -ge 2 ]] || usage_error "--results needs a file"; RESULTS=$2; shift ;;
@@ -104,15 +107,15 @@ if [[ "$ACCEL" == auto ]]; then
   # A /dev/kvm without vmx/svm (nested or paravirtual) may open yet not boot a stock kernel.
   if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then ACCEL=kvm; else ACCEL=tcg; fi
 fi
-GUEST_JAVA_OPTS=""
-if [[ "$ACCEL" == kvm ]]; then
-  QEMU_ACCEL=(-machine q35,accel=kvm -cpu host)
-else
-  QEMU_ACCEL=(-machine q35,accel=tcg -cpu max)
-  # QEMU 7.2 is the first release whose TCG emulates AVX/AVX2, which the JIT uses when CPUID offers
-  # it; a guest JVM aborted once under TCG (cause unknown): keep the guest JVMs on SSE there.
-  GUEST_JAVA_OPTS="-XX:UseAVX=0"
+if [[ -z "$CPU" ]]; then
+  # Under TCG a named model, never "max": max offers everything the emulator can do (5-level
+  # paging, protection keys, FSGSBASE, AVX2, BMI, ...), its least exercised paths, and guest JVMs
+  # crashed there (docs/real-nic.md). Nehalem has what DPDK's generic x86 build needs (SSE4.2,
+  # POPCNT) and nothing newer.
+  CPU=Nehalem
+  [[ "$ACCEL" == kvm ]] && CPU=host
 fi
+QEMU_ACCEL=(-machine "q35,accel=$ACCEL" -cpu "$CPU")
 
 # --- run state, all of it removed by cleanup ---
 WORK=$(mktemp -d /tmp/nic-lab.XXXXXX)
@@ -120,7 +123,7 @@ NS=nic-lab-$$
 GUEST_DIR=/run/nic-lab   # where the guest mounts WORK
 # A JVM that crashes, in the guest or on the host, leaves its report in WORK, where every step
 # looks for it (--logs keeps it).
-GUEST_JAVA="java $GUEST_JAVA_OPTS -XX:ErrorFile=$GUEST_DIR/hs_err_guest_pid%p.log"
+GUEST_JAVA="java -XX:ErrorFile=$GUEST_DIR/hs_err_guest_pid%p.log"
 HOST_JAVA="java -XX:ErrorFile=$WORK/hs_err_host_pid%p.log"
 QEMU_PID="" HOST_PID="" PASSED=0 FAILED=0 CRASHED=0 SENT_TO_ECHO=0 TAPS=()
 declare -A CRASH_REPORTED=()
@@ -510,7 +513,7 @@ nic_roundtrip() {
 
 # --- scenarios ---
 guest_setup() {
-  step "guest boots ($ACCEL, 2 vCPUs, kernel $KVER)" boot_guest "$@" || return 1
+  step "guest boots ($ACCEL, CPU $CPU, 2 vCPUs, kernel $KVER)" boot_guest "$@" || return 1
   step "setup_env.sh reserves hugepages and reports the NIC drivers" gx 120 "modprobe -a virtio_net e1000e && scripts/setup_env.sh --pages 256 --nic"
 }
 
@@ -591,7 +594,7 @@ ip netns exec "$NS" ip link set lo up
 SCENE=host
 STEP_START=$SECONDS
 initramfs > "$WORK/initramfs.log" 2>&1 || cannot_run "cannot build the guest's initramfs: $(cat "$WORK/initramfs.log")"
-say "guest kernel $KERNEL, $ACCEL, work directory $WORK, namespace $NS"
+say "guest kernel $KERNEL, $ACCEL, CPU model $CPU, work directory $WORK, namespace $NS"
 for scenario in ${SCENARIOS//,/ }; do
   "scenario_$scenario"
 done
