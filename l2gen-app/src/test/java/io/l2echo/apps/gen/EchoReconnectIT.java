@@ -27,7 +27,12 @@ class EchoReconnectIT {
     private static final Path GEN = Path.of("target", "l2gen.jar");
     private static final Path ECHO = Path.of("..", "l2echo-app", "target", "l2echo.jar");
     private static final int PEERS = 2;
-    private static final int FRAMES = 20_000;
+    private static final int FRAMES = 10_000;
+    /*
+     * What this test proves is the reconnect, not a rate: at 20 kpps a stall of a dozen
+     * milliseconds of either process on a busy two-CPU machine filled the rings and lost frames.
+     */
+    private static final int RATE_PPS = 5_000;
 
     @Test
     void aVhostUserPeerLeavesAndANewOneIsEchoedWithoutARestart() throws IOException {
@@ -46,7 +51,7 @@ class EchoReconnectIT {
                 EchoAppProcess.Exit gen = EchoAppProcess.runToExit(GEN, List.of("--lcores=0@0,1@0", "--no-pci",
                         "--single-file-segments", "--file-prefix=" + genPrefix,
                         "--vdev=virtio_user0,path=" + socket + ",queues=1"),
-                        List.of("--count", String.valueOf(FRAMES), "--rate", "20000", "--json"));
+                        List.of("--count", String.valueOf(FRAMES), "--rate", String.valueOf(RATE_PPS), "--json"));
                 genLeftovers.assertNoneLeft();
                 assertEquals(0, gen.status(), gen.output());
                 String result = gen.output().lines().filter(l -> l.startsWith("{\"phase\":\"latency\"")).findFirst()
