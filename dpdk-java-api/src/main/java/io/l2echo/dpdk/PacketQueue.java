@@ -52,8 +52,8 @@ public final class PacketQueue implements AutoCloseable {
     private static final int HANDLER_DROPS_OFFSET = 16;
     private static final int TRANSMITS_OFFSET = 24;
     private static final int ALLOCATIONS_OFFSET = 32;
-    private static final int[] BURST_COUNTERS = {RX_CHAINED_OFFSET, RX_FOREIGN_OFFSET, HANDLER_DROPS_OFFSET,
-        TRANSMITS_OFFSET, ALLOCATIONS_OFFSET};
+    /* The burst record's counters, one long each from offset 0: what close keeps. */
+    private static final int BURST_COUNTER_COUNT = ALLOCATIONS_OFFSET / Long.BYTES + 1;
 
     private static final int OPEN = 0;
     private static final int IN_CALL = 1;
@@ -86,7 +86,7 @@ public final class PacketQueue implements AutoCloseable {
     private volatile int pollingLcore = -1;
     /* Under lock, once closed. */
     private QueueStats finalStats;
-    private final long[] finalBurstCounters = new long[BURST_COUNTERS.length];
+    private final long[] finalBurstCounters = new long[BURST_COUNTER_COUNT];
 
     private PacketQueue(long handle, QueueRef queue, int capacity, Mempool pool) {
         this.handle = handle;
@@ -157,17 +157,17 @@ public final class PacketQueue implements AutoCloseable {
 
     /** Multi-segment frames received and freed, never handed to Java; final after close. Any thread. */
     public long rxChained() {
-        return burstCounter(0);
+        return burstCounter(RX_CHAINED_OFFSET);
     }
 
     /** Frames received in mbufs of another pool than the queue's, freed; final after close. Any thread. */
     public long rxForeign() {
-        return burstCounter(1);
+        return burstCounter(RX_FOREIGN_OFFSET);
     }
 
     /** Frames freed at transmit without a send verdict (or in a burst transmit refused); final after close. */
     public long handlerDrops() {
-        return burstCounter(2);
+        return burstCounter(HANDLER_DROPS_OFFSET);
     }
 
     /**
@@ -177,17 +177,18 @@ public final class PacketQueue implements AutoCloseable {
      */
     public long jniCalls() {
         QueueStats stats = counters.snapshot();
-        return stats.rxBursts() + stats.emptyPolls() + burstCounter(3) + burstCounter(4);
+        return stats.rxBursts() + stats.emptyPolls() + burstCounter(TRANSMITS_OFFSET)
+                + burstCounter(ALLOCATIONS_OFFSET);
     }
 
-    private long burstCounter(int index) {
+    private long burstCounter(int offset) {
         synchronized (lock) {
-            return isClosed() ? finalBurstCounters[index] : readBurstCounter(index);
+            return isClosed() ? finalBurstCounters[offset / Long.BYTES] : readBurstCounter(offset);
         }
     }
 
-    private long readBurstCounter(int index) {
-        return (long) LONGS.getAcquire(counterRecords, BURST_RECORD_OFFSET + BURST_COUNTERS[index]);
+    private long readBurstCounter(int offset) {
+        return (long) LONGS.getAcquire(counterRecords, BURST_RECORD_OFFSET + offset);
     }
 
     /**
@@ -366,8 +367,8 @@ public final class PacketQueue implements AutoCloseable {
                 Thread.onSpinWait(); // a burst is in progress: it returns within microseconds
             }
             finalStats = counters.readAcquire();
-            for (int i = 0; i < BURST_COUNTERS.length; i++) {
-                finalBurstCounters[i] = readBurstCounter(i);
+            for (int i = 0; i < BURST_COUNTER_COUNT; i++) {
+                finalBurstCounters[i] = readBurstCounter(i * Long.BYTES);
             }
             int inUseBefore = PacketBurst.checked() ? pool.inUse() : 0;
             burst.release();
