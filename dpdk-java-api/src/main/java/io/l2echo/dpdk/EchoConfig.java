@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Everything {@link EchoService} needs, immutable: EAL's arguments, the ports, how many queues
@@ -35,7 +34,7 @@ public final class EchoConfig {
     private final int mbufFrameBytes;
     private final int txRetries;
     private final Duration linkPollInterval;
-    private final Function<QueueRef, PacketHandler> packetHandlers;
+    private final PacketHandlerFactory packetHandlers;
     private final IdleStrategy idleStrategy;
 
     private EchoConfig(Builder b) {
@@ -132,7 +131,7 @@ public final class EchoConfig {
      * The Java packet logic each queue gets instead of the native echo, when set
      * ({@link Builder#packetHandlers}); empty for the native echo.
      */
-    public Optional<Function<QueueRef, PacketHandler>> packetHandlers() {
+    public Optional<PacketHandlerFactory> packetHandlers() {
         return Optional.ofNullable(packetHandlers);
     }
 
@@ -155,7 +154,7 @@ public final class EchoConfig {
         private int mbufFrameBytes = Mempool.DEFAULT_DATA_ROOM_SIZE - Mempool.HEADROOM;
         private int txRetries;
         private Duration linkPollInterval = Duration.ofMillis(100);
-        private Function<QueueRef, PacketHandler> packetHandlers;
+        private PacketHandlerFactory packetHandlers;
         private IdleStrategy idleStrategy = IdleStrategy.busySpin();
 
         private Builder() {
@@ -240,12 +239,12 @@ public final class EchoConfig {
         /**
          * Runs Java packet logic on every queue instead of the native MAC swap: a
          * {@link PacketLoop} per queue, on a Java thread pinned to the CPUs of the lcore the plan
-         * gives the queue, with the handler {@code handlers} returns for it (one per queue, so
-         * handlers share nothing), reading and rewriting the received mbufs in place (zero-copy).
+         * gives the queue, with the handler {@code handlers} makes for it (one per queue, so
+         * handlers share nothing unless the factory shares), reading and rewriting the received mbufs in place (zero-copy).
          * One JNI call per burst each way; see {@link PacketQueue} for the rules and
          * {@link PacketHandler} for the handler's part. Each polling lcore then serves one queue.
          */
-        public Builder packetHandlers(Function<QueueRef, PacketHandler> handlers, IdleStrategy idle) {
+        public Builder packetHandlers(PacketHandlerFactory handlers, IdleStrategy idle) {
             this.packetHandlers = Objects.requireNonNull(handlers, "handlers");
             this.idleStrategy = Objects.requireNonNull(idle, "idle");
             return this;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,10 +89,12 @@ public final class EchoService implements AutoCloseable {
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             if (config.packetHandlers().isPresent()) {
                 QueueRef queue = assignment.queues().get(0);
-                PacketQueue packets = eal.openPacketQueue(queue, pools.get(portIds.indexOf(queue.port())),
-                        config.burstSize(), config.txRetries());
-                packetLoops.add(eal.launchPacketLoop(assignment.lcore(), packets,
-                        config.packetHandlers().get().apply(queue), config.idleStrategy()));
+                int index = portIds.indexOf(queue.port());
+                PacketHandler handler = Objects.requireNonNull(config.packetHandlers().get().create(queue,
+                        ports.get(index).info()), () -> "the packet handler factory made none for " + queue);
+                PacketQueue packets = eal.openPacketQueue(queue, pools.get(index), config.burstSize(),
+                        config.txRetries());
+                packetLoops.add(eal.launchPacketLoop(assignment.lcore(), packets, handler, config.idleStrategy()));
             } else {
                 workers.add(eal.launchEcho(assignment.lcore(), assignment.queues(), config.burstSize(),
                         config.txRetries()));

@@ -22,7 +22,7 @@ public final class JavaHandlerEcho {
         EchoApp app = new EchoApp(NAME, "l2echo's MAC-swap echo, the swap done by a Java handler on a Java thread "
                 + "through zero-copy burst receive and transmit (PacketQueue).", false, System.out, System.err)
                 .configuring(config -> config.toBuilder()
-                        .packetHandlers(queue -> JavaHandlerEcho::swapMacs, IdleStrategy.busySpin()).build());
+                        .packetHandlers((queue, device) -> JavaHandlerEcho::swapMacs, IdleStrategy.busySpin()).build());
         System.exit(app.run(args));
     }
 
