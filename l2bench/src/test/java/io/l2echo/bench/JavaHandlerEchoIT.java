@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java-handler echo on a veth bed ({@code net_af_packet}): real frames from the namespace
- * side, swapped by Java code on a Java thread in the received mbufs (zero-copy bursts, checked
- * mode on), checked byte for byte, stopped by SIGINT, nothing left behind.
+ * side, swapped by Java code on Java threads in the received mbufs (zero-copy bursts, checked
+ * mode on), one queue or two, checked byte for byte, stopped by SIGINT, nothing left behind.
  */
 @Tag("dpdk")
 class JavaHandlerEchoIT {
@@ -83,6 +83,58 @@ class JavaHandlerEchoIT {
             assertTrue(controlCalls > 0 && controlCalls < 1000, () -> calls + " JNI calls for " + bursts + " bursts and "
                     + emptyPolls + " empty polls leave " + controlCalls + " for the control path");
             assertTrue(bursts <= totals.rxPackets(), "bursts, not frames");
+        } finally {
+            leftovers.assertNoneLeft();
+        }
+    }
+
+    /**
+     * Two worker lcores, two queues, two Java loops sharing nothing: the kernel's fanout hash
+     * spreads 64 flows over the veth's two queues, each loop swaps its own queue's frames. The
+     * machine has two CPUs, so both loops share CPU 1 ({@code --lcores}): slow, and exactly as
+     * correct.
+     */
+    @Test
+    void twoQueuesTwoJavaLoopsEveryFlowComesBackByteForByte() throws IOException {
+        String prefix = EchoAppProcess.uniqueFilePrefix();
+        Leftovers leftovers = Leftovers.snapshot(prefix);
+        try (VethBed bed = VethBed.builder().queues(2).up();
+                EchoAppProcess echo = EchoAppProcess.startMain(JAR, JavaHandlerEcho.class.getName(),
+                        JavaHandlerEcho.NAME, List.of("-D" + CHECKED + "=" + System.getProperty(CHECKED, "false")),
+                        List.of("--lcores=0@0,1@1,2@1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
+                                "--file-prefix=" + prefix),
+                        List.of("--stats-interval", "0"))) {
+            echo.awaitEchoing();
+            for (int queue = 0; queue < 2; queue++) {
+                String line = "thread packets-p0q" + queue + " polls port 0 queue " + queue + " on lcore " + (queue + 1)
+                        + "'s CPUs [1] as lcore ";
+                assertTrue(echo.output().contains(line), () -> "no '" + line + "':\n" + echo.outputTail(20));
+            }
+
+            List<byte[]> frames = bed.frames().flows(64).payloadSeed(0xfeed).build().sweep(0, 3000);
+            EchoReport report;
+            try (RawSocket peer = bed.openPeerSocket()) {
+                report = EchoVerifier.builder().build().verify(peer, frames);
+            }
+            report.assertPerfect();
+            for (String thread : List.of("packets-p0q0", "packets-p0q1")) {
+                long tid = ProcThreads.named(echo.pid(), List.of(thread))
+                        .orElseThrow(() -> new AssertionError("no thread " + thread + ":\n" + echo.outputTail(20)));
+                assertEquals(Set.of(1), ProcThreads.allowedCpus(echo.pid(), tid), thread + " pinned to its lcore's CPU");
+            }
+
+            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+            EchoAppProcess.Totals totals = echo.totals();
+            assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the handlers got");
+            assertEquals(2, totals.queues().size(), totals::toString);
+            long perQueueSum = 0;
+            for (EchoAppProcess.QueueTotals queue : totals.queues()) {
+                assertTrue(queue.rxPackets() > 0, () -> "queue " + queue.queue() + " carried no flow: " + totals);
+                assertEquals(queue.rxPackets(), queue.txPackets(), () -> "queue " + queue.queue() + " sent all back");
+                perQueueSum += queue.rxPackets();
+            }
+            assertEquals(totals.portRxPackets(), perQueueSum, "the queues add up to the port's own count");
+            assertEquals(totals.portTxPackets(), totals.txPackets(), "and so does what they sent");
         } finally {
             leftovers.assertNoneLeft();
         }
