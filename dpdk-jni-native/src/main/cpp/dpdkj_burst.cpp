@@ -86,6 +86,7 @@ struct packet_queue {
     uint16_t capacity;
     uint16_t held; /* frames of the current burst: mbufs[0..held) belong to the queue until transmit */
     uint32_t tx_retries;
+    uint64_t burst_start; /* poll_start() of the poll that returned the held burst */
     rte_mempool *pool;
     queue_counters *counters; /* followed by one burst_counters record */
     burst_counters *burst;
@@ -139,6 +140,7 @@ jint receive_native(JNIEnv *, jclass, jlong handle) {
     if (unlikely(q->held != 0))
         return fail(-EBUSY, "port %u queue %u still holds a burst of %u frames: transmit it first", q->port,
                     q->queue, q->held);
+    const uint64_t start = poll_start();
     const uint16_t nb_rx = rte_eth_rx_burst(q->port, q->queue, q->mbufs, q->capacity);
     if (nb_rx == 0) {
         counter_add(&c->empty_polls, 1);
@@ -178,9 +180,12 @@ jint receive_native(JNIEnv *, jclass, jlong handle) {
             counter_add(&q->burst->rx_foreign, foreign);
     }
     q->held = kept;
+    q->burst_start = start;
     counter_add(&c->rx_packets, kept);
     counter_add(&c->rx_bytes, bytes);
     counter_add(&c->rx_bursts, 1);
+    if (kept == 0)
+        count_busy_cycles(c, start); // every frame refused: no transmit will end this burst
     return kept;
 }
 
@@ -190,10 +195,8 @@ jint receive_native(JNIEnv *, jclass, jlong handle) {
  * freed. Lengths are checked first: one outside 14..room drops the whole burst and fails, so no
  * frame is ever sent with bytes beyond its buffer. Either way the queue holds nothing after.
  */
-jint transmit_native(JNIEnv *, jclass, jlong handle) {
-    packet_queue *q = queue_of(handle);
+jint transmit_held(packet_queue *q) {
     queue_counters *c = q->counters;
-    counter_add(&q->burst->transmits, 1);
     const uint16_t n = q->held;
     for (uint16_t i = 0; i < n; i++) {
         if (q->verdicts[i] != VERDICT_SEND)
@@ -252,6 +255,17 @@ jint transmit_native(JNIEnv *, jclass, jlong handle) {
     return nb_tx;
 }
 
+jint transmit_native(JNIEnv *, jclass, jlong handle) {
+    packet_queue *q = queue_of(handle);
+    counter_add(&q->burst->transmits, 1);
+    if (q->held == 0)
+        return 0;
+    const uint64_t start = q->burst_start;
+    const jint sent = transmit_held(q);
+    count_busy_cycles(q->counters, start);
+    return sent;
+}
+
 /*
  * Adds `count` new frames from the queue's pool to the burst (records held..held+count-1,
  * length 0, verdict DROP). Returns the first new index, -ENOBUFS when the pool has not that many
@@ -266,6 +280,8 @@ jint allocate_native(JNIEnv *, jclass, jlong handle, jint count) {
                     q->port, q->queue, first, q->capacity);
     if (unlikely(rte_pktmbuf_alloc_bulk(q->pool, q->mbufs + first, static_cast<unsigned>(count)) != 0))
         return -ENOBUFS;
+    if (first == 0)
+        q->burst_start = poll_start(); // a burst of new frames only: busy from here to its transmit
     for (uint16_t i = first; i < first + count; i++) {
         locate(q, q->mbufs[i], &q->records[i]); // the queue's own pool: always covered
         q->verdicts[i] = VERDICT_DROP;

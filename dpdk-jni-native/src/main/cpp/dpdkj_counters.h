@@ -10,7 +10,7 @@
  *  |  0 rx_packets      |  8 rx_bytes        | 16 tx_packets       |
  *  | 24 tx_bytes        | 32 tx_dropped      | 40 rx_bursts        |
  *  | 48 empty_polls     | 56 tx_retries      | 64 rx_runts         |
- *  | 72..127 padding                                               |
+ *  | 72 busy_cycles     | 80..127 padding                          |
  *  +---------------------------------------------------------------+
  *
  * Two cache lines per record, so the adjacent-line prefetcher never pairs two writers.
@@ -20,6 +20,8 @@
 
 #include <cstddef>
 #include <cstdint>
+
+#include <rte_cycles.h>
 
 namespace dpdkj {
 
@@ -35,6 +37,7 @@ struct alignas(COUNTERS_ALIGN) queue_counters {
     uint64_t empty_polls; /* polls that returned none */
     uint64_t tx_retries;  /* extra rte_eth_tx_burst calls for frames Tx refused */
     uint64_t rx_runts;    /* frames shorter than an Ethernet header: dropped, not echoed */
+    uint64_t busy_cycles; /* TSC cycles of the polls that returned frames, rx through tx (see poll_start) */
 };
 
 static_assert(sizeof(queue_counters) == 2 * 64, "a record is two cache lines");
@@ -42,6 +45,18 @@ static_assert(sizeof(queue_counters) == 2 * 64, "a record is two cache lines");
 /* Single writer: a plain read of our own value, then a release store for the readers. */
 static inline void counter_add(uint64_t *counter, uint64_t delta) {
     __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + delta, __ATOMIC_RELEASE);
+}
+
+/*
+ * Busy cycles are testpmd's --record-core-cycles measure, so the two compare: the TSC is read
+ * before every Rx poll and again when a non-empty poll's burst has been transmitted; empty polls
+ * add nothing. rte_rdtsc does not serialise, so a read may drift by a few cycles into the
+ * instructions around it: noise at the scale of a burst.
+ */
+static inline uint64_t poll_start() { return rte_rdtsc(); }
+
+static inline void count_busy_cycles(queue_counters *c, uint64_t start) {
+    counter_add(&c->busy_cycles, rte_rdtsc() - start);
 }
 
 } // namespace dpdkj

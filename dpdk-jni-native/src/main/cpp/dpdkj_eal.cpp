@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -79,6 +80,8 @@ jint lcore_socket_native(JNIEnv *, jclass, jint lcore_id) {
 
 jstring version_native(JNIEnv *env, jclass) { return env->NewStringUTF(rte_version()); }
 
+jlong tsc_hz_native(JNIEnv *, jclass) { return static_cast<jlong>(rte_get_tsc_hz()); }
+
 jstring runtime_dir_native(JNIEnv *env, jclass) {
     return env->NewStringUTF(rte_eal_get_runtime_dir());
 }
@@ -91,6 +94,7 @@ const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeLcoreCpus", "(I)[I", lcore_cpus_native),
     DPDKJ_NATIVE("nativeLcoreSocket", "(I)I", lcore_socket_native),
     DPDKJ_NATIVE("nativeVersion", "()Ljava/lang/String;", version_native),
+    DPDKJ_NATIVE("nativeTscHz", "()J", tsc_hz_native),
     DPDKJ_NATIVE("nativeRuntimeDir", "()Ljava/lang/String;", runtime_dir_native),
 };
 

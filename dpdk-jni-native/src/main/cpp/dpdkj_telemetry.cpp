@@ -62,6 +62,7 @@ int lcores_command(const char *, const char *, rte_tel_data *d) {
         add_uint(row, "empty_polls", load(&q.counters->empty_polls));
         add_uint(row, "tx_retries", load(&q.counters->tx_retries));
         add_uint(row, "rx_runts", load(&q.counters->rx_runts));
+        add_uint(row, "busy_cycles", load(&q.counters->busy_cycles));
         char key[64];
         snprintf(key, sizeof(key), "lcore%u_port%u_queue%u", q.lcore, q.port, q.queue);
         rte_tel_data_add_dict_container(d, key, row, 0); // 0: the dict takes ownership

@@ -43,7 +43,7 @@ inline worker *worker_of(jlong handle) { return reinterpret_cast<worker *>(handl
  * retries is freed and counted too.
  */
 inline void echo_burst(const worker *w, const queue_ref &q, queue_counters *c, rte_mbuf **pkts,
-                       uint16_t nb_rx) {
+                       uint16_t nb_rx, uint64_t start) {
     uint64_t rx_bytes;
     const uint16_t good = macswap_burst(pkts, nb_rx, &rx_bytes);
     if (unlikely(good < nb_rx)) {
@@ -71,6 +71,7 @@ inline void echo_burst(const worker *w, const queue_ref &q, queue_counters *c, r
     counter_add(&c->rx_bursts, 1);
     if (retries != 0)
         counter_add(&c->tx_retries, retries);
+    count_busy_cycles(c, start);
 }
 
 int echo_loop(void *arg) {
@@ -80,12 +81,13 @@ int echo_loop(void *arg) {
         for (uint16_t i = 0; i < w->queue_count; i++) {
             const queue_ref &q = w->queues[i];
             queue_counters *c = &w->counters[i];
+            const uint64_t start = poll_start();
             const uint16_t nb_rx = rte_eth_rx_burst(q.port, q.queue, pkts, w->burst_size);
             if (nb_rx == 0) {
                 counter_add(&c->empty_polls, 1);
                 continue;
             }
-            echo_burst(w, q, c, pkts, nb_rx);
+            echo_burst(w, q, c, pkts, nb_rx, start);
         }
     }
     return 0;
@@ -161,6 +163,7 @@ jintArray layout_native(JNIEnv *env, jclass) {
         static_cast<jint>(offsetof(queue_counters, empty_polls)),
         static_cast<jint>(offsetof(queue_counters, tx_retries)),
         static_cast<jint>(offsetof(queue_counters, rx_runts)),
+        static_cast<jint>(offsetof(queue_counters, busy_cycles)),
         MAX_BURST,
     };
     return new_int_array(env, layout, sizeof(layout) / sizeof(layout[0]));

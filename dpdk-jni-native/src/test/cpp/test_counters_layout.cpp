@@ -16,6 +16,7 @@ int main() {
     static_assert(offsetof(queue_counters, empty_polls) == 48, "empty_polls at 48");
     static_assert(offsetof(queue_counters, tx_retries) == 56, "tx_retries at 56");
     static_assert(offsetof(queue_counters, rx_runts) == 64, "rx_runts at 64");
+    static_assert(offsetof(queue_counters, busy_cycles) == 72, "busy_cycles at 72");
 
     queue_counters c{};
     dpdkj::counter_add(&c.rx_packets, 32);

@@ -32,6 +32,7 @@ public final class Eal implements AutoCloseable {
     private final MainLcoreThread mainThread;
     private final Set<Integer> processCpus;
     private final int mainLcore;
+    private final long tscHz;
     private final List<Integer> workerLcores;
     private final Path runtimeDir;
     private final List<String> args;
@@ -50,6 +51,7 @@ public final class Eal implements AutoCloseable {
         this.mainLcore = nativeMainLcore();
         this.workerLcores = Arrays.stream(nativeWorkerLcores()).boxed().toList();
         this.runtimeDir = Path.of(nativeRuntimeDir());
+        this.tscHz = nativeTscHz();
     }
 
     /**
@@ -138,6 +140,14 @@ public final class Eal implements AutoCloseable {
     /** The main lcore, whose thread ({@code dpdk-main-lcore}) runs every configuration call. */
     public int mainLcore() {
         return mainLcore;
+    }
+
+    /**
+     * The TSC's frequency as EAL measured it at start-up ({@code rte_get_tsc_hz}): what turns
+     * {@link QueueStats#busyCycles()} into time.
+     */
+    public long tscHz() {
+        return tscHz;
     }
 
     /** Lcores other than the main one, in EAL's order. */
@@ -520,6 +530,8 @@ public final class Eal implements AutoCloseable {
     private static native int nativeCleanup();
 
     private static native int nativeMainLcore();
+
+    private static native long nativeTscHz();
 
     private static native int[] nativeWorkerLcores();
 

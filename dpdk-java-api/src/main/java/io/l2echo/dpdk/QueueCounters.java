@@ -14,7 +14,8 @@ import java.util.Arrays;
  *
  * <pre>
  *   0 rx_packets   8 rx_bytes    16 tx_packets   24 tx_bytes
- *  32 tx_dropped  40 rx_bursts   48 empty_polls  56 tx_retries   64 rx_runts   72..127 padding
+ *  32 tx_dropped  40 rx_bursts   48 empty_polls  56 tx_retries   64 rx_runts   72 busy_cycles
+ *  80..127 padding
  * </pre>
  */
 public final class QueueCounters {
@@ -28,6 +29,7 @@ public final class QueueCounters {
     static final int EMPTY_POLLS_OFFSET = 48;
     static final int TX_RETRIES_OFFSET = 56;
     static final int RX_RUNTS_OFFSET = 64;
+    static final int BUSY_CYCLES_OFFSET = 72;
     /** The shim's largest burst (DPDKJ MAX_BURST), also checked at load time. */
     public static final int MAX_BURST_SIZE = 512;
 
@@ -78,7 +80,8 @@ public final class QueueCounters {
     QueueStats readAcquire() {
         return new QueueStats(owner.lcore(), queue, get(RX_PACKETS_OFFSET), get(RX_BYTES_OFFSET),
                 get(TX_PACKETS_OFFSET), get(TX_BYTES_OFFSET), get(TX_DROPPED_OFFSET), get(RX_BURSTS_OFFSET),
-                get(EMPTY_POLLS_OFFSET), get(TX_RETRIES_OFFSET), get(RX_RUNTS_OFFSET));
+                get(EMPTY_POLLS_OFFSET), get(TX_RETRIES_OFFSET), get(RX_RUNTS_OFFSET),
+                get(BUSY_CYCLES_OFFSET));
     }
 
     private long get(int offset) {
@@ -88,7 +91,8 @@ public final class QueueCounters {
     /** Fails loudly if this class and the shim disagree on where a counter lives. */
     static void verifyLayout(int[] nativeLayout) {
         int[] expected = {RECORD_SIZE, RX_PACKETS_OFFSET, RX_BYTES_OFFSET, TX_PACKETS_OFFSET, TX_BYTES_OFFSET,
-            TX_DROPPED_OFFSET, RX_BURSTS_OFFSET, EMPTY_POLLS_OFFSET, TX_RETRIES_OFFSET, RX_RUNTS_OFFSET, MAX_BURST_SIZE};
+            TX_DROPPED_OFFSET, RX_BURSTS_OFFSET, EMPTY_POLLS_OFFSET, TX_RETRIES_OFFSET, RX_RUNTS_OFFSET, BUSY_CYCLES_OFFSET,
+            MAX_BURST_SIZE};
         if (!Arrays.equals(expected, nativeLayout)) {
             throw new IllegalStateException("the shim's counter layout " + Arrays.toString(nativeLayout)
                     + " differs from QueueCounters' " + Arrays.toString(expected)

@@ -85,7 +85,13 @@ class EchoServiceDpdkTest {
         assertTrue(after.rxPackets() > before.rxPackets(), "net_null delivers frames continuously");
         QueueStats queue = after.queue(1, new QueueRef(0, 0)).orElseThrow();
         assertTrue(queue.rxBursts() > 0);
-        assertEquals(0, after.queue(1, new QueueRef(1, 0)).orElseThrow().rxPackets(), "nothing arrives on the ring");
+        QueueStats ring = after.queue(1, new QueueRef(1, 0)).orElseThrow();
+        assertEquals(0, ring.rxPackets(), "nothing arrives on the ring");
+        assertEquals(0, ring.busyCycles(), "its polls are all empty, and empty polls cost no busy cycles");
+        long busy = queue.busyCycles() - before.queue(1, new QueueRef(0, 0)).orElseThrow().busyCycles();
+        double tscInInterval = (after.nanoTime() - before.nanoTime()) * (service.eal().tscHz() / 1e9);
+        assertTrue(busy > 0 && busy <= tscInInterval * 1.01, () -> busy + " busy cycles in an interval of "
+                + tscInInterval + " TSC cycles: the loop cannot be busier than the clock");
         assertTrue(queue.averageBurst() > 0 && queue.averageBurst() <= 32, String.valueOf(queue.averageBurst()));
     }
 

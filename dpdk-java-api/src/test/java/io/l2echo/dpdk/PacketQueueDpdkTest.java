@@ -121,9 +121,12 @@ class PacketQueueDpdkTest {
             long total = eal.jniCalls(); // reads the process-wide count once more, and adds the queue's
             assertTrue(total - queueCalls - processWideAfter >= 1 && total - queueCalls - processWideAfter < 5,
                     "Eal.jniCalls() is the process-wide count plus the queue's " + queueCalls + ": " + total);
+            long busyBeforeEmptyPoll = queue.counters().snapshot().busyCycles();
             assertEquals(0, queue.receive(), "nothing more came back");
             assertEquals(0, queue.transmit(), "no burst held: nothing to do, no JNI call");
             QueueStats stats = queue.counters().snapshot();
+            assertTrue(busyBeforeEmptyPoll > 0, "every burst counts its cycles, rx to tx");
+            assertEquals(busyBeforeEmptyPoll, stats.busyCycles(), "an empty poll adds none");
             assertEquals(frames.size(), stats.txPackets());
             assertEquals(frames.size(), stats.rxPackets());
             assertEquals(bytes, stats.txBytes());

@@ -49,6 +49,8 @@ final class Formats {
         QUEUE_HELP.put("empty_polls", "Polls that returned no frame.");
         QUEUE_HELP.put("tx_retries", "Extra transmit attempts for refused frames.");
         QUEUE_HELP.put("rx_runts", "Frames shorter than an Ethernet header, dropped.");
+        QUEUE_HELP.put("busy_cycles", "TSC cycles of the polls that returned frames, Rx to Tx (per frame: "
+                + "testpmd's --record-core-cycles).");
     }
 
     private Formats() {

@@ -112,9 +112,9 @@ public final class StatsReporter implements AutoCloseable {
                 last.txPackets(), last.txDropped(), seconds, (last.rxPackets() - first.rxPackets()) / seconds));
         for (QueueStats queue : last.queues()) {
             text.append(String.format("  lcore %d %s: rx %,d  tx %,d  dropped %,d  runts %,d  tx-retries %,d"
-                    + "  bursts %,d  empty polls %,d  share %.1f%%%n", queue.lcore(), queue.queue(), queue.rxPackets(),
-                    queue.txPackets(), queue.txDropped(), queue.rxRunts(), queue.txRetries(), queue.rxBursts(),
-                    queue.emptyPolls(),
+                    + "  bursts %,d  empty polls %,d  busy cycles %,d (%.1f a frame)  share %.1f%%%n", queue.lcore(),
+                    queue.queue(), queue.rxPackets(), queue.txPackets(), queue.txDropped(), queue.rxRunts(),
+                    queue.txRetries(), queue.rxBursts(), queue.emptyPolls(), queue.busyCycles(), queue.cyclesPerFrame(),
                     last.rxPackets() == 0 ? 0.0 : 100.0 * queue.rxPackets() / last.rxPackets()));
         }
         text.append(formatPorts(last));

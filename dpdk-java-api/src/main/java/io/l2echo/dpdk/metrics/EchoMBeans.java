@@ -228,6 +228,16 @@ public final class EchoMBeans implements AutoCloseable {
         }
 
         @Override
+        public long getBusyCycles() {
+            return counter(QueueStats::busyCycles);
+        }
+
+        @Override
+        public double getCyclesPerFrame() {
+            return snapshots.get().queue(lcore, queue).map(QueueStats::cyclesPerFrame).orElse(0.0);
+        }
+
+        @Override
         public double getAverageBurst() {
             return snapshots.get().queue(lcore, queue).map(QueueStats::averageBurst).orElse(0.0);
         }

@@ -87,6 +87,8 @@ public final class EchoMeterBinder implements MeterBinder {
                     QueueStats::rxBursts);
             queueCounter(registry, "dpdk.queue.empty.polls", "polls that returned nothing", tags, lcore, ref,
                     QueueStats::emptyPolls);
+            queueCounter(registry, "dpdk.queue.busy.cycles", "TSC cycles of the polls that returned frames, Rx to Tx",
+                    tags, lcore, ref, QueueStats::busyCycles);
         }
     }
 

@@ -41,6 +41,12 @@ public interface QueueMXBean {
     /** Polls that returned no frame: against {@link #getRxBursts()}, how idle the loop is. */
     long getEmptyPolls();
 
+    /** TSC cycles of the polls that returned frames, from the Rx poll to the burst's transmit. */
+    long getBusyCycles();
+
+    /** Busy cycles per frame received: testpmd's "CPU cycles/packet" for this queue. */
+    double getCyclesPerFrame();
+
     /** Frames per non-empty poll: how full the bursts run. */
     double getAverageBurst();
 }

@@ -27,7 +27,8 @@ class StatsReporterTest {
     private static final LinkStatus DOWN = new LinkStatus(false, 0, false, false);
 
     private static EchoStats at(long seconds, long rx, long tx, long dropped, long bursts, long empty) {
-        QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0, 0);
+        QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0, 0,
+                rx * 97);
         return new EchoStats(seconds * 1_000_000_000L, List.of(queue), List.of(new PortSnapshot(0, PORT, UP, 2100)));
     }
 
@@ -57,6 +58,7 @@ class StatsReporterTest {
         assertTrue(text.startsWith("final: rx 10,000  tx 9,990  dropped 10 frames in 10.0 s (1,000 pps average)"),
                 text);
         assertTrue(text.contains("lcore 1 port 0 queue 0"), text);
+        assertTrue(text.contains("  bursts 500  empty polls 5  busy cycles 970,000 (97.0 a frame)  share 100.0%"), text);
     }
 
     @Test

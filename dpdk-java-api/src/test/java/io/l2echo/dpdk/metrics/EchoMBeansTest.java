@@ -42,6 +42,8 @@ class EchoMBeansTest {
             assertEquals(1013L, server.getAttribute(secondQueue, "TxPackets"));
             assertEquals(1015L, server.getAttribute(secondQueue, "TxDropped"));
             assertEquals(1019L, server.getAttribute(secondQueue, "RxRunts"));
+            assertEquals(1020L, server.getAttribute(secondQueue, "BusyCycles"));
+            assertEquals(1020.0 / 1011, (double) server.getAttribute(secondQueue, "CyclesPerFrame"), 1e-9);
             assertEquals(1011.0 / 1016, (double) server.getAttribute(secondQueue, "AverageBurst"), 1e-9);
         }
         assertFalse(server.isRegistered(new ObjectName("io.l2echo:type=Port,port=0")), "closing unregisters");
