@@ -30,6 +30,8 @@ class JavaHandlerEchoIT {
     private static final Pattern JNI = Pattern.compile("([\\d,]+) JNI calls into the shim in the whole run, for "
             + "([\\d,]+) frames echoed");
     private static final String CHECKED = "io.l2echo.dpdk.checkedBursts";
+    private static final Pattern ALLOCATED = Pattern.compile(
+            "thread packets-p0q0 allocated ([\\d,]+) bytes on the Java heap while it polled");
     private static final Pattern POLLS = Pattern.compile("  bursts ([\\d,]+)  empty polls ([\\d,]+)");
 
     @Test
@@ -83,6 +85,11 @@ class JavaHandlerEchoIT {
             assertTrue(controlCalls > 0 && controlCalls < 1000, () -> calls + " JNI calls for " + bursts + " bursts and "
                     + emptyPolls + " empty polls leave " + controlCalls + " for the control path");
             assertTrue(bursts <= totals.rxPackets(), "bursts, not frames");
+            // The polling thread's heap allocation, HotSpot's count: a few kB of first-burst class linking, then none.
+            Matcher allocated = ALLOCATED.matcher(echo.output());
+            assertTrue(allocated.find(), () -> echo.outputTail(10));
+            long bytes = number(allocated.group(1));
+            assertTrue(bytes >= 0 && bytes < 64 * 1024, () -> "the polling thread allocated " + bytes + " bytes");
         } finally {
             leftovers.assertNoneLeft();
         }

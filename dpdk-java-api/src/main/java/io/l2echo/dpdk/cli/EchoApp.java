@@ -136,6 +136,11 @@ public final class EchoApp {
         out.print(StatsReporter.formatTotals(first, last));
         out.println(String.format(Locale.ROOT, "%s: %,d JNI calls into the shim in the whole run, for %,d frames echoed",
                 name, service.eal().jniCalls(), last.txPackets()));
+        for (PacketLoop loop : service.packetLoops()) {
+            out.println(String.format(Locale.ROOT, "%s: thread %s allocated %,d bytes on the Java heap while it polled, "
+                    + "over %,d bursts", name, loop.threadName(), loop.allocatedBytes(),
+                    loop.queue().counters().snapshot().rxBursts()));
+        }
     }
 
     private void printBanner(EchoService service, EchoCommandLine commandLine) {
