@@ -34,6 +34,15 @@ public final class Benchmark {
             + "for ([\\d,]+) frames echoed");
     /* The echo's final per-queue line: its polls that returned frames, and those that returned none. */
     private static final Pattern POLLS = Pattern.compile("  bursts ([\\d,]+)  empty polls ([\\d,]+)");
+    /* Our echoes' busy TSC cycles per frame (final per-queue line), and testpmd's --record-core-cycles figure. */
+    private static final Pattern OUR_CYCLES = Pattern.compile("busy cycles [\\d,]+ \\(([\\d.]+) a frame\\)");
+    private static final Pattern TESTPMD_CYCLES = Pattern.compile("CPU cycles/packet=([\\d.]+)");
+    /* What a Java packet loop allocated while it polled; a collection the JVM logged (-Xlog:gc). */
+    private static final Pattern LOOP_ALLOCATED = Pattern.compile("thread packets-p0q0 allocated ([\\d,]+) bytes");
+    private static final Pattern GC_PAUSE = Pattern.compile("\\[gc *\\] GC\\(\\d+\\) Pause");
+    /* Every process of a run on its own CPU, all its threads: JVM, GC, JIT and control plane included. */
+    static final int GENERATOR_CPU = 0;
+    static final int ECHO_CPU = 1;
 
     /** How big a run is. */
     record Settings(boolean quick, int repeats, long trialFrames, int trialSeconds, int searchSteps,
@@ -51,7 +60,7 @@ public final class Benchmark {
         static Settings parse(String[] args) {
             boolean quick = Arrays.asList(args).contains("--quick");
             Path output = Path.of(quick ? "target/benchmark-quick/BENCHMARKS.md" : "docs/BENCHMARKS.md");
-            int repeats = quick ? 1 : 3;
+            int repeats = quick ? 1 : 5;
             List<Long> rates = quick ? List.of(10_000L) : List.of(10_000L, 100_000L);
             int size = 60;
             for (int i = 0; i < args.length; i++) {
@@ -74,11 +83,15 @@ public final class Benchmark {
      * What one system did in one repeat. {@code echoPreemptions}: how often the scheduler took the
      * CPU from the echo's polling thread over the whole run; {@code rxBursts} and {@code emptyPolls}:
      * its polls that returned frames and those that returned none (-1, like the JNI count, for
-     * systems that do not print them); the profile only on profile runs.
+     * systems that do not print them); {@code cyclesPerFrame}: busy TSC cycles per frame received
+     * over the run (NaN for the kernel echo); {@code loopAllocatedBytes}: what the Java handler's
+     * polling thread allocated (-1 for the others); {@code gcPauses}: collections the echo's JVM
+     * logged (-1 for systems without a JVM); the profile only on profile runs.
      */
     record Run(Bed bed, SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
             List<String> echoCommand, long jniCalls, long framesEchoed, long rxBursts, long emptyPolls,
-            long echoPreemptions, Optional<Profiler.PollingProfile> profile) {
+            long echoPreemptions, double cyclesPerFrame, long loopAllocatedBytes, long gcPauses,
+            Optional<Profiler.PollingProfile> profile) {
 
         Trial throughput() {
             return trials.stream().filter(t -> t.phase().equals("throughput")).findFirst().orElseThrow();
@@ -203,8 +216,8 @@ public final class Benchmark {
             throws IOException, InterruptedException {
         VhostBed bed = new VhostBed(repo, java, "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds);
         try {
-            return measure(Bed.VHOST, system, repeat, bed.tag(), bed.generator(generatorOptions),
-                    system.command(repo, java, bed.echoEal(), null), bed.socket(), profileWindow);
+            return measure(Bed.VHOST, system, repeat, bed.tag(), confined(GENERATOR_CPU, bed.generator(generatorOptions)),
+                    confined(ECHO_CPU, system.command(repo, java, bed.echoEal(), null)), bed.socket(), profileWindow);
         } finally {
             Files.deleteIfExists(bed.socket());
         }
@@ -214,15 +227,27 @@ public final class Benchmark {
     private Run runOnVeth(SystemUnderTest system, int repeat) throws IOException, InterruptedException {
         String tag = "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds;
         try (VethBed bed = VethBed.builder().up()) {
-            List<String> generator = new ArrayList<>(List.of("ip", "netns", "exec", bed.namespace(), java.toString(),
+            List<String> generator = new ArrayList<>(List.of("ip", "netns", "exec", bed.namespace(), "taskset", "-c",
+                    String.valueOf(GENERATOR_CPU), java.toString(),
                     "-jar", repo.resolve("l2gen-app/target/l2gen.jar").toString(), "--lcores=0@0,1@0", "--no-pci",
                     "--file-prefix=" + tag + "-gen", "--vdev=net_af_packet0,iface=" + bed.peerInterface(), "--",
                     "--dst-mac", bed.dutMac().toString()));
             generator.addAll(generatorOptions());
-            List<String> echo = system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
-                    "--file-prefix=" + tag + "-echo", "--vdev=" + bed.afPacketVdev(0)), bed.dutInterface());
+            List<String> echo = confined(ECHO_CPU, system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
+                    "--file-prefix=" + tag + "-echo", "--vdev=" + bed.afPacketVdev(0)), bed.dutInterface()));
             return measure(Bed.VETH, system, repeat, tag, generator, echo, null, null);
         }
+    }
+
+    /*
+     * The whole process on one CPU, from its first instruction (taskset -c): its JVM's GC, JIT and
+     * control-plane threads share that CPU with its polling thread and never run on the other
+     * side's, which the echo's own pinning ("every CPU but the polling one") would not ensure.
+     */
+    static List<String> confined(int cpu, List<String> command) {
+        List<String> confined = new ArrayList<>(List.of("taskset", "-c", String.valueOf(cpu)));
+        confined.addAll(command);
+        return confined;
     }
 
     /* profileWindow: null, or how long to profile the echo's polling thread once the generator sends. */
@@ -261,11 +286,16 @@ public final class Benchmark {
                 boolean counted = jni.find();
                 Matcher polls = POLLS.matcher(dut.output());
                 boolean polled = polls.find();
+                Matcher cycles = (system == SystemUnderTest.TESTPMD ? TESTPMD_CYCLES : OUR_CYCLES).matcher(dut.output());
+                Matcher allocated = LOOP_ALLOCATED.matcher(dut.output());
                 return new Run(bed, system, repeat, trials, generator, echo,
                         counted ? Long.parseLong(jni.group(1).replace(",", "")) : -1,
                         counted ? Long.parseLong(jni.group(2).replace(",", "")) : -1,
                         polled ? Long.parseLong(polls.group(1).replace(",", "")) : -1,
-                        polled ? Long.parseLong(polls.group(2).replace(",", "")) : -1, preemptions, profile);
+                        polled ? Long.parseLong(polls.group(2).replace(",", "")) : -1, preemptions,
+                        cycles.find() ? Double.parseDouble(cycles.group(1)) : Double.NaN,
+                        allocated.find() ? Long.parseLong(allocated.group(1).replace(",", "")) : -1,
+                        system.runsInJvm() ? GC_PAUSE.matcher(dut.output()).results().count() : -1, profile);
             }
         } finally {
             generatorLeftovers.remove();

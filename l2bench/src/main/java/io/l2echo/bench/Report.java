@@ -70,8 +70,10 @@ final class Report {
         machine().forEach(row -> md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" |\n"));
         md.append("\n## How it was measured\n\n");
         md.append("One generator for every system, `l2gen` (this project's: native send and receive loops on one "
-                + "lcore, round trips TSC-stamped at send and read at receive, into an HdrHistogram). The "
-                + "generator polls on CPU 0 and the echo on CPU 1. Two beds:\n\n");
+                + "lcore, round trips TSC-stamped at send and read at receive, into an HdrHistogram). Each "
+                + "process runs confined to its own CPU from start to end (`taskset -c`, every thread of it: a JVM's "
+                + "GC, JIT and control-plane threads too): the generator on CPU " + Benchmark.GENERATOR_CPU
+                + ", the system under test on CPU " + Benchmark.ECHO_CPU + ". Two beds:\n\n");
         for (Bed bed : beds.keySet()) {
             md.append("- **").append(bed.label()).append("**: ").append(bed.description()).append("\n");
         }
@@ -128,6 +130,16 @@ final class Report {
         md.append(target("guest NIC: p99 ten times lower than the kernel socket echo's at "
                 + settings.guestRates().get(lastGuestRate) + " pps", guestEcho > 0 && guestEcho * 10 <= guestKernel,
                 guestEcho == 0 ? "n/a" : "the kernel echo's p99 is " + ratio(guestKernel, guestEcho) + " l2echo's"));
+        double flatJava = vhost.median(SystemUnderTest.JAVA_HANDLER, Report::flatOutEchoedPps);
+        md.append(target("vhost-user: the Java handler's flat-out echo rate at least 0.95x l2echo's",
+                flatJava >= 0.95 * flatOurs, ratio(flatJava, flatOurs)));
+        double cyclesTestpmd = vhost.median(SystemUnderTest.TESTPMD, Benchmark.Run::cyclesPerFrame);
+        double cyclesOurs = vhost.median(SystemUnderTest.L2ECHO, Benchmark.Run::cyclesPerFrame);
+        double cyclesJava = vhost.median(SystemUnderTest.JAVA_HANDLER, Benchmark.Run::cyclesPerFrame);
+        md.append(target("vhost-user: l2echo's busy cycles per frame at most 1.05x testpmd's",
+                cyclesOurs <= 1.05 * cyclesTestpmd, ratio(cyclesOurs, cyclesTestpmd)));
+        md.append(target("vhost-user: the Java handler's busy cycles per frame at most 1.15x l2echo's",
+                cyclesJava <= 1.15 * cyclesOurs, ratio(cyclesJava, cyclesOurs)));
         if (Runtime.getRuntime().availableProcessors() < 4) {
             md.append(CONTENDED_CPUS);
         }
@@ -139,6 +151,7 @@ final class Report {
                 + "are what to compare.\n\n");
         writeProfiles(md);
         writeJavaHandlerCost(md);
+        writeCycles(md);
 
         md.append("## Nothing crosses JNI per packet\n\n| bed | system | run | JNI calls into the shim | frames echoed |\n"
                 + "| --- | --- | ---: | ---: | ---: |\n");
@@ -233,9 +246,59 @@ final class Report {
                         .append(commandLine(runs.get(0).echoCommand(), repo)).append("\n```\n"));
         md.append("\nEvery call into the shim is counted, so the Java handler's count is exactly its control-path calls "
                 + "plus one per poll plus one per burst sent: no call is made per packet, but a busy-spinning Java "
-                + "poller crosses JNI millions of times a second even when idle. What the Java thread adds besides: "
-                + "each frame is copied into the JVM's direct buffer and back out into a fresh mbuf, and the thread "
+                + "poller crosses JNI millions of times a second even when idle. No frame is copied: the handler "
+                + "reads and writes the received mbufs in place. What the Java thread adds besides is that it "
                 + "stops at the JVM's safepoints and GC pauses, which never reach the native echo's lcore.\n\n");
+    }
+
+    /*
+     * Busy TSC cycles per frame, every system side by side: what a frame costs the polling core
+     * whatever rate the generator manages. And what the Java handler's thread allocated.
+     */
+    private void writeCycles(StringBuilder md) {
+        md.append("## What a frame costs the polling core\n\n");
+        md.append("Busy TSC cycles per frame received, over the whole run: the TSC read before every Rx poll and "
+                + "again once a non-empty poll's burst has gone out, empty polls excluded, divided by the frames "
+                + "received. testpmd counts it itself (`--record-core-cycles`, its \"CPU cycles/packet\"); our "
+                + "loops count it the same way in every queue's counters (`busy_cycles`), the Java handler's "
+                + "receive and transmit calls and the handler between them included. Rates stop at what the "
+                + "generator reaches; this does not. Every process ran confined to its own CPU (`taskset -c`, the "
+                + "whole JVM: GC, JIT and control-plane threads included): the generator on CPU "
+                + Benchmark.GENERATOR_CPU + ", the system under test on CPU " + Benchmark.ECHO_CPU + ". Medians over "
+                + settings.repeats() + " interleaved repeat(s).\n\n");
+        md.append("| bed | system | cycles per frame (median) | min – max | vs testpmd | vs l2echo |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: |\n");
+        beds.forEach((bed, systems) -> {
+            BedRuns runs = new BedRuns(bed, systems);
+            double testpmd = runs.median(SystemUnderTest.TESTPMD, Benchmark.Run::cyclesPerFrame);
+            double l2echo = runs.median(SystemUnderTest.L2ECHO, Benchmark.Run::cyclesPerFrame);
+            for (SystemUnderTest system : systems.keySet()) {
+                double cycles = runs.median(system, Benchmark.Run::cyclesPerFrame);
+                if (Double.isNaN(cycles)) {
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f – %.1f | %s | %s |%n", bed.label(),
+                        system.label(), cycles, runs.min(system, Benchmark.Run::cyclesPerFrame),
+                        runs.max(system, Benchmark.Run::cyclesPerFrame), ratio(cycles, testpmd),
+                        system == SystemUnderTest.TESTPMD ? "" : ratio(cycles, l2echo)));
+            }
+        });
+        md.append("\nThe Java handler's polling thread, and collections in the echo's JVM (`-Xlog:gc`), per run:\n\n"
+                + "| bed | system | run | heap bytes the polling thread allocated | bursts | per burst | "
+                + "collections |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        beds.forEach((bed, systems) -> systems.forEach((system, runs) -> runs.stream()
+                .filter(run -> run.gcPauses() >= 0)
+                .forEach(run -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %d |%n",
+                        bed.label(), system.label(), run.repeat(),
+                        run.loopAllocatedBytes() < 0 ? "" : String.format(Locale.ROOT, "%,d", run.loopAllocatedBytes()),
+                        run.loopAllocatedBytes() < 0 ? "" : String.format(Locale.ROOT, "%,d", run.rxBursts()),
+                        run.loopAllocatedBytes() < 0 ? "" : String.format(Locale.ROOT, "%.4f",
+                                ratioOrNaN(run.loopAllocatedBytes(), run.rxBursts())),
+                        run.gcPauses())))));
+        md.append("\nThe polling thread's bytes are HotSpot's own count for that thread "
+                + "(`ThreadMXBean.getCurrentThreadAllocatedBytes`, read when it starts and stops polling): the "
+                + "same few kilobytes in every run however long it lasts, taken by the first bursts (class "
+                + "loading and linking), then nothing. Copies per frame: none; the handler works on the mbufs.\n\n");
     }
 
     private static double ratioOrNaN(long value, long per) {
@@ -476,7 +539,8 @@ final class Report {
     }
 
     private static String ratio(double value, double reference) {
-        return reference == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", value / reference);
+        return reference == 0 || Double.isNaN(reference) || Double.isNaN(value) ? "n/a"
+                : String.format(Locale.ROOT, "%.2f×", value / reference);
     }
 
     static List<String[]> machine() {

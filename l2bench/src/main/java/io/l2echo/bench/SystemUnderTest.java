@@ -19,6 +19,9 @@ enum SystemUnderTest {
     KERNEL_ECHO("kernel socket echo", "a recv()/send() MAC-swap loop on an AF_PACKET socket (kernel_echo, C++), "
             + "the path the product exists to avoid");
 
+    /* Every collection the echo's JVM makes, on its output: none should come from the data path. */
+    private static final String GC_LOG = "-Xlog:gc";
+
     private final String label;
     private final String description;
 
@@ -33,6 +36,11 @@ enum SystemUnderTest {
 
     String description() {
         return description;
+    }
+
+    /** Whether the system is one of our JVM echoes (which log their collections). */
+    boolean runsInJvm() {
+        return this == L2ECHO || this == JAVA_HANDLER || this == L2ECHO_UNDER_GARBAGE;
     }
 
     /** The thread that polls the port: lcore 1's EAL thread, the Java handler's thread, or the kernel echo's only thread. */
@@ -53,21 +61,22 @@ enum SystemUnderTest {
                 command.addAll(List.of("stdbuf", "-oL", "dpdk-testpmd"));
                 command.addAll(eal);
                 command.addAll(List.of("--in-memory", "--", "--forward-mode=macswap", "--auto-start",
-                        "--total-num-mbufs=16384", "--nb-cores=1"));
+                        "--total-num-mbufs=16384", "--nb-cores=1", "--record-core-cycles"));
             }
             case L2ECHO -> {
-                command.addAll(List.of(java.toString(), "-jar", repo.resolve("l2echo-app/target/l2echo.jar").toString()));
+                command.addAll(List.of(java.toString(), GC_LOG, "-jar",
+                        repo.resolve("l2echo-app/target/l2echo.jar").toString()));
                 command.addAll(eal);
                 command.addAll(List.of("--", "--stats-interval", "0"));
             }
             case JAVA_HANDLER -> {
-                command.addAll(List.of(java.toString(), "-cp", repo.resolve("l2bench/target/l2bench.jar").toString(),
+                command.addAll(List.of(java.toString(), GC_LOG, "-cp", repo.resolve("l2bench/target/l2bench.jar").toString(),
                         JavaHandlerEcho.class.getName()));
                 command.addAll(eal);
                 command.addAll(List.of("--", "--stats-interval", "0"));
             }
             case L2ECHO_UNDER_GARBAGE -> {
-                command.addAll(List.of(java.toString(), "-cp", repo.resolve("l2bench/target/l2bench.jar").toString(),
+                command.addAll(List.of(java.toString(), GC_LOG, "-cp", repo.resolve("l2bench/target/l2bench.jar").toString(),
                         EchoUnderGarbage.class.getName()));
                 command.addAll(eal);
                 command.addAll(List.of("--", "--stats-interval", "0"));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,16 @@ class BenchmarkQuickIT {
                     () -> "the Java handler against the native echo on the " + bed + " bed in\n" + text);
         }
         assertTrue(text.contains("io.l2echo.bench.JavaHandlerEcho"), () -> "the Java handler's command in\n" + text);
+        assertTrue(text.contains("## What a frame costs the polling core"), () -> "cycles section in\n" + text);
+        for (String system : List.of("testpmd macswap", "l2echo", "l2echo, Java handler")) {
+            // testpmd's own --record-core-cycles figure and our queues' busy_cycles, parsed from each one's output.
+            assertTrue(text.matches("(?s).*\n\\| vhost-user \\| " + Pattern.quote(system) + " \\| [1-9][\\d.]* \\| .*"),
+                    () -> system + "'s busy cycles per frame on the vhost-user bed in\n" + text);
+        }
+        assertTrue(text.matches("(?s).*\n\\| vhost-user \\| l2echo, Java handler \\| 1 \\| [\\d,]+ \\| [1-9][\\d,]* \\| "
+                + "[\\d.]+ \\| \\d+ \\|.*"), () -> "the Java handler's allocation row in\n" + text);
+        assertTrue(text.contains("taskset -c 0 ") && text.contains("taskset -c 1 "),
+                () -> "every process confined to its CPU, as the commands show, in\n" + text);
         assertTrue(text.contains("## Where the polling lcore's time goes"), () -> "profile section in\n" + text);
         if (Profiler.available()) {
             // Samples of l2echo's polling thread, some of them in the shim's loop.
