@@ -20,6 +20,9 @@ Options (use the same ones for up, down and status):
   --echo-ip IP     address "of the DPDK side": a permanent neighbour entry in the namespace maps
                    it to the DUT's MAC, so 'ip netns exec NS ping IP' sends frames to DPDK
                    (default 10.99.0.2)
+  --no-neighbour   up: no permanent neighbour entry for the echo IP (one left by an earlier up is
+                   removed): the namespace learns the DUT's MAC by ARP, from a DPDK app that
+                   answers it (responder-example)
   --help           this text
 
 After 'up', run DPDK on the DUT end, e.g.:
@@ -34,10 +37,11 @@ die() { echo "veth_bed: error: $*" >&2; exit 1; }
 say() { echo "veth_bed: $*"; }
 
 CMD=""
-NS=l2e-gen DUT=l2e-dut0 PEER=l2e-gen0 QUEUES=1 PEER_IP=10.99.0.1/24 ECHO_IP=10.99.0.2
+NS=l2e-gen DUT=l2e-dut0 PEER=l2e-gen0 QUEUES=1 PEER_IP=10.99.0.1/24 ECHO_IP=10.99.0.2 NEIGHBOUR=1
 while (( $# )); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
+    --no-neighbour) NEIGHBOUR=0; shift ;;
     up|down|status) [[ -z "$CMD" ]] || die "give one command (up, down or status), not '$CMD' and '$1'"; CMD=$1; shift ;;
     --ns|--dut|--peer|--queues|--peer-ip|--echo-ip)
       [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value (see --help)"
@@ -151,6 +155,8 @@ cmd_up() {
   # Echoed frames come back addressed to the echo IP; a forwarding namespace would route them
   # straight back to DPDK, looping each ping 64 times (TTL). Keep forwarding off.
   set_sysctl ns /proc/sys/net/ipv4/ip_forward 0 "IPv4 forwarding off in $NS"
+  # Frames the namespace sends to the echo IP must never be forwarded by this kernel out of the host's own interfaces.
+  set_sysctl root "/proc/sys/net/ipv4/conf/$DUT/forwarding" 0 "IPv4 forwarding off on $DUT"
 
   link_up root "$DUT"
   link_up ns "$PEER"
@@ -164,7 +170,13 @@ cmd_up() {
   fi
 
   local mac; mac=$(cat "/sys/class/net/$DUT/address")
-  if nsx ip neigh show "$ECHO_IP" dev "$PEER" | grep -q "lladdr $mac PERMANENT"; then
+  if (( ! NEIGHBOUR )); then
+    if nsx ip neigh show "$ECHO_IP" dev "$PEER" | grep -q PERMANENT; then
+      nsx ip neigh del "$ECHO_IP" dev "$PEER"
+      say "neighbour: permanent entry for $ECHO_IP removed from $NS"
+    fi
+    say "no neighbour entry: $NS resolves $ECHO_IP by ARP, answered by the DPDK side or by no one"
+  elif nsx ip neigh show "$ECHO_IP" dev "$PEER" | grep -q "lladdr $mac PERMANENT"; then
     say "already: neighbour $ECHO_IP -> $mac (permanent) in $NS"
   else
     nsx ip neigh replace "$ECHO_IP" lladdr "$mac" dev "$PEER" nud permanent

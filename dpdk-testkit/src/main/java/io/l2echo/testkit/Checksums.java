@@ -1,7 +1,7 @@
 package io.l2echo.testkit;
 
-/** RFC 1071 ones' complement sums, for the IPv4 header and UDP checksums. */
-final class Checksums {
+/** RFC 1071 ones' complement sums, for the IPv4 header, UDP and ICMP checksums of test frames. */
+public final class Checksums {
 
     private Checksums() {
     }
@@ -11,7 +11,7 @@ final class Checksums {
      * to {@code initial}. The result is unfolded: an int holds the carries of any frame up to
      * 64 KiB, so {@link #fold} runs once at the end.
      */
-    static int sum(byte[] data, int offset, int length, int initial) {
+    public static int sum(byte[] data, int offset, int length, int initial) {
         int sum = initial;
         int end = offset + length;
         int i = offset;
@@ -25,7 +25,7 @@ final class Checksums {
     }
 
     /** Folds the carries back in: the 16-bit ones' complement sum. */
-    static int fold(int sum) {
+    public static int fold(int sum) {
         int folded = sum;
         while ((folded >>> 16) != 0) {
             folded = (folded & 0xFFFF) + (folded >>> 16);

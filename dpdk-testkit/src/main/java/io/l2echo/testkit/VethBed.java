@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * A veth test bed made by the repository's {@code scripts/veth_bed.sh}: the DUT end in the root
  * namespace, for DPDK's {@code net_af_packet}, and the peer end in a network namespace of its
- * own, with the peer IP on it and the echo IP as a permanent neighbour at the DUT's MAC.
+ * own, with the peer IP on it and the echo IP as a permanent neighbour at the DUT's MAC (or, with
+ * {@link Builder#staticNeighbour(boolean) staticNeighbour(false)}, left for the namespace to
+ * resolve by ARP).
  *
  * <p>Each bed gets names of its own, from this JVM's pid and a counter, so beds of parallel
  * tests and leftovers of a killed run never collide. {@link #close()} runs the script's
@@ -112,7 +115,7 @@ public final class VethBed implements AutoCloseable {
         return peerCidr.substring(0, peerCidr.indexOf('/'));
     }
 
-    /** The address the namespace's kernel resolves to the DUT's MAC. */
+    /** The address the namespace's kernel resolves to the DUT's MAC: statically, or by ARP. */
     public String echoIp() {
         return echoIp;
     }
@@ -197,6 +200,7 @@ public final class VethBed implements AutoCloseable {
         private int queues = 1;
         private String peerCidr = "10.99.0.1/24";
         private String echoIp = "10.99.0.2";
+        private boolean staticNeighbour = true;
 
         private Builder() {
         }
@@ -227,6 +231,16 @@ public final class VethBed implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the namespace gets a permanent neighbour entry mapping the echo IP to the
+         * DUT's MAC (the default: an echo that answers no ARP still gets frames); false leaves
+         * it to ARP, for an app on the DUT that answers ARP itself.
+         */
+        public Builder staticNeighbour(boolean staticNeighbour) {
+            this.staticNeighbour = staticNeighbour;
+            return this;
+        }
+
         /** The bed script to run instead of the one {@link #findScript} finds from {@code user.dir}. */
         public Builder script(Path script) {
             this.script = script;
@@ -241,6 +255,10 @@ public final class VethBed implements AutoCloseable {
             Path script = this.script != null ? this.script : findScript(Path.of(System.getProperty("user.dir")));
             Names names = Names.next();
             List<String> down = command(script, "down", names);
+            List<String> up = new ArrayList<>(command(script, "up", names));
+            if (!staticNeighbour) {
+                up.add("--no-neighbour");
+            }
             Thread downOnExit = new Thread(() -> {
                 try {
                     Processes.run(SCRIPT_TIMEOUT, down);
@@ -250,7 +268,7 @@ public final class VethBed implements AutoCloseable {
             }, "veth-bed-down-" + names.namespace);
             Runtime.getRuntime().addShutdownHook(downOnExit);
             try {
-                Processes.run(SCRIPT_TIMEOUT, command(script, "up", names)).requireSuccess();
+                Processes.run(SCRIPT_TIMEOUT, up).requireSuccess();
                 return new VethBed(this, names, down, readDutMac(names.dut), readPeerMac(names.namespace, names.peer),
                         downOnExit);
             } catch (IOException | RuntimeException e) {

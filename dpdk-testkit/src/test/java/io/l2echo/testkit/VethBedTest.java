@@ -46,9 +46,23 @@ class VethBedTest {
             String neighbour = Processes.run(Duration.ofSeconds(10), "ip", "-n", namespace, "neigh", "show", bed.echoIp())
                     .requireSuccess().output();
             assertTrue(neighbour.contains(bed.dutMac().toString()) && neighbour.contains("PERMANENT"), neighbour);
+            assertEquals("0", dutForwarding(bed), "the root namespace never routes the bed's frames elsewhere");
         }
         assertFalse(Files.exists(Path.of("/run/netns", namespace)), "namespace removed");
         assertFalse(Files.exists(Path.of("/sys/class/net", dut)), "veth removed");
+    }
+
+    @Test
+    void withoutAStaticNeighbourTheNamespaceLeavesTheEchoIpToArp() throws IOException {
+        String namespace;
+        try (VethBed bed = VethBed.builder().staticNeighbour(false).up()) {
+            namespace = bed.namespace();
+            String neighbour = Processes.run(Duration.ofSeconds(10), "ip", "-n", namespace, "neigh", "show", bed.echoIp())
+                    .requireSuccess().output();
+            assertEquals("", neighbour.strip(), "no entry until ARP makes one");
+            assertEquals("0", dutForwarding(bed));
+        }
+        assertFalse(Files.exists(Path.of("/run/netns", namespace)), "namespace removed");
     }
 
     @Test
@@ -120,6 +134,10 @@ class VethBedTest {
             assertEquals(report.sent(), report.missing().size());
             assertTrue(report.sent() < 2000 && report.sent() >= 16, report.summary());
         }
+    }
+
+    private static String dutForwarding(VethBed bed) throws IOException {
+        return Files.readString(Path.of("/proc/sys/net/ipv4/conf", bed.dutInterface(), "forwarding")).strip();
     }
 
     private static byte[] receiveTestFrame(RawSocket socket, byte[] buffer) throws IOException {
