@@ -192,20 +192,28 @@ jint receive_native(JNIEnv *, jclass, jlong handle) {
 /*
  * Ends the burst: frames with a SEND verdict go to the Tx queue at the length Java set (with the
  * configured retries; what Tx still refuses is freed and counted as tx_dropped), the others are
- * freed. Lengths are checked first: one outside 14..room drops the whole burst and fails, so no
- * frame is ever sent with bytes beyond its buffer. Either way the queue holds nothing after.
+ * freed. Every sent length is checked before any frame goes out: one outside 14..room drops the
+ * whole burst and fails, so no frame is ever sent with bytes beyond its buffer. Either way the
+ * queue holds nothing after.
  */
 jint transmit_held(packet_queue *q) {
     queue_counters *c = q->counters;
     const uint16_t n = q->held;
+    uint16_t sends = 0, drops = 0;
+    uint64_t bytes = 0;
     for (uint16_t i = 0; i < n; i++) {
-        if (q->verdicts[i] != VERDICT_SEND)
+        rte_mbuf *m = q->mbufs[i];
+        if (q->verdicts[i] != VERDICT_SEND) {
+            q->mbufs[drops++] = m; // drops <= i
             continue;
-        const rte_mbuf *m = q->mbufs[i];
+        }
         const int32_t length = q->records[i].length;
         const int32_t room = m->buf_len - m->data_off;
         if (unlikely(length < RTE_ETHER_HDR_LEN || length > room)) {
-            rte_pktmbuf_free_bulk(q->mbufs, n);
+            // Nothing went out yet: the frames sorted so far, and those still to sort, are all freed.
+            rte_pktmbuf_free_bulk(q->sending, sends);
+            rte_pktmbuf_free_bulk(q->mbufs, drops);
+            rte_pktmbuf_free_bulk(q->mbufs + i, static_cast<unsigned>(n - i));
             q->held = 0;
             counter_add(&q->burst->handler_drops, n);
             return fail(-EINVAL,
@@ -213,20 +221,10 @@ jint transmit_held(packet_queue *q) {
                         "the whole burst of %u was dropped",
                         i, q->port, q->queue, length, room, n);
         }
-    }
-    uint16_t sends = 0, drops = 0;
-    uint64_t bytes = 0;
-    for (uint16_t i = 0; i < n; i++) {
-        rte_mbuf *m = q->mbufs[i];
-        if (q->verdicts[i] == VERDICT_SEND) {
-            const auto length = static_cast<uint16_t>(q->records[i].length);
-            m->pkt_len = m->pkt_len - m->data_len + length; // the first segment's length is Java's
-            m->data_len = length;
-            bytes += m->pkt_len;
-            q->sending[sends++] = m;
-        } else {
-            q->mbufs[drops++] = m; // drops <= i
-        }
+        m->pkt_len = m->pkt_len - m->data_len + static_cast<uint16_t>(length); // the first segment's is Java's
+        m->data_len = static_cast<uint16_t>(length);
+        bytes += m->pkt_len;
+        q->sending[sends++] = m;
     }
     q->held = 0;
     if (drops != 0) {
