@@ -214,17 +214,18 @@ public final class PacketBurst {
         return frame;
     }
 
-    /** Swaps the frame's destination and source MAC addresses in place: the echo's rewrite, in Java. */
+    /**
+     * Swaps the frame's destination and source MAC addresses in place: the echo's rewrite, in
+     * Java. Two loads and two stores for the twelve bytes, where six-byte halves would take eight.
+     */
     public void swapMacs(int slot) {
         int at = record(slot, 0, 12);
         ByteBuffer view = view(at);
         int offset = records.getInt(at + OFFSET);
-        int destinationHigh = view.getInt(offset);
-        short destinationLow = view.getShort(offset + 4);
-        view.putInt(offset, view.getInt(offset + 6));
-        view.putShort(offset + 4, view.getShort(offset + 10));
-        view.putInt(offset + 6, destinationHigh);
-        view.putShort(offset + 10, destinationLow);
+        long first = view.getLong(offset);     // destination (6 bytes), then the source's first 2
+        int last = view.getInt(offset + 8);    // the source's last 4
+        view.putLong(offset, (first & 0xffffL) << 48 | (last & 0xffff_ffffL) << 16 | first >>> 48);
+        view.putInt(offset + 8, (int) (first >>> 16));
     }
 
     /* The queue's side of the life cycle, on the polling thread. */
