@@ -212,13 +212,28 @@ public final class EchoService implements AutoCloseable {
 
     /**
      * Stops every loop and waits for it, leaving the ports open: {@link #stats()} then gives
-     * the final figures. Idempotent. Throws what a Java packet handler threw, if one did.
+     * the final figures. Idempotent. Throws what a Java packet handler threw, if one did, once
+     * every loop has stopped (the other handlers' failures suppressed in it).
      */
     public void stopWorkers() {
         workers.forEach(EchoWorker::requestStop);
         packetLoops.forEach(PacketLoop::requestStop);
         workers.forEach(EchoWorker::close);
-        packetLoops.forEach(PacketLoop::close);
+        RuntimeException first = null;
+        for (PacketLoop loop : packetLoops) {
+            try {
+                loop.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Stops the link watch and the loops, and takes everything down in DPDK's order. Idempotent. */
