@@ -131,18 +131,33 @@ jint id_by_name_native(JNIEnv *env, jclass, jstring name) {
     return result;
 }
 
-jstring name_native(JNIEnv *env, jclass, jint port_id) {
-    char name[RTE_ETH_NAME_MAX_LEN];
-    if (!valid_port(port_id) || rte_eth_dev_get_name_by_port(port_of(port_id), name) != 0)
-        return nullptr;
-    return env->NewStringUTF(name);
+/* Sets out[index] to a new Java string; -ENOMEM (an OutOfMemoryError pending) when the JVM has no room. */
+int set_string(JNIEnv *env, jobjectArray out, jsize index, const char *value) {
+    jstring string = env->NewStringUTF(value);
+    if (string == nullptr)
+        return fail(-ENOMEM, "no Java heap for a string");
+    env->SetObjectArrayElement(out, index, string);
+    env->DeleteLocalRef(string);
+    return 0;
 }
 
-jstring driver_native(JNIEnv *env, jclass, jint port_id) {
+/* The port's device name and driver name, into out[0] and out[1]. */
+jint names_native(JNIEnv *env, jclass, jint port_id, jobjectArray out) {
+    clear_error();
+    if (env->GetArrayLength(out) != 2)
+        return fail(-EINVAL, "names array has %d elements, the shim fills 2", env->GetArrayLength(out));
+    if (!valid_port(port_id))
+        return fail(-ENODEV, "there is no port %d", port_id);
+    char name[RTE_ETH_NAME_MAX_LEN];
+    int rc = rte_eth_dev_get_name_by_port(port_of(port_id), name);
+    if (rc != 0)
+        return fail(rc, "rte_eth_dev_get_name_by_port(port %d) failed", port_id);
     rte_eth_dev_info info;
-    if (!valid_port(port_id) || rte_eth_dev_info_get(port_of(port_id), &info) != 0)
-        return nullptr;
-    return env->NewStringUTF(info.driver_name);
+    rc = rte_eth_dev_info_get(port_of(port_id), &info);
+    if (rc != 0)
+        return fail(rc, "rte_eth_dev_info_get(port %d) failed", port_id);
+    rc = set_string(env, out, 0, name);
+    return rc != 0 ? rc : set_string(env, out, 1, info.driver_name);
 }
 
 jint info_native(JNIEnv *env, jclass, jint port_id, jlongArray out) {
@@ -208,10 +223,14 @@ jobjectArray rss_hash_names_native(JNIEnv *env, jclass, jlong bits) {
 }
 
 /* The hash-type bits a name (or group name) stands for; 0 for a name DPDK does not have. */
-jlong rss_hash_bits_native(JNIEnv *env, jclass, jstring name) {
+/* The RTE_ETH_RSS_* bits of a hash type's name into out[0]: every bit may be set, so -errno is the result. */
+jint rss_hash_bits_native(JNIEnv *env, jclass, jstring name, jlongArray out) {
+    clear_error();
+    if (env->GetArrayLength(out) != 1)
+        return fail(-EINVAL, "bits array has %d elements, the shim fills 1", env->GetArrayLength(out));
     const char *utf = env->GetStringUTFChars(name, nullptr);
     if (utf == nullptr)
-        return 0;
+        return fail(-ENOMEM, "no native memory for a string");
     uint64_t bits = 0;
     for (const auto &group : rss_groups) {
         if (strcmp(group.name, utf) == 0)
@@ -221,8 +240,11 @@ jlong rss_hash_bits_native(JNIEnv *env, jclass, jstring name) {
         if (strcmp(entry.name, utf) == 0)
             bits = entry.bit;
     }
+    const int rc = bits != 0 ? 0 : fail(-EINVAL, "'%s' is not an RSS hash type", utf);
     env->ReleaseStringUTFChars(name, utf);
-    return static_cast<jlong>(bits);
+    const auto value = static_cast<jlong>(bits);
+    env->SetLongArrayRegion(out, 0, 1, &value);
+    return rc;
 }
 
 /*
@@ -404,25 +426,27 @@ jint reset_stats_native(JNIEnv *, jclass, jint port_id) {
     return rc != 0 ? fail(rc, "rte_eth_stats_reset(port %d) failed", port_id) : 0;
 }
 
-jobjectArray xstat_names_native(JNIEnv *env, jclass, jint port_id) {
+/* The port's xstat names, by id, as a String[] into out[0]. */
+jint xstat_names_native(JNIEnv *env, jclass, jint port_id, jobjectArray out) {
     clear_error();
-    if (!valid_port(port_id))
-        return nullptr;
+    DPDKJ_CHECK_PORT(port_id);
+    if (env->GetArrayLength(out) != 1)
+        return fail(-EINVAL, "names array has %d elements, the shim fills 1", env->GetArrayLength(out));
     int n = rte_eth_xstats_get_names(port_of(port_id), nullptr, 0);
-    if (n < 0) {
-        fail(n, "rte_eth_xstats_get_names(port %d) failed", port_id);
-        return nullptr;
-    }
+    if (n < 0)
+        return fail(n, "rte_eth_xstats_get_names(port %d) failed", port_id);
     std::vector<rte_eth_xstat_name> names(static_cast<size_t>(n));
     n = rte_eth_xstats_get_names(port_of(port_id), names.data(), static_cast<unsigned>(n));
-    if (n < 0) {
-        fail(n, "rte_eth_xstats_get_names(port %d) failed", port_id);
-        return nullptr;
-    }
+    if (n < 0)
+        return fail(n, "rte_eth_xstats_get_names(port %d) failed", port_id);
     std::vector<const char *> strings;
     for (const rte_eth_xstat_name &name : names)
         strings.push_back(name.name);
-    return new_string_array(env, strings.data(), strings.size());
+    jobjectArray array = new_string_array(env, strings.data(), strings.size());
+    if (array == nullptr)
+        return fail(-ENOMEM, "no Java heap for %d xstat names", n);
+    env->SetObjectArrayElement(out, 0, array);
+    return 0;
 }
 
 /* Fills values by xstat id (the index into xstat_names_native); returns how many exist. */
@@ -449,11 +473,10 @@ jint xstat_values_native(JNIEnv *env, jclass, jint port_id, jlongArray out) {
 const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeCount", "()I", count_native),
     DPDKJ_NATIVE("nativeIdByName", "(Ljava/lang/String;)I", id_by_name_native),
-    DPDKJ_NATIVE("nativeName", "(I)Ljava/lang/String;", name_native),
-    DPDKJ_NATIVE("nativeDriver", "(I)Ljava/lang/String;", driver_native),
+    DPDKJ_NATIVE("nativeNames", "(I[Ljava/lang/String;)I", names_native),
     DPDKJ_NATIVE("nativeInfo", "(I[J)I", info_native),
     DPDKJ_NATIVE("nativeRssHashNames", "(J)[Ljava/lang/String;", rss_hash_names_native),
-    DPDKJ_NATIVE("nativeRssHashBits", "(Ljava/lang/String;)J", rss_hash_bits_native),
+    DPDKJ_NATIVE("nativeRssHashBits", "(Ljava/lang/String;[J)I", rss_hash_bits_native),
     DPDKJ_NATIVE("nativeConfigure", "(IIIJ[BZ)I", configure_native),
     DPDKJ_NATIVE("nativeAdjustDescriptors", "(I[I)I", adjust_descriptors_native),
     DPDKJ_NATIVE("nativeRxQueueSetup", "(IIIJ)I", rx_queue_setup_native),
@@ -466,7 +489,7 @@ const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("nativeLink", "(I[J)I", link_native),
     DPDKJ_NATIVE("nativeStats", "(I[J)I", stats_native),
     DPDKJ_NATIVE("nativeResetStats", "(I)I", reset_stats_native),
-    DPDKJ_NATIVE("nativeXstatNames", "(I)[Ljava/lang/String;", xstat_names_native),
+    DPDKJ_NATIVE("nativeXstatNames", "(I[[Ljava/lang/String;)I", xstat_names_native),
     DPDKJ_NATIVE("nativeXstatValues", "(I[J)I", xstat_values_native),
 };
 

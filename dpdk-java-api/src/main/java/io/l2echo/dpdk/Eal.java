@@ -10,7 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Eal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Eal.class);
-    private static final AtomicBoolean INITIALISED = new AtomicBoolean();
+    /* NOT_CALLED until rte_eal_init runs (PREPARING while one thread checks and loads), CALLED from then on. */
+    private static final AtomicReference<Initialisation> INITIALISATION =
+            new AtomicReference<>(Initialisation.NOT_CALLED);
+
+    private enum Initialisation { NOT_CALLED, PREPARING, CALLED }
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
 
     private final MainLcoreThread mainThread;
@@ -36,7 +40,8 @@ public final class Eal implements AutoCloseable {
     private final List<Integer> workerLcores;
     private final Path runtimeDir;
     private final List<String> args;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /* Calls run inside it: close waits for those in flight, so whatever they made is registered, then closed. */
+    private final NativeLifecycle lifecycle = new NativeLifecycle("the EAL");
     private final List<EchoWorker> workers = Collections.synchronizedList(new ArrayList<>());
     private final List<TrafficGenerator> generators = Collections.synchronizedList(new ArrayList<>());
     private final List<PacketLoop> packetLoops = Collections.synchronizedList(new ArrayList<>());
@@ -58,27 +63,37 @@ public final class Eal implements AutoCloseable {
      * Checks the environment, loads the shim and runs {@code rte_eal_init} with these
      * arguments (EAL's own, without a program name; see {@link EalArguments#withDefaults}
      * for the one default added). Once per process: DPDK cannot initialise twice, nor again
-     * after cleanup.
+     * after cleanup, nor after its initialisation failed. A refusal before DPDK was asked (the
+     * environment check, loading the shim) leaves nothing behind: fix the cause and call again.
      */
     public static Eal init(List<String> userArgs) {
-        if (!INITIALISED.compareAndSet(false, true)) {
-            throw new DpdkException("initialise EAL", "EAL was already initialised in this process",
-                    "DPDK allows one EAL per process, and none after its cleanup: share the Eal instance");
+        if (!INITIALISATION.compareAndSet(Initialisation.NOT_CALLED, Initialisation.PREPARING)) {
+            throw new DpdkException("initialise EAL", INITIALISATION.get() == Initialisation.PREPARING
+                    ? "another thread is initialising EAL" : "rte_eal_init already ran in this process",
+                    "DPDK allows one EAL per process, and none after its cleanup or failure: share the Eal instance");
         }
-        List<String> ealArgs = EalArguments.withDefaults(userArgs);
-        Preflight.ofThisMachine().require(ealArgs);
-        NativeLoader.load();
-        DpdkLog.capture();
-        QueueCounters.verifyLayout(EchoWorker.nativeLayout());
-        TrafficGenerator.verifyLayout(TrafficGenerator.nativeLayout());
-        PacketQueue.verifyLayout(PacketQueue.nativeLayout());
+        List<String> ealArgs;
+        try {
+            ealArgs = EalArguments.withDefaults(userArgs);
+            Preflight.ofThisMachine().require(ealArgs);
+            NativeLoader.load();
+            DpdkLog.capture();
+            QueueCounters.verifyLayout(EchoWorker.nativeLayout());
+            TrafficGenerator.verifyLayout(TrafficGenerator.nativeLayout());
+            PacketQueue.verifyLayout(PacketQueue.nativeLayout());
+        } catch (RuntimeException | Error e) {
+            INITIALISATION.set(Initialisation.NOT_CALLED); // DPDK was not asked: a later call may try again
+            throw e;
+        }
+        INITIALISATION.set(Initialisation.CALLED);
 
         Set<Integer> processCpus = ThreadAffinity.currentThreadCpus();
         MainLcoreThread mainThread = new MainLcoreThread();
         String[] argv = ealArgs.toArray(String[]::new);
         int parsed;
         try {
-            parsed = mainThread.call(() -> NativeErrors.check(nativeInit(argv), "initialise EAL", Eal::initHint));
+            parsed = mainThread.call("initialise EAL", () -> NativeErrors.check(nativeInit(argv), "initialise EAL",
+                    Eal::initHint));
         } catch (RuntimeException e) {
             DpdkLog.drain(); // EAL's own account of the failure, before ours
             removeIfEmpty(nativeRuntimeDir());
@@ -112,8 +127,7 @@ public final class Eal implements AutoCloseable {
 
     /** The DPDK release the shim runs on, such as "DPDK 22.11.11". */
     public String dpdkVersion() {
-        ensureOpen();
-        return nativeVersion();
+        return lifecycle.get(Eal::nativeVersion);
     }
 
     /** The arguments rte_eal_init was given, defaults included. */
@@ -157,14 +171,12 @@ public final class Eal implements AutoCloseable {
 
     /** The CPUs an lcore's thread is pinned to. */
     public Set<Integer> lcoreCpus(int lcore) {
-        ensureOpen();
-        return toSet(nativeLcoreCpus(lcore));
+        return lifecycle.get(() -> toSet(nativeLcoreCpus(lcore)));
     }
 
     /** The NUMA socket of an lcore. */
     public int lcoreSocket(int lcore) {
-        ensureOpen();
-        return nativeLcoreSocket(lcore);
+        return lifecycle.call(() -> nativeLcoreSocket(lcore));
     }
 
     /** Where EAL keeps its runtime files (telemetry socket, lock files) for this process. */
@@ -174,20 +186,17 @@ public final class Eal implements AutoCloseable {
 
     /** How many Ethernet ports EAL probed. */
     public int portCount() {
-        ensureOpen();
-        return Port.count();
+        return lifecycle.call(Port::count);
     }
 
     /** Port ids with their device names, for messages and listings. */
     public List<String> describePorts() {
-        ensureOpen();
-        return Port.describeAll();
+        return lifecycle.get(Port::describeAll);
     }
 
     /** The port id of a device name such as {@code net_af_packet0} or {@code 0000:03:00.0}. */
     public int portIdByName(String name) {
-        ensureOpen();
-        return Port.idByName(name, this);
+        return lifecycle.get(() -> Port.idByName(name, this));
     }
 
     /**
@@ -195,24 +204,26 @@ public final class Eal implements AutoCloseable {
      * ports EAL probed, if there is none.
      */
     public DeviceInfo deviceInfo(int portId) {
-        ensureOpen();
-        return Port.deviceInfo(portId, this);
+        return lifecycle.get(() -> Port.deviceInfo(portId, this));
     }
 
     /** A packet-buffer pool; freed by {@link Mempool#close()} or with the EAL. */
     public Mempool createMempool(String name, int size, int cacheSize, int dataRoomSize, int socketId) {
-        ensureOpen();
-        Mempool pool = mainThread.call(() -> Mempool.create(name, size, cacheSize, dataRoomSize, socketId));
-        pools.add(pool);
-        return pool;
+        return lifecycle.get(() -> {
+            Mempool pool = mainThread.call("create mbuf pool " + name,
+                    () -> Mempool.create(name, size, cacheSize, dataRoomSize, socketId));
+            pools.add(pool);
+            return pool;
+        });
     }
 
     /** Configures, sets up the queues of, and starts a port; stopped and closed with the EAL. */
     public Port startPort(PortConfig config, Mempool pool) {
-        ensureOpen();
-        Port port = Port.start(this, mainThread, config, pool);
-        ports.add(port);
-        return port;
+        return lifecycle.get(() -> {
+            Port port = Port.start(this, mainThread, config, pool);
+            ports.add(port);
+            return port;
+        });
     }
 
     /**
@@ -221,12 +232,13 @@ public final class Eal implements AutoCloseable {
      * serves no other call until the loop stops.
      */
     public EchoWorker launchEcho(int lcore, List<QueueRef> queues, int burstSize, int txRetries) {
-        ensureOpen();
-        requireLcore(lcore, "launch the echo on lcore " + lcore);
-        EchoWorker worker = EchoWorker.launch(mainThread, lcore, lcore == mainLcore, queues, burstSize,
-                txRetries, STOP_TIMEOUT_MILLIS);
-        workers.add(worker);
-        return worker;
+        return lifecycle.get(() -> {
+            requireLcore(lcore, "launch the echo on lcore " + lcore);
+            EchoWorker worker = EchoWorker.launch(mainThread, lcore, lcore == mainLcore, queues, burstSize,
+                    txRetries, STOP_TIMEOUT_MILLIS);
+            workers.add(worker);
+            return worker;
+        });
     }
 
     /**
@@ -234,14 +246,15 @@ public final class Eal implements AutoCloseable {
      * {@code queue} with mbufs from {@code pool}; the frames' source MAC is the port's.
      */
     public TrafficGenerator launchGenerator(int lcore, QueueRef queue, Mempool pool, GeneratorConfig config) {
-        ensureOpen();
-        requireLcore(lcore, "launch the generator on lcore " + lcore);
-        long sourceMac = Long.parseLong(deviceInfo(queue.port()).macAddress().replace(":", ""), 16);
-        // A stopped generator still drains what is in flight before its loop returns.
-        TrafficGenerator generator = TrafficGenerator.launch(mainThread, lcore, lcore == mainLcore, queue, pool,
-                sourceMac, config, STOP_TIMEOUT_MILLIS + config.drain().toMillis());
-        generators.add(generator);
-        return generator;
+        return lifecycle.get(() -> {
+            requireLcore(lcore, "launch the generator on lcore " + lcore);
+            long sourceMac = Long.parseLong(deviceInfo(queue.port()).macAddress().replace(":", ""), 16);
+            // A stopped generator still drains what is in flight before its loop returns.
+            TrafficGenerator generator = TrafficGenerator.launch(mainThread, lcore, lcore == mainLcore, queue, pool,
+                    sourceMac, config, STOP_TIMEOUT_MILLIS + config.drain().toMillis());
+            generators.add(generator);
+            return generator;
+        });
     }
 
     /**
@@ -253,24 +266,26 @@ public final class Eal implements AutoCloseable {
      * queue must not also be served by an echo worker.
      */
     public PacketQueue openPacketQueue(QueueRef queue, Mempool pool, int burstCapacity, int txRetries) {
-        ensureOpen();
-        synchronized (workers) {
-            for (EchoWorker worker : workers) {
-                if (!worker.isClosed() && worker.counters().stream().anyMatch(c -> c.queue().equals(queue))) {
-                    throw new DpdkException("open a packet queue on " + queue, "lcore " + worker.lcore()
-                            + "'s echo loop polls it", "use a queue no echo worker serves");
+        return lifecycle.get(() -> {
+            synchronized (workers) {
+                for (EchoWorker worker : workers) {
+                    if (!worker.isClosed() && worker.counters().stream().anyMatch(c -> c.queue().equals(queue))) {
+                        throw new DpdkException("open a packet queue on " + queue, "lcore " + worker.lcore()
+                                + "'s echo loop polls it", "use a queue no echo worker serves");
+                    }
                 }
             }
-        }
-        synchronized (packetQueues) {
-            if (packetQueues.stream().anyMatch(p -> !p.isClosed() && p.queue().equals(queue))) {
-                throw new DpdkException("open a packet queue on " + queue, "it is open already",
-                        "share that PacketQueue, or close it first");
+            synchronized (packetQueues) {
+                if (packetQueues.stream().anyMatch(p -> !p.isClosed() && p.queue().equals(queue))) {
+                    throw new DpdkException("open a packet queue on " + queue, "it is open already",
+                            "share that PacketQueue, or close it first");
+                }
+                PacketQueue packets = mainThread.call("open a packet queue on " + queue,
+                        () -> PacketQueue.open(queue, pool, burstCapacity, txRetries));
+                packetQueues.add(packets);
+                return packets;
             }
-            PacketQueue packets = mainThread.call(() -> PacketQueue.open(queue, pool, burstCapacity, txRetries));
-            packetQueues.add(packets);
-            return packets;
-        }
+        });
     }
 
     /**
@@ -280,23 +295,24 @@ public final class Eal implements AutoCloseable {
      * Returns once the thread polls.
      */
     public PacketLoop launchPacketLoop(int lcore, PacketQueue queue, PacketHandler handler, IdleStrategy idle) {
-        ensureOpen();
-        String operation = "launch a packet loop on lcore " + lcore;
-        requireLcore(lcore, operation);
-        synchronized (workers) {
-            if (workers.stream().anyMatch(w -> !w.isClosed() && w.lcore() == lcore)) {
-                throw new DpdkException(operation, "lcore " + lcore + " runs an echo loop", "pick an idle lcore");
+        return lifecycle.get(() -> {
+            String operation = "launch a packet loop on lcore " + lcore;
+            requireLcore(lcore, operation);
+            synchronized (workers) {
+                if (workers.stream().anyMatch(w -> !w.isClosed() && w.lcore() == lcore)) {
+                    throw new DpdkException(operation, "lcore " + lcore + " runs an echo loop", "pick an idle lcore");
+                }
             }
-        }
-        synchronized (packetLoops) {
-            if (packetLoops.stream().anyMatch(l -> !l.isClosed() && l.pinnedLcore() == lcore)) {
-                throw new DpdkException(operation, "lcore " + lcore + " runs a packet loop already",
-                        "one polling thread per lcore: pick another");
+            synchronized (packetLoops) {
+                if (packetLoops.stream().anyMatch(l -> !l.isClosed() && l.pinnedLcore() == lcore)) {
+                    throw new DpdkException(operation, "lcore " + lcore + " runs a packet loop already",
+                            "one polling thread per lcore: pick another");
+                }
+                PacketLoop loop = PacketLoop.start(queue, handler, idle, lcore, lcoreCpus(lcore), STOP_TIMEOUT_MILLIS);
+                packetLoops.add(loop);
+                return loop;
             }
-            PacketLoop loop = PacketLoop.start(queue, handler, idle, lcore, lcoreCpus(lcore), STOP_TIMEOUT_MILLIS);
-            packetLoops.add(loop);
-            return loop;
-        }
+        });
     }
 
     private void requireLcore(int lcore, String operation) {
@@ -389,16 +405,18 @@ public final class Eal implements AutoCloseable {
 
     /** Whether {@link #close()} was called: from then on DPDK cannot be used in this process. */
     public boolean isClosed() {
-        return closed.get();
+        return lifecycle.isClosed();
     }
 
     /**
-     * Stops loops, closes ports, frees pools, cleans EAL up. Idempotent, from any thread. If a
-     * loop does not stop, nothing it may touch is freed, and the failure is thrown.
+     * Stops loops, closes ports, frees pools, cleans EAL up. Idempotent, from any thread: it
+     * first waits for the calls in flight on other threads (a port starting, a loop launching),
+     * so what they make is closed too, and calls after it throw {@link IllegalStateException}. If
+     * a loop does not stop, nothing it may touch is freed, and the failure is thrown.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!lifecycle.close()) {
             return;
         }
         List<RuntimeException> failures = new ArrayList<>();
@@ -435,7 +453,7 @@ public final class Eal implements AutoCloseable {
             }
             closeEach(resources, failures);
             try {
-                mainThread.run(() -> NativeErrors.check(nativeCleanup(), "clean up EAL", (String) null));
+                mainThread.run("clean up EAL", () -> NativeErrors.check(nativeCleanup(), "clean up EAL", (String) null));
                 removeRuntimeDir();
             } catch (RuntimeException e) {
                 failures.add(e);
@@ -498,9 +516,7 @@ public final class Eal implements AutoCloseable {
     }
 
     void ensureOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException("the EAL is closed: DPDK cannot be used again in this process");
-        }
+        lifecycle.ensureOpen();
     }
 
     private static <T> List<T> reversed(List<T> list) {

@@ -46,10 +46,15 @@ public final class EchoWorker implements AutoCloseable {
         int[] ports = queues.stream().mapToInt(QueueRef::port).toArray();
         int[] queueIds = queues.stream().mapToInt(QueueRef::queue).toArray();
         String operation = "launch the echo on lcore " + lcore;
-        long handle = mainThread.call(() -> NativeErrors.check(
+        long handle = mainThread.call(operation, () -> NativeErrors.check(
                 nativeCreate(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
         EchoWorker worker = new EchoWorker(handle, queues, stopTimeoutMillis);
-        worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
+        try {
+            worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
+        } catch (RuntimeException e) {
+            nativeDestroy(handle); // never ran: its counters and telemetry entry go with it
+            throw e;
+        }
         return worker;
     }
 

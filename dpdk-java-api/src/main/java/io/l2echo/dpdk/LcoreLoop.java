@@ -31,7 +31,7 @@ final class LcoreLoop {
         if (onMainLcore) {
             loop.mainLoop = mainThread.submit(() -> NativeErrors.check(nativeRun(handle), operation, (String) null));
         } else {
-            mainThread.run(() -> NativeErrors.check(nativeLaunch(handle), operation,
+            mainThread.run(operation, () -> NativeErrors.check(nativeLaunch(handle), operation,
                     "is another loop already running on lcore " + lcore + "?"));
         }
         return loop;

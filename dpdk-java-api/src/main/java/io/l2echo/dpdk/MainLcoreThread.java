@@ -1,24 +1,36 @@
 package io.l2echo.dpdk;
 
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The thread that called rte_eal_init and so became the main lcore. EAL calls that DPDK
  * documents as main-lcore-only (launch, wait, cleanup) and every configuration step run here;
- * a loop that runs on the main lcore runs here too.
+ * a loop that runs on the main lcore runs here too. A call that does not return in time fails
+ * with its name instead of hanging its caller, and every later one, without a word.
  */
 final class MainLcoreThread {
     /** Its name, also in /proc (a Java thread's name is its native name, cut to 15 bytes). */
     static final String NAME = "dpdk-main-lcore";
+    /* rte_eal_init mapping gigabytes of hugepages, a real NIC's start waiting for its link: seconds, not a minute. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final ExecutorService executor;
+    private final Duration callTimeout;
 
     MainLcoreThread() {
+        this(CALL_TIMEOUT);
+    }
+
+    MainLcoreThread(Duration callTimeout) {
+        this.callTimeout = callTimeout;
         // Daemon: a forgotten close must not keep the JVM alive.
         executor = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, NAME);
@@ -27,19 +39,31 @@ final class MainLcoreThread {
         });
     }
 
-    /** Runs {@code task} on the main lcore and waits; its exceptions come back unwrapped. */
-    <T> T call(Callable<T> task) {
+    /**
+     * Runs {@code task} on the main lcore and waits, at most the call timeout; its exceptions
+     * come back unwrapped. {@code operation} names it in the timeout's error ("start port 0").
+     *
+     * @throws DpdkException if it did not return in time: it still runs on the main lcore, and
+     *     calls after it wait behind it
+     */
+    <T> T call(String operation, Callable<T> task) {
         Future<T> future = executor.submit(task);
+        long deadline = System.nanoTime() + callTimeout.toNanos();
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return future.get();
+                    return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     // The task touches DPDK state: let it finish rather than leave it half done.
                     interrupted = true;
                 }
             }
+        } catch (TimeoutException e) {
+            throw new DpdkException(operation, String.format(Locale.ROOT, "it did not return within %.1f s on "
+                    + "thread %s, where it still runs: every configuration call after it waits behind it",
+                    callTimeout.toMillis() / 1000.0, NAME), "a thread dump shows where it waits (jstack PID, thread "
+                    + NAME + "); DPDK's log above may say why");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
@@ -56,8 +80,8 @@ final class MainLcoreThread {
         }
     }
 
-    void run(Runnable task) {
-        call(() -> {
+    void run(String operation, Runnable task) {
+        call(operation, () -> {
             task.run();
             return null;
         });

@@ -2,7 +2,6 @@ package io.l2echo.dpdk;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +23,7 @@ public final class Mempool implements AutoCloseable {
     private final int size;
     private final int dataRoomSize;
     private final long handle;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final NativeLifecycle lifecycle;
     /* What takes mbufs from the pool (a port's Rx rings, a Java queue's Tx), by description. */
     private final Set<String> users = new LinkedHashSet<>();
 
@@ -33,6 +32,7 @@ public final class Mempool implements AutoCloseable {
         this.size = size;
         this.dataRoomSize = dataRoomSize;
         this.handle = handle;
+        this.lifecycle = new NativeLifecycle("mbuf pool " + name);
     }
 
     /** Runs on the main lcore (see {@link Eal#createMempool}). */
@@ -78,19 +78,17 @@ public final class Mempool implements AutoCloseable {
 
     /** Mbufs free in the pool (the per-lcore caches count as free). */
     public int available() {
-        ensureOpen();
-        return nativeAvailable(handle);
+        return lifecycle.call(() -> nativeAvailable(handle));
     }
 
     /** Mbufs taken out of the pool: held by rings, descriptors or the application. */
     public int inUse() {
-        ensureOpen();
-        return nativeInUse(handle);
+        return lifecycle.call(() -> nativeInUse(handle));
     }
 
     /* A port or queue starts taking mbufs from the pool; fails if the pool is freed. */
     synchronized void attach(String user) {
-        ensureOpen();
+        lifecycle.ensureOpen();
         users.add(user);
     }
 
@@ -98,28 +96,25 @@ public final class Mempool implements AutoCloseable {
         users.remove(user);
     }
 
+    /* For a user attached to the pool, which it cannot be freed under. */
     long handle() {
-        ensureOpen();
+        lifecycle.ensureOpen();
         return handle;
     }
 
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException("mbuf pool " + name + " is freed");
-        }
-    }
-
     /**
-     * Frees the pool. Idempotent; throws {@link IllegalStateException}, freeing nothing, while a
-     * port or queue using it is open: close those first (the EAL closes in that order).
+     * Frees the pool, once the reads in flight on other threads returned; reads after it throw
+     * {@link IllegalStateException}. Idempotent; throws {@link IllegalStateException}, freeing
+     * nothing, while a port or queue using it is open: close those first (the EAL closes in that
+     * order).
      */
     @Override
     public synchronized void close() {
-        if (!closed.get() && !users.isEmpty()) {
+        if (!lifecycle.isClosed() && !users.isEmpty()) {
             throw new IllegalStateException("mbuf pool " + name + " is in use by " + String.join(", ", users)
                     + ": close " + (users.size() == 1 ? "it" : "them") + " first");
         }
-        if (closed.compareAndSet(false, true)) {
+        if (lifecycle.close()) {
             // Called after the ports closed: their rings hold no mbufs then, so any still out leaked.
             int out = nativeInUse(handle);
             nativeFree(handle);

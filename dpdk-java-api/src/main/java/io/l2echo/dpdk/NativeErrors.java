@@ -1,6 +1,7 @@
 package io.l2echo.dpdk;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Why the shim's last call on this thread failed, DPDK's own text for an errno, and the count
@@ -28,8 +29,20 @@ final class NativeErrors {
      * the failing call: the detail is kept per thread.
      */
     static DpdkException toException(String operation, int rc, String hint) {
+        return toException(operation, rc, null, hint);
+    }
+
+    /**
+     * As {@link #toException(String, int, String)}, with {@code context} after the shim's detail;
+     * it is asked for after the detail is read, so it may call the shim itself.
+     */
+    static DpdkException toException(String operation, int rc, Supplier<String> context, String hint) {
         int errno = -rc;
-        return new DpdkException(operation, lastMessage(), errno, name(errno), text(errno), hint);
+        String detail = lastMessage();
+        if (context != null) {
+            detail = detail == null ? context.get() : detail + "; " + context.get();
+        }
+        return new DpdkException(operation, detail, errno, name(errno), text(errno), hint);
     }
 
     /** Throws when {@code rc} is a negative errno, else returns it. */

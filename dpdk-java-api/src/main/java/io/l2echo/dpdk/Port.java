@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ public final class Port implements AutoCloseable {
      */
     private final Optional<Path> kernelInterface;
     private final Mempool pool;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final NativeLifecycle lifecycle;
     /* Set on the main lcore during bring-up, read by any thread after. */
     private volatile int rxDescriptors;
     private volatile int txDescriptors;
@@ -43,6 +42,7 @@ public final class Port implements AutoCloseable {
         this.info = info;
         this.kernelInterface = kernelInterface;
         this.pool = pool;
+        this.lifecycle = new NativeLifecycle("port " + info.portId());
     }
 
     static int count() {
@@ -51,10 +51,10 @@ public final class Port implements AutoCloseable {
 
     static List<String> describeAll() {
         List<String> ports = new ArrayList<>();
+        String[] names = new String[2];
         for (int id = 0; id < 65536 && ports.size() < nativeCount(); id++) {
-            String name = nativeName(id);
-            if (name != null) {
-                ports.add(id + " (" + name + ", " + nativeDriver(id) + ")");
+            if (nativeNames(id, names) == 0) { // ids between ports may be free
+                ports.add(id + " (" + names[0] + ", " + names[1] + ")");
             }
         }
         return ports;
@@ -70,14 +70,14 @@ public final class Port implements AutoCloseable {
     }
 
     static DeviceInfo deviceInfo(int portId, Eal eal) {
-        String name = portId >= 0 && portId < 65536 ? nativeName(portId) : null;
-        if (name == null) {
-            throw new DpdkException("open port " + portId, "there is no port " + portId + "; EAL probed "
-                    + describe(eal), probeHint());
+        String[] names = new String[2];
+        int rc = nativeNames(portId, names);
+        if (rc < 0) {
+            throw NativeErrors.toException("open port " + portId, rc, () -> "EAL probed " + describe(eal), probeHint());
         }
         long[] fields = new long[DeviceInfo.FIELD_COUNT];
         NativeErrors.check(nativeInfo(portId, fields), "read port " + portId + "'s device info", (String) null);
-        return DeviceInfo.of(portId, name, nativeDriver(portId), fields,
+        return DeviceInfo.of(portId, names[0], names[1], fields,
                 List.of(nativeRssHashNames(fields[DeviceInfo.RSS_OFFLOADS])));
     }
 
@@ -103,7 +103,7 @@ public final class Port implements AutoCloseable {
         Port port = new Port(mainThread, info, kernelInterface, pool);
         pool.attach(port.toString()); // its Rx rings fill from the pool: it must outlive the port
         try {
-            mainThread.run(() -> port.bringUp(config, pool));
+            mainThread.run("start " + port, () -> port.bringUp(config, pool));
         } catch (RuntimeException e) {
             try {
                 port.close();
@@ -144,14 +144,12 @@ public final class Port implements AutoCloseable {
     /* Masks the requested hash types to the device's, and says what it dropped. */
     private static RssSetup planRss(DeviceInfo info, PortConfig config) {
         long requested = 0;
+        long[] typeBits = new long[1];
         for (String name : config.rssHashTypes()) {
-            long bits = nativeRssHashBits(name);
-            if (bits == 0) {
-                throw new DpdkException("configure RSS on port " + info.portId(), "'" + name
-                        + "' is not an RSS hash type", "use ip, tcp, udp, sctp, or DPDK's names such as ipv4, "
-                        + "ipv4-tcp, ipv6-udp (the device offers " + info.rssHashTypes() + ")");
-            }
-            requested |= bits;
+            NativeErrors.check(nativeRssHashBits(name, typeBits), "configure RSS on port " + info.portId(),
+                    "use ip, tcp, udp, sctp, or DPDK's names such as ipv4, ipv4-tcp, ipv6-udp (the device offers "
+                    + info.rssHashTypes() + ")");
+            requested |= typeBits[0];
         }
         if (config.rxQueues() < 2 || requested == 0) {
             return RssSetup.NONE;
@@ -265,9 +263,9 @@ public final class Port implements AutoCloseable {
 
     /** The port's basic counters now ({@code rte_eth_stats_get}), read on the caller's thread while the loops run. */
     public PortStats stats() {
-        ensureOpen();
         long[] fields = new long[PortStats.FIELD_COUNT];
-        NativeErrors.check(nativeStats(id(), fields), "read port " + id() + "'s stats", (String) null);
+        lifecycle.run(() -> NativeErrors.check(nativeStats(id(), fields), "read port " + id() + "'s stats",
+                (String) null));
         return PortStats.of(fields);
     }
 
@@ -276,8 +274,8 @@ public final class Port implements AutoCloseable {
      * counters with plain stores on the polling lcore, and a reset racing them is lost.
      */
     public void resetStats() {
-        ensureOpen();
-        NativeErrors.check(nativeResetStats(id()), "reset port " + id() + "'s stats", (String) null);
+        lifecycle.run(() -> NativeErrors.check(nativeResetStats(id()), "reset port " + id() + "'s stats",
+                (String) null));
     }
 
     /**
@@ -285,9 +283,9 @@ public final class Port implements AutoCloseable {
      * its kernel interface's operstate says.
      */
     public LinkStatus link() {
-        ensureOpen();
         long[] fields = new long[LinkStatus.FIELD_COUNT];
-        NativeErrors.check(nativeLink(id(), fields), "read port " + id() + "'s link", (String) null);
+        lifecycle.run(() -> NativeErrors.check(nativeLink(id(), fields), "read port " + id() + "'s link",
+                (String) null));
         LinkStatus reported = LinkStatus.of(fields);
         return kernelInterface.map(dir -> reported.withUp(isUp(dir.resolve("operstate")))).orElse(reported);
     }
@@ -298,9 +296,9 @@ public final class Port implements AutoCloseable {
      * drivers without it (net_af_packet: bring its kernel interface down instead).
      */
     public void setLink(boolean up) {
-        ensureOpen();
-        mainThread.run(() -> NativeErrors.check(nativeSetLink(id(), up), "set " + this + "'s link " + (up ? "up" : "down"),
-                "not every driver can: check the device's documentation"));
+        String operation = "set " + this + "'s link " + (up ? "up" : "down");
+        lifecycle.run(() -> mainThread.run(operation, () -> NativeErrors.check(nativeSetLink(id(), up), operation,
+                "not every driver can: check the device's documentation")));
     }
 
     /* IFF_PROMISC in the interface's flags. */
@@ -324,14 +322,17 @@ public final class Port implements AutoCloseable {
 
     /** The driver's extended counters, named as DPDK names them. */
     public List<ExtendedStat> extendedStats() {
-        ensureOpen();
-        String[] names = nativeXstatNames(id());
-        if (names == null) {
-            throw new DpdkException("read port " + id() + "'s xstat names", NativeErrors.lastMessage(), null);
-        }
-        long[] values = new long[names.length];
-        int count = NativeErrors.check(nativeXstatValues(id(), values), "read port " + id() + "'s xstats",
-                (String) null);
+        String[][] namesOut = new String[1][];
+        long[][] valuesOut = new long[1][];
+        int count = lifecycle.call(() -> {
+            NativeErrors.check(nativeXstatNames(id(), namesOut), "read port " + id() + "'s xstat names",
+                    (String) null);
+            valuesOut[0] = new long[namesOut[0].length];
+            return NativeErrors.check(nativeXstatValues(id(), valuesOut[0]), "read port " + id() + "'s xstats",
+                    (String) null);
+        });
+        String[] names = namesOut[0];
+        long[] values = valuesOut[0];
         List<ExtendedStat> stats = new ArrayList<>(names.length);
         for (int i = 0; i < Math.min(count, names.length); i++) {
             stats.add(new ExtendedStat(names[i], values[i]));
@@ -339,20 +340,17 @@ public final class Port implements AutoCloseable {
         return stats;
     }
 
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException("port " + id() + " is closed");
-        }
-    }
-
-    /** Stops and closes the port on the main lcore. Idempotent, from any thread. */
+    /**
+     * Stops and closes the port on the main lcore, once the reads in flight on other threads
+     * returned; reads after it throw {@link IllegalStateException}. Idempotent, from any thread.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!lifecycle.close()) {
             return;
         }
         int id = id();
-        mainThread.run(() -> {
+        mainThread.run("close port " + id, () -> {
             if (promiscuousByUs) {
                 // net_af_packet would leave IFF_PROMISC on the kernel interface after we exit.
                 nativeSetPromiscuous(id, false);
@@ -375,15 +373,15 @@ public final class Port implements AutoCloseable {
 
     private static native int nativeIdByName(String name);
 
-    private static native String nativeName(int portId);
-
-    private static native String nativeDriver(int portId);
+    /* {device name, driver name} into names; -ENODEV when there is no such port. */
+    private static native int nativeNames(int portId, String[] names);
 
     private static native int nativeInfo(int portId, long[] fields);
 
     private static native String[] nativeRssHashNames(long bits);
 
-    private static native long nativeRssHashBits(String name);
+    /* A hash type's RTE_ETH_RSS_* bits into bits[0] (bit 63 is one: the result is only -errno or 0). */
+    private static native int nativeRssHashBits(String name, long[] bits);
 
     private static native int nativeConfigure(int portId, int rxQueues, int txQueues, long rssHashFunctions,
             byte[] rssKey, boolean scatter);
@@ -410,7 +408,7 @@ public final class Port implements AutoCloseable {
 
     private static native int nativeResetStats(int portId);
 
-    private static native String[] nativeXstatNames(int portId);
+    private static native int nativeXstatNames(int portId, String[][] names);
 
     private static native int nativeXstatValues(int portId, long[] values);
 }

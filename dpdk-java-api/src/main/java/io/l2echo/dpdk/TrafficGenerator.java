@@ -50,11 +50,16 @@ public final class TrafficGenerator implements AutoCloseable {
             Mempool pool, long sourceMac, GeneratorConfig config, long stopTimeoutMillis) {
         String operation = "launch the generator on lcore " + lcore;
         byte[] frame = config.frameTemplate(sourceMac);
-        long handle = mainThread.call(() -> NativeErrors.check(nativeCreate(lcore, queue.port(), queue.queue(),
+        long handle = mainThread.call(operation, () -> NativeErrors.check(nativeCreate(lcore, queue.port(), queue.queue(),
                 pool.handle(), frame, config.flows(), config.burstSize(), config.count(), config.ratePps(),
                 config.drain().toNanos()), operation, "ask for fewer frames (--count): each needs 4 bytes"));
         TrafficGenerator generator = new TrafficGenerator(config, handle, stopTimeoutMillis);
-        generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
+        try {
+            generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
+        } catch (RuntimeException e) {
+            nativeDestroy(handle); // never ran: its state goes with it
+            throw e;
+        }
         return generator;
     }
 

@@ -15,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -117,9 +118,19 @@ class EchoServiceDpdkTest {
 
     @Test
     @Order(3)
+    void aPortThatDoesNotExistFailsWithTheShimsErrnoAndThePortsThatDo() {
+        DpdkException e = assertThrows(DpdkException.class, () -> service.eal().deviceInfo(7));
+        assertEquals(Optional.of("ENODEV"), e.errnoName(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("open port 7 failed: there is no port 7; EAL probed port(s) 0 (net_null0, "
+                + "net_null), 1 (net_ring0, net_ring) (errno 19 ENODEV"), e.getMessage());
+        assertFalse(service.ports().get(0).extendedStats().isEmpty(), "xstat names come back through the same convention");
+    }
+
+    @Test
+    @Order(3)
     void aSecondEalInitIsAClearError() {
         DpdkException e = assertThrows(DpdkException.class, () -> Eal.init(List.of("--no-huge")));
-        assertTrue(e.getMessage().contains("already initialised"), e.getMessage());
+        assertTrue(e.getMessage().contains("rte_eal_init already ran in this process"), e.getMessage());
         assertTrue(e.hint().orElseThrow().contains("one EAL per process"), e.getMessage());
     }
 
