@@ -42,44 +42,48 @@ class LifecycleStressDpdkTest {
         EchoService service = EchoService.start(EchoConfig.builder().eal(options).burstSize(32)
                 .port(PortConfig.builder().portName("net_null0").build())
                 .linkPollInterval(Duration.ofMillis(5)).build());
-        Map<String, Long> outcomes = new ConcurrentHashMap<>();
+        try {
+            Map<String, Long> outcomes = new ConcurrentHashMap<>();
+            for (int round = 0; round < POOL_ROUNDS; round++) {
+                Mempool pool = service.eal().createMempool("stress_" + round, 1023, 0, Mempool.DEFAULT_DATA_ROOM_SIZE,
+                        0);
+                hammer(outcomes, () -> {
+                    int inUse = pool.inUse();
+                    int available = pool.available();
+                    assertTrue(inUse >= 0 && inUse <= 1023 && available >= 0 && available <= 1023,
+                            inUse + " in use, " + available + " free of a pool of 1023");
+                }, pool::close);
+            }
+            assertTrue(outcomes.getOrDefault("closed", 0L) > 0 && outcomes.getOrDefault("read", 0L) > 0,
+                    "the readers met the pools both open and closed: " + outcomes);
 
-        for (int round = 0; round < POOL_ROUNDS; round++) {
-            Mempool pool = service.eal().createMempool("stress_" + round, 1023, 0, Mempool.DEFAULT_DATA_ROOM_SIZE, 0);
-            hammer(outcomes, () -> {
-                int inUse = pool.inUse();
-                int available = pool.available();
-                assertTrue(inUse >= 0 && inUse <= 1023 && available >= 0 && available <= 1023,
-                        inUse + " in use, " + available + " free of a pool of 1023");
-            }, pool::close);
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new EchoMeterBinder(service).bindTo(registry);
+            ObjectName portBean = new ObjectName("io.l2echo:type=Port,port=0");
+            Map<String, Long> echoOutcomes = new ConcurrentHashMap<>();
+            try (EchoMBeans beans = EchoMBeans.register(service)) {
+                Port port = service.ports().get(0);
+                Mempool pool = service.pools().get(0);
+                hammer(echoOutcomes, () -> {
+                    EchoStats stats = service.stats();
+                    assertEquals(1, stats.ports().size());
+                    port.link();
+                    port.stats();
+                    port.extendedStats();
+                    pool.inUse();
+                    server.getAttribute(portBean, "RxPackets");
+                    server.getAttribute(portBean, "MbufsInUse");
+                    for (Meter meter : registry.getMeters()) {
+                        meter.measure().forEach(measurement -> measurement.getValue());
+                    }
+                }, service::close);
+            }
+            assertTrue(echoOutcomes.getOrDefault("read", 0L) > 0, "the readers read the running echo: " + echoOutcomes);
+            assertTrue(service.eal().isClosed());
+        } finally {
+            service.close(); // idempotent: what a failed round left open goes too
         }
-        assertTrue(outcomes.getOrDefault("closed", 0L) > 0 && outcomes.getOrDefault("read", 0L) > 0,
-                "the readers met the pools both open and closed: " + outcomes);
-
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new EchoMeterBinder(service).bindTo(registry);
-        ObjectName portBean = new ObjectName("io.l2echo:type=Port,port=0");
-        Map<String, Long> echoOutcomes = new ConcurrentHashMap<>();
-        try (EchoMBeans beans = EchoMBeans.register(service)) {
-            Port port = service.ports().get(0);
-            Mempool pool = service.pools().get(0);
-            hammer(echoOutcomes, () -> {
-                EchoStats stats = service.stats();
-                assertEquals(1, stats.ports().size());
-                port.link();
-                port.stats();
-                port.extendedStats();
-                pool.inUse();
-                server.getAttribute(portBean, "RxPackets");
-                server.getAttribute(portBean, "MbufsInUse");
-                for (Meter meter : registry.getMeters()) {
-                    meter.measure().forEach(measurement -> measurement.getValue());
-                }
-            }, service::close);
-        }
-        assertTrue(echoOutcomes.getOrDefault("read", 0L) > 0, "the readers read the running echo: " + echoOutcomes);
-        assertTrue(service.eal().isClosed());
     }
 
     /* Readers loop over `read` until `close` ran on the test's thread and they saw it; any other failure is kept. */
