@@ -9,7 +9,11 @@
  * vhost-user to an app attached as virtio_user; {@link io.l2echo.testkit.TestpmdTotals} reads the
  * final statistics of it or of any other {@code dpdk-testpmd}.
  *
- * <p>Linux only; everything but the frame classes needs root. No test framework is needed:
- * failures are {@link java.io.IOException}s and {@link java.lang.AssertionError}s.
+ * <p>A JUnit 5 test gets all of that set-up from one {@link io.l2echo.testkit.DpdkFixture}
+ * field: file prefixes with their leftovers snapshots, beds and processes closed after the test,
+ * leftovers checked last.
+ *
+ * <p>Linux only; everything but the frame classes needs root. Nothing but the fixture needs a
+ * test framework: failures are {@link java.io.IOException}s and {@link java.lang.AssertionError}s.
  */
 package io.l2echo.testkit;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
-import io.l2echo.testkit.Leftovers;
 import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.RawSocket;
 import io.l2echo.testkit.VethBed;
@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Frames the echo should not expect, as rows of docs/failure-modes.md: garbage of every length
@@ -36,6 +37,9 @@ class L2EchoFramesIT {
     private static final int FRAMES_PER_BATCH = 250;
     private static final Duration TIME_BOUND = Duration.ofSeconds(20);
 
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
+
     /*
      * Random lengths, random bytes, random MACs and EtherTypes, for a bounded time. The echo
      * stays up, sends back exactly what came in with the MACs swapped, and once the traffic
@@ -45,56 +49,52 @@ class L2EchoFramesIT {
     void randomFramesAreEchoedVerbatimAndEveryMbufReturns() throws IOException, InterruptedException {
         long seed = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (VethBed bed = VethBed.builder().up();
-                EchoAppProcess echo = EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
-                        "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--stats-interval", "200"));
-                RawSocket peer = bed.openPeerSocket()) {
-            echo.awaitEchoing();
-            long baseline = awaitMbufsInUse(echo, OptionalLong.empty());
+        String prefix = dpdk.filePrefix();
+        VethBed bed = dpdk.up(VethBed.builder());
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--stats-interval", "200")));
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        echo.awaitEchoing();
+        long baseline = awaitMbufsInUse(echo, OptionalLong.empty());
 
-            Map<ByteBuffer, Integer> expected = new HashMap<>();
-            byte[] buffer = new byte[2048];
-            long sent = 0;
-            long echoed = 0;
-            long deadline = System.nanoTime() + TIME_BOUND.toNanos();
-            // Batches the peer socket's buffer holds, their echoes read before the next batch.
-            for (int batch = 0; batch < BATCHES && System.nanoTime() < deadline; batch++) {
-                for (int i = 0; i < FRAMES_PER_BATCH; i++) {
-                    byte[] frame = garbage(random, 1514);
-                    peer.send(frame);
-                    expected.merge(ByteBuffer.wrap(macsSwapped(frame)), 1, Integer::sum);
-                    sent++;
-                }
-                int length;
-                while ((length = peer.receive(buffer, 300)) >= 0) {
-                    ByteBuffer back = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
-                    if (expected.containsKey(back)) {
-                        expected.compute(back, (k, v) -> v == 1 ? null : v - 1);
-                        echoed++;
-                    } else {
-                        int shown = Math.min(length, 64);
-                        assertTrue(isTheNamespacesOwn(buffer), () -> "a frame nobody sent, or one changed on the "
-                                + "way (seed " + seed + "): " + hex(buffer, shown));
-                    }
+        Map<ByteBuffer, Integer> expected = new HashMap<>();
+        byte[] buffer = new byte[2048];
+        long sent = 0;
+        long echoed = 0;
+        long deadline = System.nanoTime() + TIME_BOUND.toNanos();
+        // Batches the peer socket's buffer holds, their echoes read before the next batch.
+        for (int batch = 0; batch < BATCHES && System.nanoTime() < deadline; batch++) {
+            for (int i = 0; i < FRAMES_PER_BATCH; i++) {
+                byte[] frame = garbage(random, 1514);
+                peer.send(frame);
+                expected.merge(ByteBuffer.wrap(macsSwapped(frame)), 1, Integer::sum);
+                sent++;
+            }
+            int length;
+            while ((length = peer.receive(buffer, 300)) >= 0) {
+                ByteBuffer back = ByteBuffer.wrap(Arrays.copyOf(buffer, length));
+                if (expected.containsKey(back)) {
+                    expected.compute(back, (k, v) -> v == 1 ? null : v - 1);
+                    echoed++;
+                } else {
+                    int shown = Math.min(length, 64);
+                    assertTrue(isTheNamespacesOwn(buffer), () -> "a frame nobody sent, or one changed on the "
+                            + "way (seed " + seed + "): " + hex(buffer, shown));
                 }
             }
-            long echoedFinal = echoed;
-            long sentFinal = sent;
-            // The peer's socket may drop under a burst; the echo may not mangle, and must not stop.
-            assertTrue(echoed >= sent * 95 / 100, () -> echoedFinal + " of " + sentFinal + " came back (seed " + seed
-                    + ")\n" + echo.outputTail(20));
-
-            assertEquals(baseline, awaitMbufsInUse(echo, OptionalLong.of(baseline)),
-                    () -> "every mbuf back in the pool once traffic stopped:\n" + echo.outputTail(20));
-            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
-            EchoAppProcess.Totals totals = echo.totals();
-            assertTrue(totals.rxPackets() >= sent * 95 / 100, totals::toString);
-            assertEquals(totals.rxPackets(), totals.txPackets() + totals.txDropped(), "every frame sent or dropped");
-        } finally {
-            leftovers.assertNoneLeft();
         }
+        long echoedFinal = echoed;
+        long sentFinal = sent;
+        // The peer's socket may drop under a burst; the echo may not mangle, and must not stop.
+        assertTrue(echoed >= sent * 95 / 100, () -> echoedFinal + " of " + sentFinal + " came back (seed " + seed
+                + ")\n" + echo.outputTail(20));
+
+        assertEquals(baseline, awaitMbufsInUse(echo, OptionalLong.of(baseline)),
+                () -> "every mbuf back in the pool once traffic stopped:\n" + echo.outputTail(20));
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+        EchoAppProcess.Totals totals = echo.totals();
+        assertTrue(totals.rxPackets() >= sent * 95 / 100, totals::toString);
+        assertEquals(totals.rxPackets(), totals.txPackets() + totals.txDropped(), "every frame sent or dropped");
     }
 
     /*
@@ -104,74 +104,67 @@ class L2EchoFramesIT {
      */
     @Test
     void framesLongerThanThePortsMtuAreDroppedAndTheRestEchoed() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (VethBed bed = VethBed.builder().up()) {
-            Processes.run(Duration.ofSeconds(10), "ip", "netns", "exec", bed.namespace(), "ip", "link", "set",
-                    bed.peerInterface(), "mtu", "9000").requireSuccess();
-            try (EchoAppProcess echo = EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
-                    "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--stats-interval", "0"));
-                    RawSocket peer = bed.openPeerSocket()) {
-                echo.awaitEchoing();
-                SplittableRandom random = new SplittableRandom(3000);
-                byte[] buffer = new byte[10_000];
-                int echoed = 0;
-                for (int i = 0; i < 20; i++) {
-                    byte[] normal = garbage(random, 1514);
-                    byte[] jumbo = Arrays.copyOf(normal, 3000);
-                    try {
-                        peer.send(jumbo);
-                    } catch (IOException dropped) {
-                        // veth drops a frame over the receiving end's MTU in the sender's send() call.
-                        assertTrue(dropped.getMessage().contains("errno 105"), dropped::getMessage);
-                    }
-                    peer.send(normal);
-                    int length = peer.receive(buffer, 2000);
-                    while (length >= 0 && isTheNamespacesOwn(buffer)) {
-                        length = peer.receive(buffer, 2000);
-                    }
-                    assertEquals(normal.length, length, "the 1514-byte frame, not the 3000-byte one, came back");
-                    assertArrayEquals(macsSwapped(normal), Arrays.copyOf(buffer, length));
-                    echoed++;
-                }
-                assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
-                EchoAppProcess.Totals totals = echo.totals();
-                assertTrue(totals.rxPackets() >= echoed && totals.rxPackets() < 2 * echoed,
-                        "the port never received the 3000-byte frames: " + totals);
-                assertEquals(totals.rxPackets(), totals.txPackets(), "and echoed all it received");
+        String prefix = dpdk.filePrefix();
+        VethBed bed = dpdk.up(VethBed.builder());
+        Processes.run(Duration.ofSeconds(10), "ip", "netns", "exec", bed.namespace(), "ip", "link", "set",
+                bed.peerInterface(), "mtu", "9000").requireSuccess();
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), List.of("--stats-interval", "0")));
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        echo.awaitEchoing();
+        SplittableRandom random = new SplittableRandom(3000);
+        byte[] buffer = new byte[10_000];
+        int echoed = 0;
+        for (int i = 0; i < 20; i++) {
+            byte[] normal = garbage(random, 1514);
+            byte[] jumbo = Arrays.copyOf(normal, 3000);
+            try {
+                peer.send(jumbo);
+            } catch (IOException dropped) {
+                // veth drops a frame over the receiving end's MTU in the sender's send() call.
+                assertTrue(dropped.getMessage().contains("errno 105"), dropped::getMessage);
             }
-        } finally {
-            leftovers.assertNoneLeft();
+            peer.send(normal);
+            int length = peer.receive(buffer, 2000);
+            while (length >= 0 && isTheNamespacesOwn(buffer)) {
+                length = peer.receive(buffer, 2000);
+            }
+            assertEquals(normal.length, length, "the 1514-byte frame, not the 3000-byte one, came back");
+            assertArrayEquals(macsSwapped(normal), Arrays.copyOf(buffer, length));
+            echoed++;
         }
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
+        EchoAppProcess.Totals totals = echo.totals();
+        assertTrue(totals.rxPackets() >= echoed && totals.rxPackets() < 2 * echoed,
+                "the port never received the 3000-byte frames: " + totals);
+        assertEquals(totals.rxPackets(), totals.txPackets(), "and echoed all it received");
     }
 
     /* net_af_packet would pass frames longer than its ring slot on cut short: refused at start. */
     @Test
     void anMtuTheRingCannotHoldIsRefusedAtStart() throws IOException {
-        try (VethBed bed = VethBed.builder().up()) {
-            Processes.run(Duration.ofSeconds(10), "ip", "link", "set", bed.dutInterface(), "mtu", "9000")
-                    .requireSuccess();
-            EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0,1", "--no-pci",
-                    "--vdev=" + bed.afPacketVdev(0)), List.of());
-            assertEquals(1, exit.status(), exit.output());
-            assertTrue(exit.output().contains(bed.dutInterface() + " has MTU 9000, so frames of up to 9014 bytes, "
-                    + "and net_af_packet's ring holds 1982: it would echo longer frames cut short: lower the MTU to "
-                    + "at most 1968"), exit.output());
-        }
+        VethBed bed = dpdk.up(VethBed.builder());
+        Processes.run(Duration.ofSeconds(10), "ip", "link", "set", bed.dutInterface(), "mtu", "9000")
+                .requireSuccess();
+        EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0)), List.of());
+        assertEquals(1, exit.status(), exit.output());
+        assertTrue(exit.output().contains(bed.dutInterface() + " has MTU 9000, so frames of up to 9014 bytes, "
+                + "and net_af_packet's ring holds 1982: it would echo longer frames cut short: lower the MTU to "
+                + "at most 1968"), exit.output());
     }
 
     /* net_af_packet copies each frame into one mbuf: a smaller mbuf than a frame is refused at start. */
     @Test
     void anMbufSmallerThanAFrameIsRefusedWhereThePortCannotScatter() throws IOException {
-        try (VethBed bed = VethBed.builder().up()) {
-            EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0,1", "--no-pci",
-                    "--vdev=" + bed.afPacketVdev(0)), List.of("--mbuf-size", "1024"));
-            assertEquals(1, exit.status(), exit.output());
-            assertTrue(exit.output().contains("l2echo: configure port 0 (net_af_packet0) failed: frames of up to "
-                    + "1518 bytes do not fit one 1024-byte mbuf, and net_af_packet cannot spread a frame over several "
-                    + "(no Rx scatter and Tx multi-segment offloads). raise --mbuf-size to at least 1518"),
-                    exit.output());
-        }
+        VethBed bed = dpdk.up(VethBed.builder());
+        EchoAppProcess.Exit exit = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0)), List.of("--mbuf-size", "1024"));
+        assertEquals(1, exit.status(), exit.output());
+        assertTrue(exit.output().contains("l2echo: configure port 0 (net_af_packet0) failed: frames of up to "
+                + "1518 bytes do not fit one 1024-byte mbuf, and net_af_packet cannot spread a frame over several "
+                + "(no Rx scatter and Tx multi-segment offloads). raise --mbuf-size to at least 1518"),
+                exit.output());
     }
 
     /*

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
 import io.l2echo.testkit.EchoReport;
 import io.l2echo.testkit.EchoVerifier;
-import io.l2echo.testkit.Leftovers;
 import io.l2echo.testkit.ProcThreads;
 import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.RawSocket;
@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * l2echo as a user runs it: {@code java -jar l2echo.jar} on {@code net_af_packet} over a
@@ -35,6 +36,10 @@ import org.junit.jupiter.api.Test;
 @Tag("dpdk")
 class L2EchoIT {
     private static final Path JAR = Path.of("target", "l2echo.jar");
+
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
+
     private static EchoAppProcess startEcho(List<String> eal, String... appArgs) throws IOException {
         return EchoAppProcess.start(JAR, eal, List.of(appArgs));
     }
@@ -50,77 +55,69 @@ class L2EchoIT {
 
     @Test
     void echoesThousandsOfFramesOnceEachWithMacsSwappedAndItsCountersAgree() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (VethBed bed = VethBed.builder().up();
-                EchoAppProcess echo = startEcho(List.of("-l", "0,1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
-                        "--file-prefix=" + prefix), "--stats-interval", "500")) {
-            echo.awaitEchoing();
-            assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0]"), () -> echo.outputTail(30));
-            assertTrue(echo.output().contains("INFO: EAL: Detected CPU lcores"), "EAL's log, through SLF4J");
+        String prefix = dpdk.filePrefix();
+        VethBed bed = dpdk.up(VethBed.builder());
+        EchoAppProcess echo = dpdk.closeAfter(startEcho(List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), "--stats-interval", "500"));
+        echo.awaitEchoing();
+        assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0]"), () -> echo.outputTail(30));
+        assertTrue(echo.output().contains("INFO: EAL: Detected CPU lcores"), "EAL's log, through SLF4J");
 
-            UdpFrameTemplate template = bed.frames().flows(16).payloadSeed(0x5eed).build();
-            List<byte[]> frames = template.sweep(0, 3000); // every length from 60 to 1514, twice over
-            EchoReport report;
-            try (RawSocket peer = bed.openPeerSocket()) {
-                report = EchoVerifier.builder().build().verify(peer, frames);
-            }
-            report.assertPerfect();
-            assertEquals(frames.size(), report.echoed());
-
-            assertControlPlaneOffThePollingCore(echo.pid());
-            assertTrue(echo.awaitOutput("rx pps", Duration.ofSeconds(5)), "live stats are printed");
-
-            assertTrue(promiscuous(bed.dutInterface()), "the echo takes frames for any MAC");
-            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
-            assertFalse(promiscuous(bed.dutInterface()), "and leaves the interface as it found it");
-            EchoAppProcess.Totals totals = echo.totals();
-            // Whatever the namespace's kernel sent on its own came back too, as "foreign" frames.
-            assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the app counted in");
-            assertEquals(totals.rxPackets(), totals.txPackets(), "every frame received was sent back");
-            assertEquals(totals.rxPackets(), totals.portRxPackets(), "the loop's count is the port driver's");
-            assertEquals(totals.txPackets(), totals.portTxPackets(), "both ways");
-            assertEquals(0, totals.txDropped(), "none dropped");
-            Matcher jni = Pattern.compile("([\\d,]+) JNI calls into the shim").matcher(echo.output());
-            assertTrue(jni.find(), () -> echo.outputTail(5));
-            long jniCalls = Long.parseLong(jni.group(1).replace(",", ""));
-            assertTrue(jniCalls < frames.size() / 10, "JNI calls are per run and per second, not per frame: "
-                    + jniCalls + " for " + frames.size() + " frames");
-            assertTrue(echo.output().contains("SIGINT received, stopping"), () -> echo.outputTail(30));
-        } finally {
-            leftovers.assertNoneLeft();
+        UdpFrameTemplate template = bed.frames().flows(16).payloadSeed(0x5eed).build();
+        List<byte[]> frames = template.sweep(0, 3000); // every length from 60 to 1514, twice over
+        EchoReport report;
+        try (RawSocket peer = bed.openPeerSocket()) {
+            report = EchoVerifier.builder().build().verify(peer, frames);
         }
+        report.assertPerfect();
+        assertEquals(frames.size(), report.echoed());
+
+        assertControlPlaneOffThePollingCore(echo.pid());
+        assertTrue(echo.awaitOutput("rx pps", Duration.ofSeconds(5)), "live stats are printed");
+
+        assertTrue(promiscuous(bed.dutInterface()), "the echo takes frames for any MAC");
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+        assertFalse(promiscuous(bed.dutInterface()), "and leaves the interface as it found it");
+        EchoAppProcess.Totals totals = echo.totals();
+        // Whatever the namespace's kernel sent on its own came back too, as "foreign" frames.
+        assertEquals(frames.size() + report.foreign(), totals.rxPackets(), "frames the app counted in");
+        assertEquals(totals.rxPackets(), totals.txPackets(), "every frame received was sent back");
+        assertEquals(totals.rxPackets(), totals.portRxPackets(), "the loop's count is the port driver's");
+        assertEquals(totals.txPackets(), totals.portTxPackets(), "both ways");
+        assertEquals(0, totals.txDropped(), "none dropped");
+        Matcher jni = Pattern.compile("([\\d,]+) JNI calls into the shim").matcher(echo.output());
+        assertTrue(jni.find(), () -> echo.outputTail(5));
+        long jniCalls = Long.parseLong(jni.group(1).replace(",", ""));
+        assertTrue(jniCalls < frames.size() / 10, "JNI calls are per run and per second, not per frame: "
+                + jniCalls + " for " + frames.size() + " frames");
+        assertTrue(echo.output().contains("SIGINT received, stopping"), () -> echo.outputTail(30));
     }
 
     @Test
     void withOneLcoreTheMainLcorePollsAndTheKernelNeverAnswersAPing() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (VethBed bed = VethBed.builder().up();
-                EchoAppProcess echo = startEcho(List.of("-l", "1", "--no-pci", "--vdev=" + bed.afPacketVdev(0),
-                        "--file-prefix=" + prefix), "--stats-interval", "0")) {
-            echo.awaitEchoing();
-            assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0] (on the main lcore)"),
-                    () -> echo.outputTail(30));
+        String prefix = dpdk.filePrefix();
+        VethBed bed = dpdk.up(VethBed.builder());
+        EchoAppProcess echo = dpdk.closeAfter(startEcho(List.of("-l", "1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix), "--stats-interval", "0"));
+        echo.awaitEchoing();
+        assertTrue(echo.output().contains("lcore 1 -> [port 0 queue 0] (on the main lcore)"),
+                () -> echo.outputTail(30));
 
-            List<byte[]> frames = bed.frames().payloadSeed(7).build().sweep(10_000, 1455);
-            try (RawSocket peer = bed.openPeerSocket()) {
-                EchoVerifier.builder().build().verify(peer, frames).assertPerfect();
-            }
-
-            int pings = 5;
-            Processes.Result ping = Processes.run(Duration.ofSeconds(20), "ip", "netns", "exec", bed.namespace(),
-                    "ping", "-c", String.valueOf(pings), "-i", "0.2", "-W", "1", bed.echoIp());
-            assertEquals(1, ping.exitCode(), ping.output());
-            assertTrue(ping.output().contains("100% packet loss"), ping.output());
-
-            assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
-            EchoAppProcess.Totals totals = echo.totals();
-            assertTrue(totals.rxPackets() >= frames.size() + pings, "the echo took every ping: " + totals);
-            assertEquals(totals.rxPackets(), totals.txPackets(), "and sent each back");
-        } finally {
-            leftovers.assertNoneLeft();
+        List<byte[]> frames = bed.frames().payloadSeed(7).build().sweep(10_000, 1455);
+        try (RawSocket peer = bed.openPeerSocket()) {
+            EchoVerifier.builder().build().verify(peer, frames).assertPerfect();
         }
+
+        int pings = 5;
+        Processes.Result ping = Processes.run(Duration.ofSeconds(20), "ip", "netns", "exec", bed.namespace(),
+                "ping", "-c", String.valueOf(pings), "-i", "0.2", "-W", "1", bed.echoIp());
+        assertEquals(1, ping.exitCode(), ping.output());
+        assertTrue(ping.output().contains("100% packet loss"), ping.output());
+
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+        EchoAppProcess.Totals totals = echo.totals();
+        assertTrue(totals.rxPackets() >= frames.size() + pings, "the echo took every ping: " + totals);
+        assertEquals(totals.rxPackets(), totals.txPackets(), "and sent each back");
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
-import io.l2echo.testkit.Leftovers;
 import io.l2echo.testkit.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,49 +28,42 @@ import org.junit.jupiter.params.provider.EnumSource;
 class L2EchoMisuseIT {
     private static final Path JAR = Path.of("target", "l2echo.jar");
 
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
+
     @ParameterizedTest
     @EnumSource(value = Processes.Signal.class, names = {"INT", "TERM"})
     void aSignalDuringStartUpStopsCleanlyOnceRunning(Processes.Signal signal) throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (EchoAppProcess echo = EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci", "--vdev=net_null0",
-                "--file-prefix=" + prefix), List.of("--stats-interval", "0"))) {
-            // EAL prints while rte_eal_init runs: the handlers are in place by then, the echo not yet up.
-            assertTrue(echo.awaitOutput("EAL:", EchoAppProcess.START_TIMEOUT), () -> echo.outputTail(20));
-            assertEquals(0, echo.stopWith(signal), () -> echo.outputTail(20));
-            assertTrue(echo.output().contains("SIG" + signal + " received, stopping"), () -> echo.outputTail(20));
-            assertTrue(echo.output().contains("final: rx "), () -> "final totals:\n" + echo.outputTail(20));
-        } finally {
-            leftovers.assertNoneLeft();
-        }
+        String prefix = dpdk.filePrefix();
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=net_null0", "--file-prefix=" + prefix), List.of("--stats-interval", "0")));
+        // EAL prints while rte_eal_init runs: the handlers are in place by then, the echo not yet up.
+        assertTrue(echo.awaitOutput("EAL:", EchoAppProcess.START_TIMEOUT), () -> echo.outputTail(20));
+        assertEquals(0, echo.stopWith(signal), () -> echo.outputTail(20));
+        assertTrue(echo.output().contains("SIG" + signal + " received, stopping"), () -> echo.outputTail(20));
+        assertTrue(echo.output().contains("final: rx "), () -> "final totals:\n" + echo.outputTail(20));
     }
 
     /* Ctrl-C twice: the second must not cut the clean stop short (ShutdownSignalTest checks its message). */
     @Test
     void aSecondSigintWhileStoppingDoesNotCutTheStopShort() throws IOException, InterruptedException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (EchoAppProcess echo = EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci", "--vdev=net_null0",
-                "--file-prefix=" + prefix), List.of("--stats-interval", "0"))) {
-            echo.awaitEchoing();
-            assertTrue(echo.signal(Processes.Signal.INT));
-            assertTrue(echo.awaitOutput("SIGINT received, stopping", Duration.ofSeconds(10)), echo::output);
-            echo.signal(Processes.Signal.INT); // false only if the stop was already over
-            OptionalInt status = echo.awaitExit(Duration.ofSeconds(20));
-            assertEquals(OptionalInt.of(0), status, () -> echo.outputTail(20));
-            assertEquals(1, echo.output().split("final: rx ", -1).length - 1, "one set of final totals");
-        } finally {
-            leftovers.assertNoneLeft();
-        }
+        String prefix = dpdk.filePrefix();
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=net_null0", "--file-prefix=" + prefix), List.of("--stats-interval", "0")));
+        echo.awaitEchoing();
+        assertTrue(echo.signal(Processes.Signal.INT));
+        assertTrue(echo.awaitOutput("SIGINT received, stopping", Duration.ofSeconds(10)), echo::output);
+        echo.signal(Processes.Signal.INT); // false only if the stop was already over
+        OptionalInt status = echo.awaitExit(Duration.ofSeconds(20));
+        assertEquals(OptionalInt.of(0), status, () -> echo.outputTail(20));
+        assertEquals(1, echo.output().split("final: rx ", -1).length - 1, "one set of final totals");
     }
 
     @Test
     void aVhostUserSocketAnotherProcessServesIsNamedAsTheCause() throws IOException {
         Path socket = Path.of("/tmp", "l2e-it-inuse-" + ProcessHandle.current().pid() + ".sock");
-        String firstPrefix = EchoAppProcess.uniqueFilePrefix();
-        String secondPrefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers first = Leftovers.snapshot(firstPrefix);
-        Leftovers second = Leftovers.snapshot(secondPrefix);
+        String firstPrefix = dpdk.filePrefix();
+        String secondPrefix = dpdk.filePrefix();
         try (EchoAppProcess owner = EchoAppProcess.start(JAR, List.of("-l", "0", "--no-pci",
                 "--vdev=net_vhost0,iface=" + socket, "--file-prefix=" + firstPrefix), List.of("--stats-interval", "0"))) {
             owner.awaitEchoing();
@@ -80,12 +74,10 @@ class L2EchoMisuseIT {
                     + socket + " is served by another process: stop that process, or give iface= another path"),
                     exit.output());
             assertFalse(exit.output().contains("EAL:"), "refused before EAL touched the socket");
-            second.assertNoneLeft();
+            dpdk.assertNoneLeft(secondPrefix);
             assertTrue(Files.exists(socket), "the owner's socket is left alone");
             assertEquals(0, owner.stopWithSigint(), () -> owner.outputTail(20));
         } finally {
-            first.assertNoneLeft();
-            second.assertNoneLeft();
             assertFalse(Files.exists(socket), "the owner removes its socket when it stops");
         }
     }

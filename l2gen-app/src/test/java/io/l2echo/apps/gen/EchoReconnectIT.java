@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
-import io.l2echo.testkit.Leftovers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * l2echo as a vhost-user backend, as a switch serves VMs: its peer (l2gen on virtio_user, the
@@ -34,11 +35,13 @@ class EchoReconnectIT {
      */
     private static final int RATE_PPS = 5_000;
 
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
+
     @Test
     void aVhostUserPeerLeavesAndANewOneIsEchoedWithoutARestart() throws IOException {
         assertTrue(Files.exists(ECHO), "build l2echo-app first (mvn install)");
-        String echoPrefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers echoLeftovers = Leftovers.snapshot(echoPrefix);
+        String echoPrefix = dpdk.filePrefix();
         Path socket = Path.of("/tmp", echoPrefix + ".sock");
         try (EchoAppProcess echo = EchoAppProcess.start(ECHO, List.of("--lcores=0@1,1@1", "--no-pci",
                 "--file-prefix=" + echoPrefix, "--vdev=net_vhost0,iface=" + socket + ",queues=1"),
@@ -46,13 +49,12 @@ class EchoReconnectIT {
             echo.awaitEchoing();
             long sentInAll = 0;
             for (int peer = 1; peer <= PEERS; peer++) {
-                String genPrefix = EchoAppProcess.uniqueFilePrefix();
-                Leftovers genLeftovers = Leftovers.snapshot(genPrefix);
+                String genPrefix = dpdk.filePrefix();
                 EchoAppProcess.Exit gen = EchoAppProcess.runToExit(GEN, List.of("--lcores=0@0,1@0", "--no-pci",
                         "--single-file-segments", "--file-prefix=" + genPrefix,
                         "--vdev=virtio_user0,path=" + socket + ",queues=1"),
                         List.of("--count", String.valueOf(FRAMES), "--rate", String.valueOf(RATE_PPS), "--json"));
-                genLeftovers.assertNoneLeft();
+                dpdk.assertNoneLeft(genPrefix);
                 assertEquals(0, gen.status(), gen.output());
                 String result = gen.output().lines().filter(l -> l.startsWith("{\"phase\":\"latency\"")).findFirst()
                         .orElseThrow(() -> new AssertionError("no trial result:\n" + gen.output()));
@@ -72,7 +74,6 @@ class EchoReconnectIT {
             assertEquals(sentInAll, totals.rxPackets(), "the same process received every peer's frames");
             assertEquals(totals.rxPackets(), totals.txPackets(), "and echoed them all");
         } finally {
-            echoLeftovers.assertNoneLeft();
             assertFalse(Files.exists(socket), "the echo removes its socket when it stops");
         }
     }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
-import io.l2echo.testkit.Leftovers;
 import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.VethBed;
 import java.io.IOException;
@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The responder on a veth bed whose namespace has no static neighbour: the namespace's kernel
@@ -34,63 +35,58 @@ class ResponderIT {
             + "requests; dropped ([\\d,]+) frames not for us, ([\\d,]+) malformed");
     private static final Pattern RTT = Pattern.compile("rtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms");
 
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
+
     @Test
     void pingGetsEveryReplyFromJavaWhileTheKernelAnswersNothing() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (VethBed bed = VethBed.builder().staticNeighbour(false).up();
-                EchoAppProcess responder = start(bed, prefix)) {
-            assertEquals("", Processes.run(PING_TIMEOUT, "ip", "-4", "-o", "addr", "show", "dev", bed.dutInterface())
-                    .requireSuccess().output().strip(), "the DUT has no IPv4 address: its kernel owns nothing to answer");
-            long kernelEchoRepliesBefore = kernelEchoReplies();
+        String prefix = dpdk.filePrefix();
+        VethBed bed = dpdk.up(VethBed.builder().staticNeighbour(false));
+        EchoAppProcess responder = dpdk.closeAfter(start(bed, prefix));
+        assertEquals("", Processes.run(PING_TIMEOUT, "ip", "-4", "-o", "addr", "show", "dev", bed.dutInterface())
+                .requireSuccess().output().strip(), "the DUT has no IPv4 address: its kernel owns nothing to answer");
+        long kernelEchoRepliesBefore = kernelEchoReplies();
 
-            Processes.Result ping = ping(bed, bed.echoIp(), "20", "0.05", "2");
-            assertTrue(ping.output().contains(", 0% packet loss"), ping.output());
-            Matcher rtt = RTT.matcher(ping.output());
-            assertTrue(rtt.find(), ping.output());
-            System.out.println("ping " + bed.echoIp() + " answered by the Java responder: " + rtt.group());
-            assertEquals(0, ping.exitCode(), ping.output());
+        Processes.Result ping = ping(bed, bed.echoIp(), "20", "0.05", "2");
+        assertTrue(ping.output().contains(", 0% packet loss"), ping.output());
+        Matcher rtt = RTT.matcher(ping.output());
+        assertTrue(rtt.find(), ping.output());
+        System.out.println("ping " + bed.echoIp() + " answered by the Java responder: " + rtt.group());
+        assertEquals(0, ping.exitCode(), ping.output());
 
-            String neighbour = Processes.run(PING_TIMEOUT, "ip", "netns", "exec", bed.namespace(), "ip", "neigh", "show",
-                    bed.echoIp()).requireSuccess().output();
-            assertTrue(neighbour.contains("lladdr " + bed.dutMac()), () -> "the DUT's MAC, learned by ARP: " + neighbour);
-            assertFalse(neighbour.contains("PERMANENT"), neighbour);
-            assertEquals(kernelEchoRepliesBefore, kernelEchoReplies(), "the root namespace's kernel sent no echo reply");
+        String neighbour = Processes.run(PING_TIMEOUT, "ip", "netns", "exec", bed.namespace(), "ip", "neigh", "show",
+                bed.echoIp()).requireSuccess().output();
+        assertTrue(neighbour.contains("lladdr " + bed.dutMac()), () -> "the DUT's MAC, learned by ARP: " + neighbour);
+        assertFalse(neighbour.contains("PERMANENT"), neighbour);
+        assertEquals(kernelEchoRepliesBefore, kernelEchoReplies(), "the root namespace's kernel sent no echo reply");
 
-            assertEquals(0, responder.stopWithSigint(), () -> responder.outputTail(20));
-            long[] answered = answered(responder);
-            assertTrue(answered[0] >= 1, () -> "the namespace's ARP requests answered: " + responder.outputTail(10));
-            assertEquals(20, answered[1], () -> "one reply per echo request: " + responder.outputTail(10));
-            EchoAppProcess.Totals totals = responder.totals();
-            long handled = Arrays.stream(answered).sum();
-            assertEquals(totals.rxPackets(), handled, () -> "every frame the handler got is answered or counted dropped: "
-                    + responder.outputTail(10));
-            assertEquals(answered[0] + answered[1], totals.txPackets(), "one frame sent per answer");
-            assertTrue(totals.portRxPackets() >= handled, totals::toString);
-        } finally {
-            leftovers.assertNoneLeft();
-        }
+        assertEquals(0, responder.stopWithSigint(), () -> responder.outputTail(20));
+        long[] answered = answered(responder);
+        assertTrue(answered[0] >= 1, () -> "the namespace's ARP requests answered: " + responder.outputTail(10));
+        assertEquals(20, answered[1], () -> "one reply per echo request: " + responder.outputTail(10));
+        EchoAppProcess.Totals totals = responder.totals();
+        long handled = Arrays.stream(answered).sum();
+        assertEquals(totals.rxPackets(), handled, () -> "every frame the handler got is answered or counted dropped: "
+                + responder.outputTail(10));
+        assertEquals(answered[0] + answered[1], totals.txPackets(), "one frame sent per answer");
+        assertTrue(totals.portRxPackets() >= handled, totals::toString);
     }
 
     @Test
     void anAddressTheResponderDoesNotOwnGetsNoAnswer() throws IOException {
-        String prefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers leftovers = Leftovers.snapshot(prefix);
-        try (VethBed bed = VethBed.builder().staticNeighbour(false).up();
-                EchoAppProcess responder = start(bed, prefix)) {
-            String stranger = "10.99.0.3"; // in the bed's subnet, not the responder's --ip
-            Processes.Result ping = ping(bed, stranger, "3", "0.2", "1");
-            assertTrue(ping.output().contains("100% packet loss"), ping.output());
+        String prefix = dpdk.filePrefix();
+        VethBed bed = dpdk.up(VethBed.builder().staticNeighbour(false));
+        EchoAppProcess responder = dpdk.closeAfter(start(bed, prefix));
+        String stranger = "10.99.0.3"; // in the bed's subnet, not the responder's --ip
+        Processes.Result ping = ping(bed, stranger, "3", "0.2", "1");
+        assertTrue(ping.output().contains("100% packet loss"), ping.output());
 
-            assertEquals(0, responder.stopWithSigint(), () -> responder.outputTail(20));
-            long[] answered = answered(responder);
-            assertEquals(0, answered[0], () -> "no ARP answered for " + stranger + ": " + responder.outputTail(10));
-            assertEquals(0, answered[1], () -> responder.outputTail(10));
-            assertTrue(answered[2] > 0, () -> "the namespace's ARP requests for " + stranger + " were dropped: "
-                    + responder.outputTail(10));
-        } finally {
-            leftovers.assertNoneLeft();
-        }
+        assertEquals(0, responder.stopWithSigint(), () -> responder.outputTail(20));
+        long[] answered = answered(responder);
+        assertEquals(0, answered[0], () -> "no ARP answered for " + stranger + ": " + responder.outputTail(10));
+        assertEquals(0, answered[1], () -> responder.outputTail(10));
+        assertTrue(answered[2] > 0, () -> "the namespace's ARP requests for " + stranger + " were dropped: "
+                + responder.outputTail(10));
     }
 
     @Test
