@@ -68,6 +68,14 @@ public record DeviceInfo(
         return mac.toString();
     }
 
+    /**
+     * The MAC address in the low 48 bits, its first octet highest: what a frame writer puts
+     * in a header with {@code putShort(i, at, (short) (bits >>> 32))} and {@code putInt(i, at + 2, (int) bits)}.
+     */
+    public long macAddressBits() {
+        return Long.parseLong(macAddress.replace(":", ""), 16);
+    }
+
     /** One line for a start-up banner. */
     public String summary() {
         return String.format("port %d: %s (%s) mac %s, max %d rxq / %d txq, socket %d, rss %s", portId, name,

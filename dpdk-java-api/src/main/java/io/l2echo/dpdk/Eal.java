@@ -248,7 +248,7 @@ public final class Eal implements AutoCloseable {
     public TrafficGenerator launchGenerator(int lcore, QueueRef queue, Mempool pool, GeneratorConfig config) {
         return lifecycle.get(() -> {
             requireLcore(lcore, "launch the generator on lcore " + lcore);
-            long sourceMac = Long.parseLong(deviceInfo(queue.port()).macAddress().replace(":", ""), 16);
+            long sourceMac = deviceInfo(queue.port()).macAddressBits();
             // A stopped generator still drains what is in flight before its loop returns.
             TrafficGenerator generator = TrafficGenerator.launch(mainThread, lcore, lcore == mainLcore, queue, pool,
                     sourceMac, config, STOP_TIMEOUT_MILLIS + config.drain().toMillis());

@@ -2,6 +2,7 @@ package io.l2echo.dpdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DpdkExceptionTest {
@@ -26,5 +27,14 @@ class DpdkExceptionTest {
     void macAddressesPrintAsDpdkPrintsThem() {
         assertEquals("02:00:00:00:00:09", DeviceInfo.formatMac(0x020000000009L));
         assertEquals("ff:ee:dd:cc:bb:aa", DeviceInfo.formatMac(0xffeeddccbbaaL));
+    }
+
+    @Test
+    void aMacAddressReadsBackAsTheBitsItWasPrintedFrom() {
+        for (long bits : new long[] {0x020000000009L, 0xffeeddccbbaaL, 0L}) {
+            DeviceInfo info = new DeviceInfo(0, "net_null0", "net_null", DeviceInfo.formatMac(bits), 1, 1, 0,
+                    List.of(), false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            assertEquals(bits, info.macAddressBits(), info.macAddress());
+        }
     }
 }

@@ -82,7 +82,7 @@ public final class Responder {
         // The factory runs once per queue as the service starts; the handlers are read after their loops stop.
         List<ArpIcmpResponder> handlers = new ArrayList<>();
         config.packetHandlers((queue, device) -> {
-            ArpIcmpResponder handler = new ArpIcmpResponder(ip, parseMac(device.macAddress()));
+            ArpIcmpResponder handler = new ArpIcmpResponder(ip, device.macAddressBits());
             handlers.add(handler);
             return handler;
         }, IdleStrategy.busySpin());
@@ -169,11 +169,6 @@ public final class Responder {
 
     private static UsageException notAnIpv4Address(String text) {
         return new UsageException("--ip takes an IPv4 address like 10.99.0.2, not '" + text + "'");
-    }
-
-    /* DeviceInfo's "aa:bb:cc:dd:ee:ff" as the low 48 bits of a long. */
-    private static long parseMac(String mac) {
-        return Long.parseLong(mac.replace(":", ""), 16);
     }
 
     private static String answered(List<ArpIcmpResponder> handlers) {
