@@ -3,6 +3,7 @@ package io.l2echo.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.dpdk.PacketBurst;
 import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
 import io.l2echo.testkit.EchoReport;
@@ -30,7 +31,7 @@ class JavaHandlerEchoIT {
     private static final Path JAR = Path.of("target", "l2bench.jar");
     private static final Pattern JNI = Pattern.compile("([\\d,]+) JNI calls into the shim in the whole run, for "
             + "([\\d,]+) frames echoed");
-    private static final String CHECKED = "io.l2echo.dpdk.checkedBursts";
+    private static final String CHECKED = PacketBurst.CHECKED_PROPERTY;
     private static final Pattern ALLOCATED = Pattern.compile(
             "thread packets-p0q0 allocated ([\\d,]+) bytes on the Java heap while it polled");
     private static final Pattern POLLS = Pattern.compile("  bursts ([\\d,]+)  empty polls ([\\d,]+)");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.dpdk.PacketBurst;
 import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
 import io.l2echo.testkit.Processes;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("dpdk")
 class ResponderIT {
     private static final Path JAR = Path.of("target", "responder.jar");
-    private static final String CHECKED = "io.l2echo.dpdk.checkedBursts";
+    private static final String CHECKED = PacketBurst.CHECKED_PROPERTY;
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern ANSWERED = Pattern.compile("responder: answered ([\\d,]+) ARP requests, ([\\d,]+) echo "
             + "requests; dropped ([\\d,]+) frames not for us, ([\\d,]+) malformed");
