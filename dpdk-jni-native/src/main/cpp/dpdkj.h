@@ -1,6 +1,6 @@
 /*
  * Shared declarations of the JNI shim. Each concern lives in its own file and exposes one
- * table of natives for its own Java class; dpdkj_onload.cpp registers them all or none.
+ * table of natives for its own Java class (in io.l2echo.dpdk.internal, never exported); dpdkj_onload.cpp registers them all or none.
  */
 #ifndef DPDKJ_H
 #define DPDKJ_H
@@ -11,7 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#define DPDKJ_PACKAGE "io/l2echo/dpdk/"
+#define DPDKJ_PACKAGE "io/l2echo/dpdk/internal/"
 
 namespace dpdkj {
 

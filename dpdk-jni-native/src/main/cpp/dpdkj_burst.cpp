@@ -482,22 +482,22 @@ jintArray layout_native(JNIEnv *env, jclass) {
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("nativeCreate", "(IIJII)J", create_native),
-    DPDKJ_NATIVE("nativeViews", "(J)[Ljava/nio/ByteBuffer;", views_native),
-    DPDKJ_NATIVE("nativeRecords", "(J)Ljava/nio/ByteBuffer;", records_native),
-    DPDKJ_NATIVE_PER_BURST("nativeReceive", "(J)I", receive_native),
-    DPDKJ_NATIVE_PER_BURST("nativeTransmit", "(J)I", transmit_native),
-    DPDKJ_NATIVE_PER_BURST("nativeAllocate", "(JI)I", allocate_native),
-    DPDKJ_NATIVE("nativeChain", "(JI)I", chain_native),
-    DPDKJ_NATIVE("nativeRegisterThread", "(J)I", register_thread_native),
-    DPDKJ_NATIVE("nativeUnregisterThread", "(J)V", unregister_thread_native),
-    DPDKJ_NATIVE("nativeCounters", "(J)Ljava/nio/ByteBuffer;", counters_native),
-    DPDKJ_NATIVE("nativeDestroy", "(J)I", destroy_native),
-    DPDKJ_NATIVE("nativeLayout", "()[I", layout_native),
+    DPDKJ_NATIVE("create", "(IIJII)J", create_native),
+    DPDKJ_NATIVE("views", "(J)[Ljava/nio/ByteBuffer;", views_native),
+    DPDKJ_NATIVE("records", "(J)Ljava/nio/ByteBuffer;", records_native),
+    DPDKJ_NATIVE_PER_BURST("receive", "(J)I", receive_native),
+    DPDKJ_NATIVE_PER_BURST("transmit", "(J)I", transmit_native),
+    DPDKJ_NATIVE_PER_BURST("allocate", "(JI)I", allocate_native),
+    DPDKJ_NATIVE("chain", "(JI)I", chain_native),
+    DPDKJ_NATIVE("registerThread", "(J)I", register_thread_native),
+    DPDKJ_NATIVE("unregisterThread", "(J)V", unregister_thread_native),
+    DPDKJ_NATIVE("counters", "(J)Ljava/nio/ByteBuffer;", counters_native),
+    DPDKJ_NATIVE("destroy", "(J)I", destroy_native),
+    DPDKJ_NATIVE("layout", "()[I", layout_native),
 };
 
 } // namespace
 
-const native_table burst_natives = {"PacketQueue", methods, DPDKJ_COUNT_OF(methods)};
+const native_table burst_natives = {"PacketQueueNatives", methods, DPDKJ_COUNT_OF(methods)};
 
 } // namespace dpdkj

@@ -87,19 +87,19 @@ jstring runtime_dir_native(JNIEnv *env, jclass) {
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("nativeInit", "([Ljava/lang/String;)I", init_native),
-    DPDKJ_NATIVE("nativeCleanup", "()I", cleanup_native),
-    DPDKJ_NATIVE("nativeMainLcore", "()I", main_lcore_native),
-    DPDKJ_NATIVE("nativeWorkerLcores", "()[I", worker_lcores_native),
-    DPDKJ_NATIVE("nativeLcoreCpus", "(I)[I", lcore_cpus_native),
-    DPDKJ_NATIVE("nativeLcoreSocket", "(I)I", lcore_socket_native),
-    DPDKJ_NATIVE("nativeVersion", "()Ljava/lang/String;", version_native),
-    DPDKJ_NATIVE("nativeTscHz", "()J", tsc_hz_native),
-    DPDKJ_NATIVE("nativeRuntimeDir", "()Ljava/lang/String;", runtime_dir_native),
+    DPDKJ_NATIVE("init", "([Ljava/lang/String;)I", init_native),
+    DPDKJ_NATIVE("cleanup", "()I", cleanup_native),
+    DPDKJ_NATIVE("mainLcore", "()I", main_lcore_native),
+    DPDKJ_NATIVE("workerLcores", "()[I", worker_lcores_native),
+    DPDKJ_NATIVE("lcoreCpus", "(I)[I", lcore_cpus_native),
+    DPDKJ_NATIVE("lcoreSocket", "(I)I", lcore_socket_native),
+    DPDKJ_NATIVE("version", "()Ljava/lang/String;", version_native),
+    DPDKJ_NATIVE("tscHz", "()J", tsc_hz_native),
+    DPDKJ_NATIVE("runtimeDir", "()Ljava/lang/String;", runtime_dir_native),
 };
 
 } // namespace
 
-const native_table eal_natives = {"Eal", methods, DPDKJ_COUNT_OF(methods)};
+const native_table eal_natives = {"EalNatives", methods, DPDKJ_COUNT_OF(methods)};
 
 } // namespace dpdkj

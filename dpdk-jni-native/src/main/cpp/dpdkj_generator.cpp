@@ -324,15 +324,15 @@ jintArray layout_native(JNIEnv *env, jclass) {
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("nativeCreate", "(IIIJ[BIIJJJ)J", create_native),
-    DPDKJ_NATIVE("nativeCounters", "(J)Ljava/nio/ByteBuffer;", counters_native),
-    DPDKJ_NATIVE("nativeRoundTrips", "(J)Ljava/nio/ByteBuffer;", round_trips_native),
-    DPDKJ_NATIVE("nativeDestroy", "(J)V", destroy_native),
-    DPDKJ_NATIVE("nativeLayout", "()[I", layout_native),
+    DPDKJ_NATIVE("create", "(IIIJ[BIIJJJ)J", create_native),
+    DPDKJ_NATIVE("counters", "(J)Ljava/nio/ByteBuffer;", counters_native),
+    DPDKJ_NATIVE("roundTrips", "(J)Ljava/nio/ByteBuffer;", round_trips_native),
+    DPDKJ_NATIVE("destroy", "(J)V", destroy_native),
+    DPDKJ_NATIVE("layout", "()[I", layout_native),
 };
 
 } // namespace
 
-const native_table generator_natives = {"TrafficGenerator", methods, DPDKJ_COUNT_OF(methods)};
+const native_table generator_natives = {"GeneratorNatives", methods, DPDKJ_COUNT_OF(methods)};
 
 } // namespace dpdkj

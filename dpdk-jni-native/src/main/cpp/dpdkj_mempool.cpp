@@ -42,14 +42,14 @@ jint in_use_native(JNIEnv *, jclass, jlong handle) {
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("nativeCreate", "(Ljava/lang/String;IIII)J", create_native),
-    DPDKJ_NATIVE("nativeFree", "(J)V", free_native),
-    DPDKJ_NATIVE("nativeAvailable", "(J)I", available_native),
-    DPDKJ_NATIVE("nativeInUse", "(J)I", in_use_native),
+    DPDKJ_NATIVE("create", "(Ljava/lang/String;IIII)J", create_native),
+    DPDKJ_NATIVE("free", "(J)V", free_native),
+    DPDKJ_NATIVE("available", "(J)I", available_native),
+    DPDKJ_NATIVE("inUse", "(J)I", in_use_native),
 };
 
 } // namespace
 
-const native_table mempool_natives = {"Mempool", methods, DPDKJ_COUNT_OF(methods)};
+const native_table mempool_natives = {"MempoolNatives", methods, DPDKJ_COUNT_OF(methods)};
 
 } // namespace dpdkj

@@ -471,30 +471,30 @@ jint xstat_values_native(JNIEnv *env, jclass, jint port_id, jlongArray out) {
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("nativeCount", "()I", count_native),
-    DPDKJ_NATIVE("nativeIdByName", "(Ljava/lang/String;)I", id_by_name_native),
-    DPDKJ_NATIVE("nativeNames", "(I[Ljava/lang/String;)I", names_native),
-    DPDKJ_NATIVE("nativeInfo", "(I[J)I", info_native),
-    DPDKJ_NATIVE("nativeRssHashNames", "(J)[Ljava/lang/String;", rss_hash_names_native),
-    DPDKJ_NATIVE("nativeRssHashBits", "(Ljava/lang/String;[J)I", rss_hash_bits_native),
-    DPDKJ_NATIVE("nativeConfigure", "(IIIJ[BZ)I", configure_native),
-    DPDKJ_NATIVE("nativeAdjustDescriptors", "(I[I)I", adjust_descriptors_native),
-    DPDKJ_NATIVE("nativeRxQueueSetup", "(IIIJ)I", rx_queue_setup_native),
-    DPDKJ_NATIVE("nativeTxQueueSetup", "(III)I", tx_queue_setup_native),
-    DPDKJ_NATIVE("nativeStart", "(I)I", start_native),
-    DPDKJ_NATIVE("nativeStop", "(I)I", stop_native),
-    DPDKJ_NATIVE("nativeClose", "(I)I", close_native),
-    DPDKJ_NATIVE("nativeSetPromiscuous", "(IZ)I", set_promiscuous_native),
-    DPDKJ_NATIVE("nativeSetLink", "(IZ)I", set_link_native),
-    DPDKJ_NATIVE("nativeLink", "(I[J)I", link_native),
-    DPDKJ_NATIVE("nativeStats", "(I[J)I", stats_native),
-    DPDKJ_NATIVE("nativeResetStats", "(I)I", reset_stats_native),
-    DPDKJ_NATIVE("nativeXstatNames", "(I[[Ljava/lang/String;)I", xstat_names_native),
-    DPDKJ_NATIVE("nativeXstatValues", "(I[J)I", xstat_values_native),
+    DPDKJ_NATIVE("count", "()I", count_native),
+    DPDKJ_NATIVE("idByName", "(Ljava/lang/String;)I", id_by_name_native),
+    DPDKJ_NATIVE("names", "(I[Ljava/lang/String;)I", names_native),
+    DPDKJ_NATIVE("info", "(I[J)I", info_native),
+    DPDKJ_NATIVE("rssHashNames", "(J)[Ljava/lang/String;", rss_hash_names_native),
+    DPDKJ_NATIVE("rssHashBits", "(Ljava/lang/String;[J)I", rss_hash_bits_native),
+    DPDKJ_NATIVE("configure", "(IIIJ[BZ)I", configure_native),
+    DPDKJ_NATIVE("adjustDescriptors", "(I[I)I", adjust_descriptors_native),
+    DPDKJ_NATIVE("rxQueueSetup", "(IIIJ)I", rx_queue_setup_native),
+    DPDKJ_NATIVE("txQueueSetup", "(III)I", tx_queue_setup_native),
+    DPDKJ_NATIVE("start", "(I)I", start_native),
+    DPDKJ_NATIVE("stop", "(I)I", stop_native),
+    DPDKJ_NATIVE("close", "(I)I", close_native),
+    DPDKJ_NATIVE("setPromiscuous", "(IZ)I", set_promiscuous_native),
+    DPDKJ_NATIVE("setLink", "(IZ)I", set_link_native),
+    DPDKJ_NATIVE("link", "(I[J)I", link_native),
+    DPDKJ_NATIVE("stats", "(I[J)I", stats_native),
+    DPDKJ_NATIVE("resetStats", "(I)I", reset_stats_native),
+    DPDKJ_NATIVE("xstatNames", "(I[[Ljava/lang/String;)I", xstat_names_native),
+    DPDKJ_NATIVE("xstatValues", "(I[J)I", xstat_values_native),
 };
 
 } // namespace
 
-const native_table port_natives = {"Port", methods, DPDKJ_COUNT_OF(methods)};
+const native_table port_natives = {"PortNatives", methods, DPDKJ_COUNT_OF(methods)};
 
 } // namespace dpdkj

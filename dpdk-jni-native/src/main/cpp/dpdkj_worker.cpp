@@ -170,14 +170,14 @@ jintArray layout_native(JNIEnv *env, jclass) {
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("nativeCreate", "(I[I[III)J", create_native),
-    DPDKJ_NATIVE("nativeCounters", "(J)Ljava/nio/ByteBuffer;", counters_native),
-    DPDKJ_NATIVE("nativeDestroy", "(J)V", destroy_native),
-    DPDKJ_NATIVE("nativeLayout", "()[I", layout_native),
+    DPDKJ_NATIVE("create", "(I[I[III)J", create_native),
+    DPDKJ_NATIVE("counters", "(J)Ljava/nio/ByteBuffer;", counters_native),
+    DPDKJ_NATIVE("destroy", "(J)V", destroy_native),
+    DPDKJ_NATIVE("layout", "()[I", layout_native),
 };
 
 } // namespace
 
-const native_table worker_natives = {"EchoWorker", methods, DPDKJ_COUNT_OF(methods)};
+const native_table worker_natives = {"EchoWorkerNatives", methods, DPDKJ_COUNT_OF(methods)};
 
 } // namespace dpdkj

@@ -1,5 +1,16 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.DpdkLog;
+import io.l2echo.dpdk.internal.EalNatives;
+import io.l2echo.dpdk.internal.EchoWorkerNatives;
+import io.l2echo.dpdk.internal.GeneratorNatives;
+import io.l2echo.dpdk.internal.MainLcoreThread;
+import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.NativeLifecycle;
+import io.l2echo.dpdk.internal.NativeLoader;
+import io.l2echo.dpdk.internal.PacketQueueNatives;
+import io.l2echo.dpdk.internal.Preflight;
+import io.l2echo.dpdk.internal.ThreadAffinity;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -53,10 +64,10 @@ public final class Eal implements AutoCloseable {
         this.mainThread = mainThread;
         this.args = args;
         this.processCpus = processCpus;
-        this.mainLcore = nativeMainLcore();
-        this.workerLcores = Arrays.stream(nativeWorkerLcores()).boxed().toList();
-        this.runtimeDir = Path.of(nativeRuntimeDir());
-        this.tscHz = nativeTscHz();
+        this.mainLcore = EalNatives.mainLcore();
+        this.workerLcores = Arrays.stream(EalNatives.workerLcores()).boxed().toList();
+        this.runtimeDir = Path.of(EalNatives.runtimeDir());
+        this.tscHz = EalNatives.tscHz();
     }
 
     /**
@@ -78,9 +89,9 @@ public final class Eal implements AutoCloseable {
             Preflight.ofThisMachine().require(ealArgs);
             NativeLoader.load();
             DpdkLog.capture();
-            QueueCounters.verifyLayout(EchoWorker.nativeLayout());
-            TrafficGenerator.verifyLayout(TrafficGenerator.nativeLayout());
-            PacketQueue.verifyLayout(PacketQueue.nativeLayout());
+            QueueCounters.verifyLayout(EchoWorkerNatives.layout());
+            TrafficGenerator.verifyLayout(GeneratorNatives.layout());
+            PacketQueue.verifyLayout(PacketQueueNatives.layout());
         } catch (RuntimeException | Error e) {
             INITIALISATION.set(Initialisation.NOT_CALLED); // DPDK was not asked: a later call may try again
             throw e;
@@ -92,11 +103,11 @@ public final class Eal implements AutoCloseable {
         String[] argv = ealArgs.toArray(String[]::new);
         int parsed;
         try {
-            parsed = mainThread.call("initialise EAL", () -> NativeErrors.check(nativeInit(argv), "initialise EAL",
+            parsed = mainThread.call("initialise EAL", () -> NativeErrors.check(EalNatives.init(argv), "initialise EAL",
                     Eal::initHint));
         } catch (RuntimeException e) {
             DpdkLog.drain(); // EAL's own account of the failure, before ours
-            removeIfEmpty(nativeRuntimeDir());
+            removeIfEmpty(EalNatives.runtimeDir());
             shutdownQuietly(mainThread);
             throw e;
         }
@@ -127,7 +138,7 @@ public final class Eal implements AutoCloseable {
 
     /** The DPDK release the shim runs on, such as "DPDK 22.11.11". */
     public String dpdkVersion() {
-        return lifecycle.get(Eal::nativeVersion);
+        return lifecycle.get(EalNatives::version);
     }
 
     /** The arguments rte_eal_init was given, defaults included. */
@@ -171,12 +182,12 @@ public final class Eal implements AutoCloseable {
 
     /** The CPUs an lcore's thread is pinned to. */
     public Set<Integer> lcoreCpus(int lcore) {
-        return lifecycle.get(() -> toSet(nativeLcoreCpus(lcore)));
+        return lifecycle.get(() -> toSet(EalNatives.lcoreCpus(lcore)));
     }
 
     /** The NUMA socket of an lcore. */
     public int lcoreSocket(int lcore) {
-        return lifecycle.call(() -> nativeLcoreSocket(lcore));
+        return lifecycle.call(() -> EalNatives.lcoreSocket(lcore));
     }
 
     /** Where EAL keeps its runtime files (telemetry socket, lock files) for this process. */
@@ -453,7 +464,7 @@ public final class Eal implements AutoCloseable {
             }
             closeEach(resources, failures);
             try {
-                mainThread.run("clean up EAL", () -> NativeErrors.check(nativeCleanup(), "clean up EAL", (String) null));
+                mainThread.run("clean up EAL", () -> NativeErrors.check(EalNatives.cleanup(), "clean up EAL", (String) null));
                 removeRuntimeDir();
             } catch (RuntimeException e) {
                 failures.add(e);
@@ -540,22 +551,4 @@ public final class Eal implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    private static native int nativeInit(String[] args);
-
-    private static native int nativeCleanup();
-
-    private static native int nativeMainLcore();
-
-    private static native long nativeTscHz();
-
-    private static native int[] nativeWorkerLcores();
-
-    private static native int[] nativeLcoreCpus(int lcore);
-
-    private static native int nativeLcoreSocket(int lcore);
-
-    private static native String nativeVersion();
-
-    private static native String nativeRuntimeDir();
 }

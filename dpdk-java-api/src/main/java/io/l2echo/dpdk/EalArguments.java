@@ -20,7 +20,7 @@ public final class EalArguments {
      * The values an EAL option is given, in order, in each of getopt's forms: {@code --name=V},
      * {@code --name V}, and for a short name {@code -n V} and {@code -nV}.
      */
-    static List<String> optionValues(List<String> ealArgs, String longName, String shortName) {
+    public static List<String> optionValues(List<String> ealArgs, String longName, String shortName) {
         List<String> values = new ArrayList<>();
         for (int i = 0; i < ealArgs.size(); i++) {
             String arg = ealArgs.get(i);

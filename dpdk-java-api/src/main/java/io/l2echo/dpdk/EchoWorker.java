@@ -1,5 +1,9 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.EchoWorkerNatives;
+import io.l2echo.dpdk.internal.LcoreLoop;
+import io.l2echo.dpdk.internal.MainLcoreThread;
+import io.l2echo.dpdk.internal.NativeErrors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -22,7 +26,7 @@ public final class EchoWorker implements AutoCloseable {
     private EchoWorker(long handle, List<QueueRef> queues, long stopTimeoutMillis) {
         this.handle = handle;
         this.stopTimeoutMillis = stopTimeoutMillis;
-        ByteBuffer records = nativeCounters(handle).order(ByteOrder.nativeOrder());
+        ByteBuffer records = EchoWorkerNatives.counters(handle).order(ByteOrder.nativeOrder());
         QueueCounters.Owner owner = new QueueCounters.Owner() {
             @Override
             public int lcore() {
@@ -47,12 +51,12 @@ public final class EchoWorker implements AutoCloseable {
         int[] queueIds = queues.stream().mapToInt(QueueRef::queue).toArray();
         String operation = "launch the echo on lcore " + lcore;
         long handle = mainThread.call(operation, () -> NativeErrors.check(
-                nativeCreate(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
+                EchoWorkerNatives.create(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
         EchoWorker worker = new EchoWorker(handle, queues, stopTimeoutMillis);
         try {
             worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
         } catch (RuntimeException e) {
-            nativeDestroy(handle); // never ran: its counters and telemetry entry go with it
+            EchoWorkerNatives.destroy(handle); // never ran: its counters and telemetry entry go with it
             throw e;
         }
         return worker;
@@ -113,15 +117,7 @@ public final class EchoWorker implements AutoCloseable {
             counters.forEach(view -> last.add(view.readAcquire()));
             finalStats = List.copyOf(last);
             closed = true;
-            nativeDestroy(handle);
+            EchoWorkerNatives.destroy(handle);
         }
     }
-
-    static native int[] nativeLayout();
-
-    private static native long nativeCreate(int lcore, int[] ports, int[] queues, int burstSize, int txRetries);
-
-    private static native ByteBuffer nativeCounters(long handle);
-
-    private static native void nativeDestroy(long handle);
 }

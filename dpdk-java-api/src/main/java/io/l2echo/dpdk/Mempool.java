@@ -1,5 +1,8 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.MempoolNatives;
+import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.NativeLifecycle;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -37,7 +40,7 @@ public final class Mempool implements AutoCloseable {
 
     /** Runs on the main lcore (see {@link Eal#createMempool}). */
     static Mempool create(String name, int size, int cacheSize, int dataRoomSize, int socketId) {
-        long handle = NativeErrors.check(nativeCreate(name, size, cacheSize, dataRoomSize, socketId),
+        long handle = NativeErrors.check(MempoolNatives.create(name, size, cacheSize, dataRoomSize, socketId),
                 "create mbuf pool " + name,
                 "a pool needs free hugepage memory for " + size + " mbufs of about "
                         + (dataRoomSize + 256) / 1024 + " KiB: reserve more (sudo scripts/setup_env.sh "
@@ -78,12 +81,12 @@ public final class Mempool implements AutoCloseable {
 
     /** Mbufs free in the pool (the per-lcore caches count as free). */
     public int available() {
-        return lifecycle.call(() -> nativeAvailable(handle));
+        return lifecycle.call(() -> MempoolNatives.available(handle));
     }
 
     /** Mbufs taken out of the pool: held by rings, descriptors or the application. */
     public int inUse() {
-        return lifecycle.call(() -> nativeInUse(handle));
+        return lifecycle.call(() -> MempoolNatives.inUse(handle));
     }
 
     /* A port or queue starts taking mbufs from the pool; fails if the pool is freed. */
@@ -116,8 +119,8 @@ public final class Mempool implements AutoCloseable {
         }
         if (lifecycle.close()) {
             // Called after the ports closed: their rings hold no mbufs then, so any still out leaked.
-            int out = nativeInUse(handle);
-            nativeFree(handle);
+            int out = MempoolNatives.inUse(handle);
+            MempoolNatives.free(handle);
             if (out == 0) {
                 LOG.info("mbuf pool {} freed with all {} mbufs back", name, size);
             } else {
@@ -125,12 +128,4 @@ public final class Mempool implements AutoCloseable {
             }
         }
     }
-
-    private static native long nativeCreate(String name, int size, int cacheSize, int dataRoomSize, int socketId);
-
-    private static native void nativeFree(long handle);
-
-    private static native int nativeAvailable(long handle);
-
-    private static native int nativeInUse(long handle);
 }

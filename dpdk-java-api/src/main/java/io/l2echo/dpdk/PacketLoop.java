@@ -1,5 +1,6 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.ThreadAffinity;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.PacketQueueNatives;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -92,12 +94,12 @@ public final class PacketQueue implements AutoCloseable {
         this.handle = handle;
         this.queue = queue;
         this.pool = pool;
-        ByteBuffer[] views = nativeViews(handle);
+        ByteBuffer[] views = PacketQueueNatives.views(handle);
         for (ByteBuffer view : views) {
             view.order(ByteOrder.BIG_ENDIAN); // frames are in network order
         }
-        this.burst = new PacketBurst(this, views, nativeRecords(handle).order(ByteOrder.nativeOrder()), capacity);
-        this.counterRecords = nativeCounters(handle).order(ByteOrder.nativeOrder());
+        this.burst = new PacketBurst(this, views, PacketQueueNatives.records(handle).order(ByteOrder.nativeOrder()), capacity);
+        this.counterRecords = PacketQueueNatives.counters(handle).order(ByteOrder.nativeOrder());
         QueueCounters.Owner owner = new QueueCounters.Owner() {
             @Override
             public int lcore() {
@@ -121,7 +123,7 @@ public final class PacketQueue implements AutoCloseable {
             throw new DpdkException(operation, "burst capacity " + burstCapacity + " is outside 1.."
                     + MAX_BURST_CAPACITY, null);
         }
-        long handle = NativeErrors.check(nativeCreate(queue.port(), queue.queue(), pool.handle(), burstCapacity,
+        long handle = NativeErrors.check(PacketQueueNatives.create(queue.port(), queue.queue(), pool.handle(), burstCapacity,
                 txRetries), operation, "start the port first, with at least queue " + queue.queue()
                 + ", and open the queue with the pool its Rx queue receives into; a packet queue needs hugepage memory");
         PacketQueue opened = new PacketQueue(handle, queue, burstCapacity, pool);
@@ -207,7 +209,7 @@ public final class PacketQueue implements AutoCloseable {
                 throw new IllegalStateException(this + " still holds a burst of " + burst.size()
                         + " frames: transmit() it (sending or dropping each) before receiving the next");
             }
-            int received = nativeReceive(handle);
+            int received = PacketQueueNatives.receive(handle);
             if (received < 0) {
                 throw NativeErrors.toException("receive on " + queue, received, "transmit the burst held first");
             }
@@ -235,7 +237,7 @@ public final class PacketQueue implements AutoCloseable {
             if (!burst.isHeld()) {
                 return 0;
             }
-            sent = nativeTransmit(handle);
+            sent = PacketQueueNatives.transmit(handle);
         } finally {
             burst.end();
             exit();
@@ -252,7 +254,7 @@ public final class PacketQueue implements AutoCloseable {
         enter();
         int first;
         try {
-            first = nativeAllocate(handle, count);
+            first = PacketQueueNatives.allocate(handle, count);
         } finally {
             exit();
         }
@@ -273,7 +275,7 @@ public final class PacketQueue implements AutoCloseable {
     void chainLastOnto(int head) {
         enter();
         try {
-            NativeErrors.check(nativeChain(handle, head), "chain frames on " + queue, "a burst of two frames or more");
+            NativeErrors.check(PacketQueueNatives.chain(handle, head), "chain frames on " + queue, "a burst of two frames or more");
             burst.shrink();
         } finally {
             exit();
@@ -293,7 +295,7 @@ public final class PacketQueue implements AutoCloseable {
     int registerPollingThread() {
         enter();
         try {
-            int lcore = nativeRegisterThread(handle);
+            int lcore = PacketQueueNatives.registerThread(handle);
             if (lcore < 0) {
                 LOG.warn("{}: {} ({}): mbufs bypass the pool's per-lcore cache", this, NativeErrors.lastMessage(),
                         NativeErrors.text(-lcore));
@@ -310,12 +312,12 @@ public final class PacketQueue implements AutoCloseable {
     void unregisterPollingThread() {
         if (STATE.compareAndSet(this, OPEN, IN_CALL)) {
             try {
-                nativeUnregisterThread(handle); // the counters keep the id, for the final snapshot
+                PacketQueueNatives.unregisterThread(handle); // the counters keep the id, for the final snapshot
             } finally {
                 exit();
             }
         } else {
-            nativeUnregisterThread(0); // closed: the handle is gone, the lcore id is not
+            PacketQueueNatives.unregisterThread(0); // closed: the handle is gone, the lcore id is not
         }
     }
 
@@ -372,7 +374,7 @@ public final class PacketQueue implements AutoCloseable {
             }
             int inUseBefore = PacketBurst.checked() ? pool.inUse() : 0;
             burst.release();
-            int freed = nativeDestroy(handle);
+            int freed = PacketQueueNatives.destroy(handle);
             int inUseAfter = PacketBurst.checked() ? pool.inUse() : 0;
             pool.detach(toString());
             if (freed != 0) {
@@ -391,28 +393,4 @@ public final class PacketQueue implements AutoCloseable {
     public String toString() {
         return "packet queue on " + queue;
     }
-
-    static native int[] nativeLayout();
-
-    private static native long nativeCreate(int port, int queue, long pool, int burstCapacity, int txRetries);
-
-    private static native ByteBuffer[] nativeViews(long handle);
-
-    private static native ByteBuffer nativeRecords(long handle);
-
-    private static native int nativeReceive(long handle);
-
-    private static native int nativeTransmit(long handle);
-
-    private static native int nativeAllocate(long handle, int count);
-
-    private static native int nativeChain(long handle, int head);
-
-    private static native int nativeRegisterThread(long handle);
-
-    private static native void nativeUnregisterThread(long handle);
-
-    private static native ByteBuffer nativeCounters(long handle);
-
-    private static native int nativeDestroy(long handle);
 }

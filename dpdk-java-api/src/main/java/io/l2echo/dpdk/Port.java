@@ -1,5 +1,10 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.MainLcoreThread;
+import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.NativeLifecycle;
+import io.l2echo.dpdk.internal.PortNatives;
+import io.l2echo.dpdk.internal.Vdev;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,14 +51,14 @@ public final class Port implements AutoCloseable {
     }
 
     static int count() {
-        return nativeCount();
+        return PortNatives.count();
     }
 
     static List<String> describeAll() {
         List<String> ports = new ArrayList<>();
         String[] names = new String[2];
-        for (int id = 0; id < 65536 && ports.size() < nativeCount(); id++) {
-            if (nativeNames(id, names) == 0) { // ids between ports may be free
+        for (int id = 0; id < 65536 && ports.size() < PortNatives.count(); id++) {
+            if (PortNatives.names(id, names) == 0) { // ids between ports may be free
                 ports.add(id + " (" + names[0] + ", " + names[1] + ")");
             }
         }
@@ -61,7 +66,7 @@ public final class Port implements AutoCloseable {
     }
 
     static int idByName(String name, Eal eal) {
-        int id = nativeIdByName(name);
+        int id = PortNatives.idByName(name);
         if (id < 0) {
             throw new DpdkException("find port " + name, "no port is named " + name + "; EAL probed "
                     + describe(eal), probeHint());
@@ -71,14 +76,14 @@ public final class Port implements AutoCloseable {
 
     static DeviceInfo deviceInfo(int portId, Eal eal) {
         String[] names = new String[2];
-        int rc = nativeNames(portId, names);
+        int rc = PortNatives.names(portId, names);
         if (rc < 0) {
             throw NativeErrors.toException("open port " + portId, rc, () -> "EAL probed " + describe(eal), probeHint());
         }
         long[] fields = new long[DeviceInfo.FIELD_COUNT];
-        NativeErrors.check(nativeInfo(portId, fields), "read port " + portId + "'s device info", (String) null);
+        NativeErrors.check(PortNatives.info(portId, fields), "read port " + portId + "'s device info", (String) null);
         return DeviceInfo.of(portId, names[0], names[1], fields,
-                List.of(nativeRssHashNames(fields[DeviceInfo.RSS_OFFLOADS])));
+                List.of(PortNatives.rssHashNames(fields[DeviceInfo.RSS_OFFLOADS])));
     }
 
     private static String describe(Eal eal) {
@@ -146,7 +151,7 @@ public final class Port implements AutoCloseable {
         long requested = 0;
         long[] typeBits = new long[1];
         for (String name : config.rssHashTypes()) {
-            NativeErrors.check(nativeRssHashBits(name, typeBits), "configure RSS on port " + info.portId(),
+            NativeErrors.check(PortNatives.rssHashBits(name, typeBits), "configure RSS on port " + info.portId(),
                     "use ip, tcp, udp, sctp, or DPDK's names such as ipv4, ipv4-tcp, ipv6-udp (the device offers "
                     + info.rssHashTypes() + ")");
             requested |= typeBits[0];
@@ -155,7 +160,7 @@ public final class Port implements AutoCloseable {
             return RssSetup.NONE;
         }
         RssSetup rss = RssSetup.mask(config.rssHashTypes(), requested, info.rssOffloads(), config.rssSymmetric(),
-                bits -> List.of(nativeRssHashNames(bits)));
+                bits -> List.of(PortNatives.rssHashNames(bits)));
         if (info.rssOffloads() == 0) {
             LOG.warn("port {} ({}) offers no RSS: which queue a frame lands on is the device's own choice",
                     info.portId(), info.driver());
@@ -204,27 +209,27 @@ public final class Port implements AutoCloseable {
         RssSetup plannedRss = planRss(info, config);
         byte[] key = plannedRss.symmetric() ? RssSetup.symmetricKey(info.hashKeySize()) : null;
         boolean scatter = needsScatter(info, pool, where);
-        NativeErrors.check(nativeConfigure(id, config.rxQueues(), config.txQueues(), plannedRss.appliedBits(), key,
+        NativeErrors.check(PortNatives.configure(id, config.rxQueues(), config.txQueues(), plannedRss.appliedBits(), key,
                 scatter), "configure " + where, configureHint(info));
         rss = plannedRss;
-        NativeErrors.check(nativeAdjustDescriptors(id, descriptors), "adjust descriptors of " + where,
+        NativeErrors.check(PortNatives.adjustDescriptors(id, descriptors), "adjust descriptors of " + where,
                 (String) null);
         rxDescriptors = descriptors[0];
         txDescriptors = descriptors[1];
         for (int q = 0; q < config.rxQueues(); q++) {
-            NativeErrors.check(nativeRxQueueSetup(id, q, descriptors[0], pool.handle()),
+            NativeErrors.check(PortNatives.rxQueueSetup(id, q, descriptors[0], pool.handle()),
                     "set up Rx queue " + q + " of " + where, "fewer --rx-desc, or more --mbufs");
         }
         for (int q = 0; q < config.txQueues(); q++) {
-            NativeErrors.check(nativeTxQueueSetup(id, q, descriptors[1]), "set up Tx queue " + q + " of " + where,
+            NativeErrors.check(PortNatives.txQueueSetup(id, q, descriptors[1]), "set up Tx queue " + q + " of " + where,
                     "try fewer --tx-desc");
         }
-        NativeErrors.check(nativeStart(id), "start " + where, "DPDK's log above names the cause");
+        NativeErrors.check(PortNatives.start(id), "start " + where, "DPDK's log above names the cause");
         started = true;
         if (config.promiscuous()) {
             // A kernel interface someone made promiscuous before us stays so after us.
             boolean alreadyOn = kernelInterface.map(Port::isPromiscuous).orElse(false);
-            int rc = nativeSetPromiscuous(id, true);
+            int rc = PortNatives.setPromiscuous(id, true);
             if (rc < 0) {
                 // Some virtual devices have no such mode and see every frame anyway.
                 LOG.warn("{}: promiscuous mode not set: {}", where, NativeErrors.text(-rc));
@@ -264,7 +269,7 @@ public final class Port implements AutoCloseable {
     /** The port's basic counters now ({@code rte_eth_stats_get}), read on the caller's thread while the loops run. */
     public PortStats stats() {
         long[] fields = new long[PortStats.FIELD_COUNT];
-        lifecycle.run(() -> NativeErrors.check(nativeStats(id(), fields), "read port " + id() + "'s stats",
+        lifecycle.run(() -> NativeErrors.check(PortNatives.stats(id(), fields), "read port " + id() + "'s stats",
                 (String) null));
         return PortStats.of(fields);
     }
@@ -274,7 +279,7 @@ public final class Port implements AutoCloseable {
      * counters with plain stores on the polling lcore, and a reset racing them is lost.
      */
     public void resetStats() {
-        lifecycle.run(() -> NativeErrors.check(nativeResetStats(id()), "reset port " + id() + "'s stats",
+        lifecycle.run(() -> NativeErrors.check(PortNatives.resetStats(id()), "reset port " + id() + "'s stats",
                 (String) null));
     }
 
@@ -284,7 +289,7 @@ public final class Port implements AutoCloseable {
      */
     public LinkStatus link() {
         long[] fields = new long[LinkStatus.FIELD_COUNT];
-        lifecycle.run(() -> NativeErrors.check(nativeLink(id(), fields), "read port " + id() + "'s link",
+        lifecycle.run(() -> NativeErrors.check(PortNatives.link(id(), fields), "read port " + id() + "'s link",
                 (String) null));
         LinkStatus reported = LinkStatus.of(fields);
         return kernelInterface.map(dir -> reported.withUp(isUp(dir.resolve("operstate")))).orElse(reported);
@@ -297,7 +302,7 @@ public final class Port implements AutoCloseable {
      */
     public void setLink(boolean up) {
         String operation = "set " + this + "'s link " + (up ? "up" : "down");
-        lifecycle.run(() -> mainThread.run(operation, () -> NativeErrors.check(nativeSetLink(id(), up), operation,
+        lifecycle.run(() -> mainThread.run(operation, () -> NativeErrors.check(PortNatives.setLink(id(), up), operation,
                 "not every driver can: check the device's documentation")));
     }
 
@@ -325,10 +330,10 @@ public final class Port implements AutoCloseable {
         String[][] namesOut = new String[1][];
         long[][] valuesOut = new long[1][];
         int count = lifecycle.call(() -> {
-            NativeErrors.check(nativeXstatNames(id(), namesOut), "read port " + id() + "'s xstat names",
+            NativeErrors.check(PortNatives.xstatNames(id(), namesOut), "read port " + id() + "'s xstat names",
                     (String) null);
             valuesOut[0] = new long[namesOut[0].length];
-            return NativeErrors.check(nativeXstatValues(id(), valuesOut[0]), "read port " + id() + "'s xstats",
+            return NativeErrors.check(PortNatives.xstatValues(id(), valuesOut[0]), "read port " + id() + "'s xstats",
                     (String) null);
         });
         String[] names = namesOut[0];
@@ -353,12 +358,12 @@ public final class Port implements AutoCloseable {
         mainThread.run("close port " + id, () -> {
             if (promiscuousByUs) {
                 // net_af_packet would leave IFF_PROMISC on the kernel interface after we exit.
-                nativeSetPromiscuous(id, false);
+                PortNatives.setPromiscuous(id, false);
             }
             if (started) {
-                NativeErrors.check(nativeStop(id), "stop port " + id, (String) null);
+                NativeErrors.check(PortNatives.stop(id), "stop port " + id, (String) null);
             }
-            NativeErrors.check(nativeClose(id), "close port " + id, (String) null);
+            NativeErrors.check(PortNatives.close(id), "close port " + id, (String) null);
         });
         // Only a port that closed gave its mbufs back: after a failure the pool must stay.
         pool.detach(toString());
@@ -368,47 +373,4 @@ public final class Port implements AutoCloseable {
     public String toString() {
         return "port " + id() + " (" + info.name() + ")";
     }
-
-    private static native int nativeCount();
-
-    private static native int nativeIdByName(String name);
-
-    /* {device name, driver name} into names; -ENODEV when there is no such port. */
-    private static native int nativeNames(int portId, String[] names);
-
-    private static native int nativeInfo(int portId, long[] fields);
-
-    private static native String[] nativeRssHashNames(long bits);
-
-    /* A hash type's RTE_ETH_RSS_* bits into bits[0] (bit 63 is one: the result is only -errno or 0). */
-    private static native int nativeRssHashBits(String name, long[] bits);
-
-    private static native int nativeConfigure(int portId, int rxQueues, int txQueues, long rssHashFunctions,
-            byte[] rssKey, boolean scatter);
-
-    private static native int nativeAdjustDescriptors(int portId, int[] rxTx);
-
-    private static native int nativeRxQueueSetup(int portId, int queue, int descriptors, long mempool);
-
-    private static native int nativeTxQueueSetup(int portId, int queue, int descriptors);
-
-    private static native int nativeStart(int portId);
-
-    private static native int nativeStop(int portId);
-
-    private static native int nativeClose(int portId);
-
-    private static native int nativeSetPromiscuous(int portId, boolean on);
-
-    private static native int nativeSetLink(int portId, boolean up);
-
-    private static native int nativeLink(int portId, long[] fields);
-
-    private static native int nativeStats(int portId, long[] fields);
-
-    private static native int nativeResetStats(int portId);
-
-    private static native int nativeXstatNames(int portId, String[][] names);
-
-    private static native int nativeXstatValues(int portId, long[] values);
 }

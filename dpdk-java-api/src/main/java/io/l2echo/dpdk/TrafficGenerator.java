@@ -1,5 +1,9 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.GeneratorNatives;
+import io.l2echo.dpdk.internal.LcoreLoop;
+import io.l2echo.dpdk.internal.MainLcoreThread;
+import io.l2echo.dpdk.internal.NativeErrors;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -43,21 +47,21 @@ public final class TrafficGenerator implements AutoCloseable {
         this.config = config;
         this.handle = handle;
         this.stopTimeoutMillis = stopTimeoutMillis;
-        this.counters = nativeCounters(handle).order(ByteOrder.nativeOrder());
+        this.counters = GeneratorNatives.counters(handle).order(ByteOrder.nativeOrder());
     }
 
     static TrafficGenerator launch(MainLcoreThread mainThread, int lcore, boolean onMainLcore, QueueRef queue,
             Mempool pool, long sourceMac, GeneratorConfig config, long stopTimeoutMillis) {
         String operation = "launch the generator on lcore " + lcore;
         byte[] frame = config.frameTemplate(sourceMac);
-        long handle = mainThread.call(operation, () -> NativeErrors.check(nativeCreate(lcore, queue.port(), queue.queue(),
+        long handle = mainThread.call(operation, () -> NativeErrors.check(GeneratorNatives.create(lcore, queue.port(), queue.queue(),
                 pool.handle(), frame, config.flows(), config.burstSize(), config.count(), config.ratePps(),
                 config.drain().toNanos()), operation, "ask for fewer frames (--count): each needs 4 bytes"));
         TrafficGenerator generator = new TrafficGenerator(config, handle, stopTimeoutMillis);
         try {
             generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
         } catch (RuntimeException e) {
-            nativeDestroy(handle); // never ran: its state goes with it
+            GeneratorNatives.destroy(handle); // never ran: its state goes with it
             throw e;
         }
         return generator;
@@ -123,7 +127,7 @@ public final class TrafficGenerator implements AutoCloseable {
             }
             loop.stop(stopTimeoutMillis);
             Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
-            IntBuffer roundTrips = nativeRoundTrips(handle).order(ByteOrder.nativeOrder()).asIntBuffer();
+            IntBuffer roundTrips = GeneratorNatives.roundTrips(handle).order(ByteOrder.nativeOrder()).asIntBuffer();
             while (roundTrips.hasRemaining()) {
                 long nanos = Integer.toUnsignedLong(roundTrips.get());
                 if (nanos != 0) {
@@ -132,7 +136,7 @@ public final class TrafficGenerator implements AutoCloseable {
             }
             result = new GeneratorResult(config, read(), histogram);
             closed = true;
-            nativeDestroy(handle);
+            GeneratorNatives.destroy(handle);
             return result;
         }
     }
@@ -141,15 +145,4 @@ public final class TrafficGenerator implements AutoCloseable {
     public void close() {
         finish();
     }
-
-    static native int[] nativeLayout();
-
-    private static native long nativeCreate(int lcore, int port, int queue, long pool, byte[] frame, int flows,
-            int burstSize, long count, long ratePps, long drainNanos);
-
-    private static native ByteBuffer nativeCounters(long handle);
-
-    private static native ByteBuffer nativeRoundTrips(long handle);
-
-    private static native void nativeDestroy(long handle);
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.dpdk.internal.ThreadAffinity;
 import io.l2echo.dpdk.metrics.EchoMBeans;
 import io.l2echo.dpdk.metrics.EchoMeterBinder;
 import io.l2echo.testkit.ProcThreads;

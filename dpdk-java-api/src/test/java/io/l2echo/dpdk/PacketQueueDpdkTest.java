@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.ThreadAffinity;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

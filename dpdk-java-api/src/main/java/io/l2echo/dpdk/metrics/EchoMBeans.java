@@ -1,8 +1,8 @@
 package io.l2echo.dpdk.metrics;
 
 import io.l2echo.dpdk.EchoService;
-import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.LinkStatus;
+import io.l2echo.dpdk.PortSnapshot;
 import io.l2echo.dpdk.QueueRef;
 import io.l2echo.dpdk.QueueStats;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,6 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
+import io.l2echo.dpdk.DpdkException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -8,27 +9,27 @@ import java.util.function.Supplier;
  * of calls into the shim. Errno numbers and names come from C, so Java never hard-codes a
  * platform constant.
  */
-final class NativeErrors {
+public final class NativeErrors {
     private NativeErrors() {
     }
 
     /** The message the failing native call recorded on the calling thread, or null. */
-    static native String lastMessage();
+    public static native String lastMessage();
 
     /** Calls from Java into the shim since it was loaded, this one included. */
-    static native long jniCalls();
+    public static native long jniCalls();
 
     /** {@code rte_strerror(errnum)}: knows DPDK's own errno values too. */
-    static native String text(int errnum);
+    public static native String text(int errnum);
 
     /** The symbolic name ({@code ENODEV}), or null where the C library has none. */
-    static native String name(int errnum);
+    public static native String name(int errnum);
 
     /**
      * Turns a shim return code into the exception to throw. Call it on the thread that made
      * the failing call: the detail is kept per thread.
      */
-    static DpdkException toException(String operation, int rc, String hint) {
+    public static DpdkException toException(String operation, int rc, String hint) {
         return toException(operation, rc, null, hint);
     }
 
@@ -36,7 +37,7 @@ final class NativeErrors {
      * As {@link #toException(String, int, String)}, with {@code context} after the shim's detail;
      * it is asked for after the detail is read, so it may call the shim itself.
      */
-    static DpdkException toException(String operation, int rc, Supplier<String> context, String hint) {
+    public static DpdkException toException(String operation, int rc, Supplier<String> context, String hint) {
         int errno = -rc;
         String detail = lastMessage();
         if (context != null) {
@@ -46,7 +47,7 @@ final class NativeErrors {
     }
 
     /** Throws when {@code rc} is a negative errno, else returns it. */
-    static int check(int rc, String operation, String hint) {
+    public static int check(int rc, String operation, String hint) {
         if (rc < 0) {
             throw toException(operation, rc, hint);
         }
@@ -54,7 +55,7 @@ final class NativeErrors {
     }
 
     /** As {@link #check(int, String, String)}, with a hint chosen by the errno's name. */
-    static int check(int rc, String operation, Function<String, String> hintByErrnoName) {
+    public static int check(int rc, String operation, Function<String, String> hintByErrnoName) {
         if (rc < 0) {
             String name = name(-rc);
             throw toException(operation, rc, hintByErrnoName.apply(name == null ? "" : name));
@@ -62,7 +63,7 @@ final class NativeErrors {
         return rc;
     }
 
-    static long check(long rc, String operation, String hint) {
+    public static long check(long rc, String operation, String hint) {
         if (rc < 0) {
             throw toException(operation, (int) rc, hint);
         }

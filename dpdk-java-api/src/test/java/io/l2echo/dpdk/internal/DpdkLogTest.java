@@ -1,4 +1,4 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

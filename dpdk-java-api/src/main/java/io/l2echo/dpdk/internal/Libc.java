@@ -1,11 +1,11 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 
 /** The few libc calls the bootstrap needs before (and beside) DPDK, through JNA. */
-interface Libc extends Library {
+public interface Libc extends Library {
     Libc INSTANCE = Native.load("c", Libc.class);
 
     int geteuid();

@@ -1,4 +1,4 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  *
  * <p>A thread must not close a handle from inside a call on it: it would wait for itself.
  */
-final class NativeLifecycle {
+public final class NativeLifecycle {
     private static final int CLOSED = 1;
     private static final int ONE_CALL = 2;
     private static final VarHandle STATE;
@@ -34,12 +34,12 @@ final class NativeLifecycle {
     private volatile int state;
 
     /** @param name the handle in error messages, such as "mbuf pool echo_pool_p0" */
-    NativeLifecycle(String name) {
+    public NativeLifecycle(String name) {
         this.name = name;
     }
 
     /** Runs {@code call} while the handle is open; throws, without running it, once closing began. */
-    int call(IntSupplier call) {
+    public int call(IntSupplier call) {
         enter();
         try {
             return call.getAsInt();
@@ -49,7 +49,7 @@ final class NativeLifecycle {
     }
 
     /** As {@link #call(IntSupplier)}, for a call with a result object. */
-    <T> T get(Supplier<T> call) {
+    public <T> T get(Supplier<T> call) {
         enter();
         try {
             return call.get();
@@ -59,7 +59,7 @@ final class NativeLifecycle {
     }
 
     /** As {@link #call(IntSupplier)}, for a call without a result. */
-    void run(Runnable call) {
+    public void run(Runnable call) {
         enter();
         try {
             call.run();
@@ -69,14 +69,14 @@ final class NativeLifecycle {
     }
 
     /** Throws unless the handle is open. For checks before work that does not touch the handle. */
-    void ensureOpen() {
+    public void ensureOpen() {
         if (isClosed()) {
             throw closedError();
         }
     }
 
     /** Whether closing began: no call starts any more. */
-    boolean isClosed() {
+    public boolean isClosed() {
         return ((int) STATE.getVolatile(this) & CLOSED) != 0;
     }
 
@@ -84,7 +84,7 @@ final class NativeLifecycle {
      * Stops new calls and waits until none is in flight. Returns true for the one caller that
      * closed it, who then frees the handle; false if it was closed already.
      */
-    boolean close() {
+    public boolean close() {
         int current;
         do {
             current = (int) STATE.getVolatile(this);

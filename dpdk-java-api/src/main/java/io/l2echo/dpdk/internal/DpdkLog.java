@@ -1,4 +1,4 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -14,8 +14,8 @@ import org.slf4j.event.Level;
  * {@code dpdk} for lines without one), DPDK's levels mapped to SLF4J's. Critical lines also reach
  * stderr at once: a panic may end the process before the next drain.
  */
-final class DpdkLog {
-    static final String THREAD_NAME = "dpdk-log";
+public final class DpdkLog {
+    public static final String THREAD_NAME = "dpdk-log";
     /* DPDK says little once running; its start-up and shutdown lines are drained synchronously. */
     private static final long DRAIN_INTERVAL_MILLIS = 1000;
     private static final Pattern TYPE = Pattern.compile("^([A-Z][A-Z0-9_]*): ");
@@ -31,7 +31,7 @@ final class DpdkLog {
     }
 
     /** From now on DPDK logs into the shim's buffer, drained every second. Before rte_eal_init; idempotent. */
-    static synchronized void capture() {
+    public static synchronized void capture() {
         if (drainer != null) {
             return;
         }
@@ -42,7 +42,7 @@ final class DpdkLog {
     }
 
     /** Logs what DPDK wrote since the last drain; the caller's lines then follow DPDK's in order. */
-    static synchronized void drain() {
+    public static synchronized void drain() {
         if (drainer == null) {
             return;
         }
@@ -71,13 +71,13 @@ final class DpdkLog {
         }
     }
 
-    static void log(int dpdkLevel, String text) {
+    public static void log(int dpdkLevel, String text) {
         Matcher type = TYPE.matcher(text);
         Logger logger = LoggerFactory.getLogger(type.find() ? "dpdk." + type.group(1).toLowerCase(Locale.ROOT) : "dpdk");
         logger.atLevel(level(dpdkLevel)).log(text);
     }
 
-    static Level level(int dpdkLevel) {
+    public static Level level(int dpdkLevel) {
         if (dpdkLevel <= RTE_LOG_ERR) {
             return Level.ERROR;
         }

@@ -1,7 +1,8 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import io.l2echo.dpdk.DpdkException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,14 +11,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Threads' CPU affinity, read and set through sched_{get,set}affinity(2). */
-final class ThreadAffinity {
+public final class ThreadAffinity {
     private static final int CPU_SETSIZE = 1024;
     private static final NativeLong MASK_BYTES = new NativeLong(CPU_SETSIZE / 8);
 
     private ThreadAffinity() {
     }
 
-    static Set<Integer> currentThreadCpus() {
+    public static Set<Integer> currentThreadCpus() {
         long[] mask = new long[CPU_SETSIZE / 64];
         if (Libc.INSTANCE.sched_getaffinity(0, MASK_BYTES, mask) != 0) {
             int errno = Native.getLastError();
@@ -32,7 +33,7 @@ final class ThreadAffinity {
         return cpus;
     }
 
-    static void pinCurrentThread(Set<Integer> cpus) {
+    public static void pinCurrentThread(Set<Integer> cpus) {
         if (!pin(0, cpus)) {
             int errno = Native.getLastError();
             throw new DpdkException("pin " + Thread.currentThread().getName() + " to CPUs " + cpus,
@@ -46,7 +47,7 @@ final class ThreadAffinity {
      * created later inherit the affinity of the thread creating them, so they stay off too.
      * Threads that end meanwhile are skipped.
      */
-    static void pinProcessThreadsExcept(Set<String> keptThreadNames, Set<Integer> cpus) {
+    public static void pinProcessThreadsExcept(Set<String> keptThreadNames, Set<Integer> cpus) {
         Path tasks = Path.of("/proc/self/task");
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
             for (Path thread : threads) {

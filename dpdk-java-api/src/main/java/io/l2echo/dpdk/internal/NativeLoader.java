@@ -1,5 +1,6 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
+import io.l2echo.dpdk.DpdkException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,8 +13,8 @@ import java.util.Locale;
  * else unpacked from {@code META-INF/native/linux-<arch>/} of the dpdk-jni-native jar. When
  * loading fails it says why in terms a user can act on (DPDK missing, noexec temp dir).
  */
-final class NativeLoader {
-    static final String LIBRARY_PROPERTY = "dpdkj.library";
+public final class NativeLoader {
+    public static final String LIBRARY_PROPERTY = "dpdkj.library";
     private static final String LIBRARY_FILE = "libdpdkj.so";
     private static final String OPERATION = "load the DPDK shim (" + LIBRARY_FILE + ")";
 
@@ -22,7 +23,7 @@ final class NativeLoader {
     private NativeLoader() {
     }
 
-    static synchronized void load() {
+    public static synchronized void load() {
         if (loaded) {
             return;
         }
@@ -66,7 +67,7 @@ final class NativeLoader {
         }
     }
 
-    static String hintFor(String linkError) {
+    public static String hintFor(String linkError) {
         String message = linkError == null ? "" : linkError;
         if (message.contains("librte_")) {
             return "DPDK's runtime libraries are missing or of another version than the shim was "
@@ -80,7 +81,7 @@ final class NativeLoader {
         return "check that the shim matches this machine (" + platform() + ") and its DPDK";
     }
 
-    static String platform() {
+    public static String platform() {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         if (arch.equals("amd64") || arch.equals("x86_64")) {
             arch = "x86_64";

@@ -1,5 +1,6 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
+import io.l2echo.dpdk.EalArguments;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,24 +8,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A virtual device as an EAL argument gives it: {@code --vdev=net_af_packet0,iface=eth1,qpairs=2}. */
-record Vdev(String name, Map<String, String> args) {
+public record Vdev(String name, Map<String, String> args) {
 
     /** Every --vdev in these EAL arguments, in order. */
-    static List<Vdev> all(List<String> ealArgs) {
+    public static List<Vdev> all(List<String> ealArgs) {
         return EalArguments.optionValues(ealArgs, "--vdev", null).stream().map(Vdev::parse).toList();
     }
 
     /** Those whose driver is one of these (net_af_packet0 and eth_af_packet1 are net_af_packet's). */
-    static List<Vdev> ofDriver(List<String> ealArgs, String... drivers) {
+    public static List<Vdev> ofDriver(List<String> ealArgs, String... drivers) {
         return all(ealArgs).stream().filter(vdev -> Arrays.stream(drivers).anyMatch(vdev.name()::startsWith)).toList();
     }
 
     /** The one named {@code name}, as a port's device name is. */
-    static Optional<Vdev> named(List<String> ealArgs, String name) {
+    public static Optional<Vdev> named(List<String> ealArgs, String name) {
         return all(ealArgs).stream().filter(vdev -> vdev.name().equals(name)).findFirst();
     }
 
-    static Vdev parse(String value) {
+    public static Vdev parse(String value) {
         String[] parts = value.split(",");
         Map<String, String> args = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
@@ -34,7 +35,7 @@ record Vdev(String name, Map<String, String> args) {
         return new Vdev(parts[0], Map.copyOf(args));
     }
 
-    Optional<String> arg(String key) {
+    public Optional<String> arg(String key) {
         return Optional.ofNullable(args.get(key));
     }
 }

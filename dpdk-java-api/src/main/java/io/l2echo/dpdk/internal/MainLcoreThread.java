@@ -1,5 +1,6 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
+import io.l2echo.dpdk.DpdkException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -16,20 +17,20 @@ import java.util.concurrent.TimeoutException;
  * a loop that runs on the main lcore runs here too. A call that does not return in time fails
  * with its name instead of hanging its caller, and every later one, without a word.
  */
-final class MainLcoreThread {
+public final class MainLcoreThread {
     /** Its name, also in /proc (a Java thread's name is its native name, cut to 15 bytes). */
-    static final String NAME = "dpdk-main-lcore";
+    public static final String NAME = "dpdk-main-lcore";
     /* rte_eal_init mapping gigabytes of hugepages, a real NIC's start waiting for its link: seconds, not a minute. */
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final ExecutorService executor;
     private final Duration callTimeout;
 
-    MainLcoreThread() {
+    public MainLcoreThread() {
         this(CALL_TIMEOUT);
     }
 
-    MainLcoreThread(Duration callTimeout) {
+    public MainLcoreThread(Duration callTimeout) {
         this.callTimeout = callTimeout;
         // Daemon: a forgotten close must not keep the JVM alive.
         executor = Executors.newSingleThreadExecutor(task -> {
@@ -46,7 +47,7 @@ final class MainLcoreThread {
      * @throws DpdkException if it did not return in time: it still runs on the main lcore, and
      *     calls after it wait behind it
      */
-    <T> T call(String operation, Callable<T> task) {
+    public <T> T call(String operation, Callable<T> task) {
         Future<T> future = executor.submit(task);
         long deadline = System.nanoTime() + callTimeout.toNanos();
         boolean interrupted = false;
@@ -80,7 +81,7 @@ final class MainLcoreThread {
         }
     }
 
-    void run(String operation, Runnable task) {
+    public void run(String operation, Runnable task) {
         call(operation, () -> {
             task.run();
             return null;
@@ -88,11 +89,11 @@ final class MainLcoreThread {
     }
 
     /** Starts {@code task} on the main lcore without waiting: for a loop that runs there. */
-    Future<?> submit(Runnable task) {
+    public Future<?> submit(Runnable task) {
         return executor.submit(task);
     }
 
-    void shutdown(long timeoutMillis) throws InterruptedException {
+    public void shutdown(long timeoutMillis) throws InterruptedException {
         executor.shutdown();
         executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
     }

@@ -1,6 +1,8 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
 import com.sun.jna.NativeLibrary;
+import io.l2echo.dpdk.DpdkException;
+import io.l2echo.dpdk.EalArguments;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,7 +33,7 @@ public final class Preflight {
     private final IntSupplier effectiveUid;
     private final BooleanSupplier dpdkLibrariesPresent;
 
-    Preflight(Path root, IntSupplier effectiveUid, BooleanSupplier dpdkLibrariesPresent) {
+    public Preflight(Path root, IntSupplier effectiveUid, BooleanSupplier dpdkLibrariesPresent) {
         this.root = root;
         this.effectiveUid = effectiveUid;
         this.dpdkLibrariesPresent = dpdkLibrariesPresent;

@@ -1,5 +1,6 @@
-package io.l2echo.dpdk;
+package io.l2echo.dpdk.internal;
 
+import io.l2echo.dpdk.DpdkException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeoutException;
  * main lcore's thread; asked to stop through a flag; joined. The echo worker and the traffic
  * generator are both one: their native structs start with the same task (dpdkj_lcore.h).
  */
-final class LcoreLoop {
+public final class LcoreLoop {
     private final MainLcoreThread mainThread;
     private final long handle;
     private final int lcore;
@@ -26,7 +27,7 @@ final class LcoreLoop {
         this.operation = operation;
     }
 
-    static LcoreLoop start(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, String operation) {
+    public static LcoreLoop start(MainLcoreThread mainThread, long handle, int lcore, boolean onMainLcore, String operation) {
         LcoreLoop loop = new LcoreLoop(mainThread, handle, lcore, onMainLcore, operation);
         if (onMainLcore) {
             loop.mainLoop = mainThread.submit(() -> NativeErrors.check(nativeRun(handle), operation, (String) null));
@@ -37,21 +38,21 @@ final class LcoreLoop {
         return loop;
     }
 
-    int lcore() {
+    public int lcore() {
         return lcore;
     }
 
-    boolean onMainLcore() {
+    public boolean onMainLcore() {
         return onMainLcore;
     }
 
     /** Any thread; returns at once. */
-    void requestStop() {
+    public void requestStop() {
         nativeRequestStop(handle);
     }
 
     /** Waits for the loop to return; false when it is still running after the timeout. */
-    boolean await(long timeoutMillis) {
+    public boolean await(long timeoutMillis) {
         Future<?> loop = onMainLcore ? mainLoop
                 : mainThread.submit(() -> NativeErrors.check(nativeJoin(handle), "join lcore " + lcore, (String) null));
         try {
@@ -68,7 +69,7 @@ final class LcoreLoop {
     }
 
     /** Stops the loop and waits for it; a loop that does not return in time is a failure. */
-    void stop(long timeoutMillis) {
+    public void stop(long timeoutMillis) {
         requestStop();
         if (!await(timeoutMillis)) {
             throw new DpdkException(operation.replaceFirst("^launch", "stop"),
