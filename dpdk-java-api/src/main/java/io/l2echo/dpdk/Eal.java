@@ -3,7 +3,7 @@ package io.l2echo.dpdk;
 import io.l2echo.dpdk.internal.DpdkLog;
 import io.l2echo.dpdk.internal.EalNatives;
 import io.l2echo.dpdk.internal.EchoWorkerNatives;
-import io.l2echo.dpdk.internal.GeneratorNatives;
+import io.l2echo.dpdk.internal.EalAccess;
 import io.l2echo.dpdk.internal.MainLcoreThread;
 import io.l2echo.dpdk.internal.NativeErrors;
 import io.l2echo.dpdk.internal.NativeLifecycle;
@@ -44,6 +44,31 @@ public final class Eal implements AutoCloseable {
     private enum Initialisation { NOT_CALLED, PREPARING, CALLED }
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
 
+    static {
+        EalAccess.set(new EalAccess.Accessor() {
+            @Override
+            public <T extends EalAccess.OwnedLoop> T launch(Eal eal, int lcore, String operation,
+                    EalAccess.LoopLauncher<T> launcher) {
+                return eal.launchOwned(lcore, operation, launcher);
+            }
+
+            @Override
+            public long handle(Mempool pool) {
+                return pool.handle();
+            }
+
+            @Override
+            public void attach(Mempool pool, String user) {
+                pool.attach(user);
+            }
+
+            @Override
+            public void detach(Mempool pool, String user) {
+                pool.detach(user);
+            }
+        });
+    }
+
     private final MainLcoreThread mainThread;
     private final Set<Integer> processCpus;
     private final int mainLcore;
@@ -54,7 +79,8 @@ public final class Eal implements AutoCloseable {
     /* Calls run inside it: close waits for those in flight, so whatever they made is registered, then closed. */
     private final NativeLifecycle lifecycle = new NativeLifecycle("the EAL");
     private final List<EchoWorker> workers = Collections.synchronizedList(new ArrayList<>());
-    private final List<TrafficGenerator> generators = Collections.synchronizedList(new ArrayList<>());
+    /* Native loops launched through EalAccess (l2gen's generator): stopped with the echo workers. */
+    private final List<EalAccess.OwnedLoop> ownedLoops = Collections.synchronizedList(new ArrayList<>());
     private final List<PacketLoop> packetLoops = Collections.synchronizedList(new ArrayList<>());
     private final List<PacketQueue> packetQueues = Collections.synchronizedList(new ArrayList<>());
     private final List<Port> ports = Collections.synchronizedList(new ArrayList<>());
@@ -90,7 +116,6 @@ public final class Eal implements AutoCloseable {
             NativeLoader.load();
             DpdkLog.capture();
             QueueCounters.verifyLayout(EchoWorkerNatives.layout());
-            TrafficGenerator.verifyLayout(GeneratorNatives.layout());
             PacketQueue.verifyLayout(PacketQueueNatives.layout());
         } catch (RuntimeException | Error e) {
             INITIALISATION.set(Initialisation.NOT_CALLED); // DPDK was not asked: a later call may try again
@@ -252,19 +277,13 @@ public final class Eal implements AutoCloseable {
         });
     }
 
-    /**
-     * Starts the traffic generator on {@code lcore}, sending on and receiving from
-     * {@code queue} with mbufs from {@code pool}; the frames' source MAC is the port's.
-     */
-    public TrafficGenerator launchGenerator(int lcore, QueueRef queue, Mempool pool, GeneratorConfig config) {
+    private <T extends EalAccess.OwnedLoop> T launchOwned(int lcore, String operation,
+            EalAccess.LoopLauncher<T> launcher) {
         return lifecycle.get(() -> {
-            requireLcore(lcore, "launch the generator on lcore " + lcore);
-            long sourceMac = deviceInfo(queue.port()).macAddressBits();
-            // A stopped generator still drains what is in flight before its loop returns.
-            TrafficGenerator generator = TrafficGenerator.launch(mainThread, lcore, lcore == mainLcore, queue, pool,
-                    sourceMac, config, STOP_TIMEOUT_MILLIS + config.drain().toMillis());
-            generators.add(generator);
-            return generator;
+            requireLcore(lcore, operation);
+            T loop = launcher.launch(mainThread, lcore == mainLcore, STOP_TIMEOUT_MILLIS);
+            ownedLoops.add(loop);
+            return loop;
         });
     }
 
@@ -432,9 +451,9 @@ public final class Eal implements AutoCloseable {
         }
         List<RuntimeException> failures = new ArrayList<>();
         List<AutoCloseable> loops = new ArrayList<>();
-        synchronized (generators) {
-            generators.forEach(TrafficGenerator::requestStop);
-            loops.addAll(reversed(generators));
+        synchronized (ownedLoops) {
+            ownedLoops.forEach(EalAccess.OwnedLoop::requestStop);
+            loops.addAll(reversed(ownedLoops));
         }
         synchronized (workers) {
             workers.forEach(EchoWorker::requestStop); // every loop winds down at once

@@ -1,7 +1,7 @@
 package io.l2echo.bench;
 
 import io.l2echo.dpdk.EchoService;
-import io.l2echo.dpdk.cli.EchoApp;
+import io.l2echo.cli.EchoApp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;

@@ -3,7 +3,7 @@ package io.l2echo.bench;
 import io.l2echo.dpdk.IdleStrategy;
 import io.l2echo.dpdk.PacketBurst;
 import io.l2echo.dpdk.PacketQueue;
-import io.l2echo.dpdk.cli.EchoApp;
+import io.l2echo.cli.EchoApp;
 
 /**
  * The echo with its packet logic in Java: l2multi's command line, ports, pools and plan, but

@@ -1,6 +1,6 @@
 package io.l2echo.apps.echo;
 
-import io.l2echo.dpdk.cli.EchoApp;
+import io.l2echo.cli.EchoApp;
 
 /** Single-core MAC-swap echo: one port, one queue pair, one polling lcore. */
 public final class L2Echo {

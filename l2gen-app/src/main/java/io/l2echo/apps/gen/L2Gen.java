@@ -1,7 +1,5 @@
 package io.l2echo.apps.gen;
 
-import io.l2echo.dpdk.cli.GeneratorApp;
-
 /** Traffic generator: stamped UDP frames out, their echoes timed back in on the same port. */
 public final class L2Gen {
     private L2Gen() {

@@ -1,6 +1,6 @@
 package io.l2echo.apps.multi;
 
-import io.l2echo.dpdk.cli.EchoApp;
+import io.l2echo.cli.EchoApp;
 
 /**
  * Share-nothing multi-core MAC-swap echo: one Rx/Tx queue pair per worker lcore, frames spread

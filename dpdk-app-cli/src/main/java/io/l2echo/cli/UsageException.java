@@ -1,4 +1,4 @@
-package io.l2echo.dpdk.cli;
+package io.l2echo.cli;
 
 /** The command line is wrong; the message says what, and the app prints its usage after it. */
 public final class UsageException extends Exception {

@@ -1,4 +1,4 @@
-package io.l2echo.dpdk;
+package io.l2echo.apps.gen;
 
 /**
  * The generator's counters at one instant, as its lcore last published them. {@code rxCorrupted}:

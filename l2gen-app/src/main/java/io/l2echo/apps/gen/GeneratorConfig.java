@@ -1,5 +1,6 @@
-package io.l2echo.dpdk;
+package io.l2echo.apps.gen;
 
+import io.l2echo.dpdk.QueueCounters;
 import java.time.Duration;
 
 /**
@@ -123,6 +124,13 @@ public final class GeneratorConfig {
         putShort(frame, offset + 2, value);
     }
 
+    private static int requireRange(String what, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " must be in " + min + ".." + max + ", not " + value);
+        }
+        return value;
+    }
+
     /**
      * Builds a {@link GeneratorConfig}; each setter rejects a value out of range with an
      * {@link IllegalArgumentException}.
@@ -182,19 +190,19 @@ public final class GeneratorConfig {
          * frame on the wire.
          */
         public Builder frameLength(int frameLength) {
-            this.frameLength = PortConfig.requireRange("frame length", frameLength, 60, MAX_FRAME_LENGTH);
+            this.frameLength = requireRange("frame length", frameLength, 60, MAX_FRAME_LENGTH);
             return this;
         }
 
         /** Flows, each a UDP source port counted up from 40000: 1..25536. */
         public Builder flows(int flows) {
-            this.flows = PortConfig.requireRange("flows", flows, 1, 65536 - sourcePort);
+            this.flows = requireRange("flows", flows, 1, 65536 - sourcePort);
             return this;
         }
 
         /** Frames per Tx and per Rx burst, 1..{@link QueueCounters#MAX_BURST_SIZE}. */
         public Builder burstSize(int burstSize) {
-            this.burstSize = PortConfig.requireRange("burst size", burstSize, 1, QueueCounters.MAX_BURST_SIZE);
+            this.burstSize = requireRange("burst size", burstSize, 1, QueueCounters.MAX_BURST_SIZE);
             return this;
         }
 

@@ -1,16 +1,15 @@
-package io.l2echo.dpdk.cli;
+package io.l2echo.apps.gen;
 
+import io.l2echo.cli.DpdkCommandLine;
+import io.l2echo.cli.EchoApp;
+import io.l2echo.cli.ShutdownSignal;
 import io.l2echo.dpdk.DeviceInfo;
 import io.l2echo.dpdk.DpdkException;
 import io.l2echo.dpdk.Eal;
-import io.l2echo.dpdk.GeneratorConfig;
-import io.l2echo.dpdk.GeneratorResult;
-import io.l2echo.dpdk.GeneratorStats;
 import io.l2echo.dpdk.Mempool;
 import io.l2echo.dpdk.Port;
 import io.l2echo.dpdk.PortConfig;
 import io.l2echo.dpdk.QueueRef;
-import io.l2echo.dpdk.TrafficGenerator;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -199,7 +198,7 @@ public final class GeneratorApp {
             out.println(String.format(Locale.ROOT, "l2gen: lcore %d sends %,d frames of %d bytes over %d flow(s) at %s",
                     lcore, config.count(), config.frameLength(), config.flows(), config.ratePps() == 0
                     ? "the port's pace" : String.format(Locale.ROOT, "%,d pps", config.ratePps())));
-            TrafficGenerator generator = eal.launchGenerator(lcore, queue, pool, config);
+            TrafficGenerator generator = TrafficGenerator.launch(eal, lcore, queue, pool, config);
             while (!generator.awaitDone(Duration.ofSeconds(1))) {
                 if (shutdown.await(1)) {
                     out.println("l2gen: " + shutdown.signalName() + " received, stopping early");

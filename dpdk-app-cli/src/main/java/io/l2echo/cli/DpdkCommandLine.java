@@ -1,4 +1,4 @@
-package io.l2echo.dpdk.cli;
+package io.l2echo.cli;
 
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +26,7 @@ public record DpdkCommandLine(List<String> ealArgs, List<String> appArgs) {
     }
 
     /** A whole-number option, or {@code defaultValue} when absent. */
-    static long wholeNumber(CommandLine line, String name, long defaultValue) {
+    public static long wholeNumber(CommandLine line, String name, long defaultValue) {
         String value = line.getOptionValue(name);
         if (value == null) {
             return defaultValue;
@@ -39,7 +39,7 @@ public record DpdkCommandLine(List<String> ealArgs, List<String> appArgs) {
     }
 
     /** One line per log record ("WARNING: ..."), set before the first logger is made. */
-    static void logOneLinePerRecord() {
+    public static void logOneLinePerRecord() {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
     }
 }

@@ -1,4 +1,4 @@
-package io.l2echo.dpdk;
+package io.l2echo.apps.gen;
 
 import java.util.Locale;
 import org.HdrHistogram.Histogram;

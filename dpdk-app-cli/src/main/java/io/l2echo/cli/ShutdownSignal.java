@@ -1,4 +1,4 @@
-package io.l2echo.dpdk.cli;
+package io.l2echo.cli;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;

@@ -1,4 +1,4 @@
-package io.l2echo.dpdk.cli;
+package io.l2echo.cli;
 
 import io.l2echo.dpdk.EchoStats;
 import io.l2echo.dpdk.LinkEvent;

@@ -1,8 +1,11 @@
-package io.l2echo.dpdk;
+package io.l2echo.apps.gen;
 
+import io.l2echo.dpdk.Eal;
+import io.l2echo.dpdk.Mempool;
+import io.l2echo.dpdk.QueueRef;
+import io.l2echo.dpdk.internal.EalAccess;
 import io.l2echo.dpdk.internal.GeneratorNatives;
 import io.l2echo.dpdk.internal.LcoreLoop;
-import io.l2echo.dpdk.internal.MainLcoreThread;
 import io.l2echo.dpdk.internal.NativeErrors;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -24,7 +27,7 @@ import org.HdrHistogram.Histogram;
  *  80..127 padding
  * </pre>
  */
-public final class TrafficGenerator implements AutoCloseable {
+public final class TrafficGenerator implements EalAccess.OwnedLoop {
     private static final int RECORD_SIZE = 128;
     private static final int[] OFFSETS = {0, 8, 16, 24, 32, 40, 48, 56, 64, 72};
     private static final int SEQUENCE_OFFSET = 42;
@@ -38,33 +41,53 @@ public final class TrafficGenerator implements AutoCloseable {
     private final long handle;
     private final ByteBuffer counters;
     private final long stopTimeoutMillis;
+    private final Runnable releasePool;
     private final Object lock = new Object();
     private LcoreLoop loop;
     private GeneratorResult result;
     private boolean closed;
 
-    private TrafficGenerator(GeneratorConfig config, long handle, long stopTimeoutMillis) {
+    private TrafficGenerator(GeneratorConfig config, long handle, long stopTimeoutMillis, Runnable releasePool) {
         this.config = config;
         this.handle = handle;
         this.stopTimeoutMillis = stopTimeoutMillis;
+        this.releasePool = releasePool;
         this.counters = GeneratorNatives.counters(handle).order(ByteOrder.nativeOrder());
     }
 
-    static TrafficGenerator launch(MainLcoreThread mainThread, int lcore, boolean onMainLcore, QueueRef queue,
-            Mempool pool, long sourceMac, GeneratorConfig config, long stopTimeoutMillis) {
+    /**
+     * Starts the generator on {@code lcore}, an lcore of {@code eal}, sending on and receiving
+     * from {@code queue} with mbufs from {@code pool}; the frames' source MAC is the port's. The
+     * EAL stops and frees it when it closes, if {@link #close()} has not.
+     */
+    public static TrafficGenerator launch(Eal eal, int lcore, QueueRef queue, Mempool pool, GeneratorConfig config) {
         String operation = "launch the generator on lcore " + lcore;
-        byte[] frame = config.frameTemplate(sourceMac);
-        long handle = mainThread.call(operation, () -> NativeErrors.check(GeneratorNatives.create(lcore, queue.port(), queue.queue(),
-                pool.handle(), frame, config.flows(), config.burstSize(), config.count(), config.ratePps(),
-                config.drain().toNanos()), operation, "ask for fewer frames (--count): each needs 4 bytes"));
-        TrafficGenerator generator = new TrafficGenerator(config, handle, stopTimeoutMillis);
-        try {
-            generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
-        } catch (RuntimeException e) {
-            GeneratorNatives.destroy(handle); // never ran: its state goes with it
-            throw e;
-        }
-        return generator;
+        byte[] frame = config.frameTemplate(eal.deviceInfo(queue.port()).macAddressBits());
+        EalAccess.Accessor access = EalAccess.get();
+        // A stopped generator still drains what is in flight before its loop returns.
+        return access.launch(eal, lcore, operation, (mainThread, onMainLcore, stopTimeoutMillis) -> {
+            verifyLayout(GeneratorNatives.layout());
+            String user = "the generator on lcore " + lcore;
+            access.attach(pool, user); // its loop allocates from the pool: the pool must outlive it
+            try {
+                long handle = mainThread.call(operation, () -> NativeErrors.check(GeneratorNatives.create(lcore,
+                        queue.port(), queue.queue(), access.handle(pool), frame, config.flows(), config.burstSize(),
+                        config.count(), config.ratePps(), config.drain().toNanos()), operation,
+                        "ask for fewer frames (--count): each needs 4 bytes"));
+                TrafficGenerator generator = new TrafficGenerator(config, handle,
+                        stopTimeoutMillis + config.drain().toMillis(), () -> access.detach(pool, user));
+                try {
+                    generator.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
+                } catch (RuntimeException e) {
+                    GeneratorNatives.destroy(handle); // never ran: its state goes with it
+                    throw e;
+                }
+                return generator;
+            } catch (RuntimeException e) {
+                access.detach(pool, user);
+                throw e;
+            }
+        });
     }
 
     /** Fails loudly if this class and the shim disagree on the counter layout or the stamp. */
@@ -137,6 +160,7 @@ public final class TrafficGenerator implements AutoCloseable {
             result = new GeneratorResult(config, read(), histogram);
             closed = true;
             GeneratorNatives.destroy(handle);
+            releasePool.run();
             return result;
         }
     }

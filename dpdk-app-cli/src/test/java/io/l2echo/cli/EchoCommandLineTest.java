@@ -1,4 +1,4 @@
-package io.l2echo.dpdk.cli;
+package io.l2echo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.l2echo.dpdk;
+package io.l2echo.apps.gen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,71 @@
+package io.l2echo.dpdk.internal;
+
+import io.l2echo.dpdk.Eal;
+import io.l2echo.dpdk.Mempool;
+import java.util.Objects;
+
+/**
+ * What this project's own native loops outside the public API (l2gen's traffic generator) need
+ * of an {@link Eal}: the main lcore's thread, the lcore checks, a pool's handle, and to be
+ * stopped and closed with the EAL. Eal hands its accessor over when its class initialises, so an
+ * embedder's code, which cannot read this package, cannot reach it.
+ */
+public final class EalAccess {
+    /** A loop that Eal asks to stop with the others, then closes, before its ports and pools. */
+    public interface OwnedLoop extends AutoCloseable {
+        void requestStop();
+
+        @Override
+        void close();
+    }
+
+    /** Starts a loop on the main lcore's thread, with what Eal decided about where it runs. */
+    @FunctionalInterface
+    public interface LoopLauncher<T extends OwnedLoop> {
+        T launch(MainLcoreThread mainThread, boolean onMainLcore, long stopTimeoutMillis);
+    }
+
+    /** Implemented inside Eal, where its state is. */
+    public interface Accessor {
+        /**
+         * Checks that {@code lcore} is one of EAL's and launches the loop while the EAL is open;
+         * Eal stops and closes it with everything else it owns.
+         */
+        <T extends OwnedLoop> T launch(Eal eal, int lcore, String operation, LoopLauncher<T> launcher);
+
+        /** The pool's handle for a user that attached to it (see {@link #attach}). */
+        long handle(Mempool pool);
+
+        /** {@code user} takes mbufs from the pool from now on: the pool refuses to be freed under it. */
+        void attach(Mempool pool, String user);
+
+        void detach(Mempool pool, String user);
+    }
+
+    private static volatile Accessor accessor;
+
+    private EalAccess() {
+    }
+
+    /** Called once, by Eal's static initialiser. */
+    public static void set(Accessor eal) {
+        if (accessor != null) {
+            throw new IllegalStateException("Eal's accessor is set already");
+        }
+        accessor = Objects.requireNonNull(eal);
+    }
+
+    /** Eal's accessor; initialises Eal's class if nothing has yet. */
+    public static Accessor get() {
+        Accessor eal = accessor;
+        if (eal == null) {
+            try {
+                Class.forName(Eal.class.getName(), true, Eal.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            eal = accessor;
+        }
+        return eal;
+    }
+}
