@@ -2,6 +2,7 @@ package io.l2echo.dpdk;
 
 import io.l2echo.dpdk.internal.DpdkLog;
 import io.l2echo.dpdk.internal.EalNatives;
+import io.l2echo.dpdk.internal.Failures;
 import io.l2echo.dpdk.internal.EchoWorkerNatives;
 import io.l2echo.dpdk.internal.EalAccess;
 import io.l2echo.dpdk.internal.MainLcoreThread;
@@ -10,6 +11,7 @@ import io.l2echo.dpdk.internal.NativeLifecycle;
 import io.l2echo.dpdk.internal.NativeLoader;
 import io.l2echo.dpdk.internal.PacketQueueNatives;
 import io.l2echo.dpdk.internal.Preflight;
+import io.l2echo.dpdk.internal.QueuePoller;
 import io.l2echo.dpdk.internal.ThreadAffinity;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -18,18 +20,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * DPDK's Environment Abstraction Layer, initialised at most once per process. Owns what is
- * created through it and closes it in DPDK's order: echo workers, generators and Java packet
- * loops stopped and joined, packet queues closed, ports stopped and closed, pools freed, then
- * {@code rte_eal_cleanup}.
+ * created through it as a tree, and closes it in DPDK's order: the ports (each first stopping
+ * and closing what polls its queues: echo workers, packet queues and the Java loops polling
+ * them, generators), then the pools, then {@code rte_eal_cleanup}. It also knows which loop
+ * runs on which lcore, one an lcore.
  *
  * <p>{@code rte_eal_init} pins the calling thread to the main lcore, so it runs on a thread
  * of its own ({@code dpdk-main-lcore}); configuration runs there too. The thread that calls
@@ -47,9 +55,11 @@ public final class Eal implements AutoCloseable {
     static {
         EalAccess.set(new EalAccess.Accessor() {
             @Override
-            public <T extends EalAccess.OwnedLoop> T launch(Eal eal, int lcore, String operation,
-                    EalAccess.LoopLauncher<T> launcher) {
-                return eal.launchOwned(lcore, operation, launcher);
+            public <T> T launch(Eal eal, int lcore, QueueRef queue, String operation,
+                    EalAccess.LoopLauncher<T> launcher, Function<T, QueuePoller> pollerOf) {
+                return eal.launchOnLcore(lcore, List.of(queue), operation,
+                        () -> launcher.launch(eal.mainThread, lcore == eal.mainLcore, STOP_TIMEOUT_MILLIS), pollerOf,
+                        launched -> null);
             }
 
             @Override
@@ -78,13 +88,19 @@ public final class Eal implements AutoCloseable {
     private final List<String> args;
     /* Calls run inside it: close waits for those in flight, so whatever they made is registered, then closed. */
     private final NativeLifecycle lifecycle = new NativeLifecycle("the EAL");
-    private final List<EchoWorker> workers = Collections.synchronizedList(new ArrayList<>());
-    /* Native loops launched through EalAccess (l2gen's generator): stopped with the echo workers. */
-    private final List<EalAccess.OwnedLoop> ownedLoops = Collections.synchronizedList(new ArrayList<>());
-    private final List<PacketLoop> packetLoops = Collections.synchronizedList(new ArrayList<>());
-    private final List<PacketQueue> packetQueues = Collections.synchronizedList(new ArrayList<>());
+    /* Held while a loop or queue is launched: checking that its lcore and queues are free and taking them is one step. */
+    private final Object launches = new Object();
+    /* Lcore to the loop that runs there, guarded by itself; a stopped loop stays until replaced. */
+    private final Map<Integer, LcoreUse> lcoreUses = new HashMap<>();
     private final List<Port> ports = Collections.synchronizedList(new ArrayList<>());
     private final List<Mempool> pools = Collections.synchronizedList(new ArrayList<>());
+
+    /* What runs on an lcore; a Java packet loop's thread also needs keeping off other CPUs. */
+    private record LcoreUse(QueuePoller loop, PacketLoop javaLoop) {
+        boolean busy() {
+            return javaLoop != null ? javaLoop.isRunning() : loop.stillPolls();
+        }
+    }
 
     private Eal(MainLcoreThread mainThread, Set<Integer> processCpus, List<String> args) {
         this.mainThread = mainThread;
@@ -179,9 +195,9 @@ public final class Eal implements AutoCloseable {
      */
     public long jniCalls() {
         long calls = NativeErrors.jniCalls();
-        synchronized (packetQueues) {
-            for (PacketQueue queue : packetQueues) {
-                calls += queue.jniCalls();
+        for (Port port : snapshot(ports)) {
+            for (QueuePoller poller : port.pollers()) {
+                calls += poller.jniCalls();
             }
         }
         return calls;
@@ -263,28 +279,67 @@ public final class Eal implements AutoCloseable {
     }
 
     /**
-     * Starts the echo loop on {@code lcore} over {@code queues}. On a worker lcore it runs
-     * there; on the main lcore it runs on the {@code dpdk-main-lcore} thread, which then
-     * serves no other call until the loop stops.
+     * Starts the echo loop on {@code lcore} over {@code queues} of ports started here. On a
+     * worker lcore it runs there; on the main lcore it runs on the {@code dpdk-main-lcore} thread,
+     * which then serves no other call until the loop stops. Refused if the lcore runs another loop
+     * or something polls one of the queues. Each port polled owns the worker: closing one stops
+     * and frees it.
      */
     public EchoWorker launchEcho(int lcore, List<QueueRef> queues, int burstSize, int txRetries) {
+        String operation = "launch the echo on lcore " + lcore;
+        if (queues.isEmpty()) {
+            throw new DpdkException(operation, "no queue to poll", "give the worker at least one queue");
+        }
+        return launchOnLcore(lcore, queues, operation, () -> EchoWorker.launch(mainThread, lcore, lcore == mainLcore,
+                queues, burstSize, txRetries, STOP_TIMEOUT_MILLIS), EchoWorker::asQueuePoller, worker -> null);
+    }
+
+    /*
+     * One step under the launch lock, inside a call on every port polled (so a port that begins
+     * to close waits for it, then closes what it launched): the lcore and queues checked free, the
+     * loop launched, and registered as their user.
+     */
+    private <T> T launchOnLcore(int lcore, List<QueueRef> queues, String operation, Supplier<T> launch,
+            Function<T, QueuePoller> pollerOf, Function<T, PacketLoop> javaLoopOf) {
         return lifecycle.get(() -> {
-            requireLcore(lcore, "launch the echo on lcore " + lcore);
-            EchoWorker worker = EchoWorker.launch(mainThread, lcore, lcore == mainLcore, queues, burstSize,
-                    txRetries, STOP_TIMEOUT_MILLIS);
-            workers.add(worker);
-            return worker;
+            synchronized (launches) {
+                requireIdleLcore(lcore, operation);
+                // Resolved once, before: inside, a port that began closing still has to take its poller.
+                Map<Integer, Port> polled = new LinkedHashMap<>();
+                for (QueueRef queue : queues) {
+                    polled.computeIfAbsent(queue.port(), id -> startedPort(queue, operation));
+                }
+                return withinEach(List.copyOf(polled.values()), 0, () -> {
+                    for (QueueRef queue : queues) {
+                        polled.get(queue.port()).requirePollable(queue.queue(), operation);
+                    }
+                    T launched = launch.get();
+                    QueuePoller poller = pollerOf.apply(launched);
+                    for (QueueRef queue : queues) {
+                        polled.get(queue.port()).register(queue.queue(), poller);
+                    }
+                    synchronized (lcoreUses) {
+                        lcoreUses.put(lcore, new LcoreUse(poller, javaLoopOf.apply(launched)));
+                    }
+                    return launched;
+                });
+            }
         });
     }
 
-    private <T extends EalAccess.OwnedLoop> T launchOwned(int lcore, String operation,
-            EalAccess.LoopLauncher<T> launcher) {
-        return lifecycle.get(() -> {
-            requireLcore(lcore, operation);
-            T loop = launcher.launch(mainThread, lcore == mainLcore, STOP_TIMEOUT_MILLIS);
-            ownedLoops.add(loop);
-            return loop;
-        });
+    private static <T> T withinEach(List<Port> ports, int from, Supplier<T> call) {
+        return from == ports.size() ? call.get() : ports.get(from).within(() -> withinEach(ports, from + 1, call));
+    }
+
+    /* The open port of this EAL that {@code queue} belongs to. */
+    private Port startedPort(QueueRef queue, String operation) {
+        List<Port> all = snapshot(ports);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).id() == queue.port() && !all.get(i).isClosed()) {
+                return all.get(i);
+            }
+        }
+        throw new DpdkException(operation, "port " + queue.port() + " is not started", "start it with startPort first");
     }
 
     /**
@@ -292,28 +347,21 @@ public final class Eal implements AutoCloseable {
      * {@code burstCapacity} frames per call (see {@link PacketQueue}). {@code pool} must be the
      * pool the port's Rx queues receive into (the one given to {@link #startPort}): Java sees
      * frames through views of its memory, and new frames come from it. Frames the Tx queue
-     * refuses are retried {@code txRetries} times. Closed with the EAL, before the ports. The
-     * queue must not also be served by an echo worker.
+     * refuses are retried {@code txRetries} times. Refused if something polls the queue already
+     * (an echo worker, another packet queue); the port owns it and closes it first.
      */
     public PacketQueue openPacketQueue(QueueRef queue, Mempool pool, int burstCapacity, int txRetries) {
+        String operation = "open a packet queue on " + queue;
         return lifecycle.get(() -> {
-            synchronized (workers) {
-                for (EchoWorker worker : workers) {
-                    if (!worker.isClosed() && worker.counters().stream().anyMatch(c -> c.queue().equals(queue))) {
-                        throw new DpdkException("open a packet queue on " + queue, "lcore " + worker.lcore()
-                                + "'s echo loop polls it", "use a queue no echo worker serves");
-                    }
-                }
-            }
-            synchronized (packetQueues) {
-                if (packetQueues.stream().anyMatch(p -> !p.isClosed() && p.queue().equals(queue))) {
-                    throw new DpdkException("open a packet queue on " + queue, "it is open already",
-                            "share that PacketQueue, or close it first");
-                }
-                PacketQueue packets = mainThread.call("open a packet queue on " + queue,
-                        () -> PacketQueue.open(queue, pool, burstCapacity, txRetries));
-                packetQueues.add(packets);
-                return packets;
+            synchronized (launches) {
+                Port port = startedPort(queue, operation);
+                return port.within(() -> {
+                    port.requirePollable(queue.queue(), operation);
+                    PacketQueue packets = mainThread.call(operation,
+                            () -> PacketQueue.open(queue, pool, burstCapacity, txRetries));
+                    port.register(queue.queue(), packets.asQueuePoller());
+                    return packets;
+                });
             }
         });
     }
@@ -322,27 +370,31 @@ public final class Eal implements AutoCloseable {
      * Starts a Java thread that polls {@code queue} and runs {@code handler} on every burst
      * (see {@link PacketLoop}), pinned to the CPUs of {@code lcore}, an EAL lcore that runs no
      * native loop: with {@code -l 0,1}, lcore 1 is left to it when no echo is launched there.
-     * Returns once the thread polls.
+     * Returns once the thread polls. The queue owns the loop: closing the queue stops it first.
      */
     public PacketLoop launchPacketLoop(int lcore, PacketQueue queue, PacketHandler handler, IdleStrategy idle) {
+        String operation = "launch a packet loop on lcore " + lcore;
         return lifecycle.get(() -> {
-            String operation = "launch a packet loop on lcore " + lcore;
-            requireLcore(lcore, operation);
-            synchronized (workers) {
-                if (workers.stream().anyMatch(w -> !w.isClosed() && w.lcore() == lcore)) {
-                    throw new DpdkException(operation, "lcore " + lcore + " runs an echo loop", "pick an idle lcore");
-                }
-            }
-            synchronized (packetLoops) {
-                if (packetLoops.stream().anyMatch(l -> !l.isClosed() && l.pinnedLcore() == lcore)) {
-                    throw new DpdkException(operation, "lcore " + lcore + " runs a packet loop already",
-                            "one polling thread per lcore: pick another");
-                }
+            synchronized (launches) {
+                requireIdleLcore(lcore, operation);
                 PacketLoop loop = PacketLoop.start(queue, handler, idle, lcore, lcoreCpus(lcore), STOP_TIMEOUT_MILLIS);
-                packetLoops.add(loop);
+                synchronized (lcoreUses) {
+                    lcoreUses.put(lcore, new LcoreUse(loop.asQueuePoller(), loop));
+                }
                 return loop;
             }
         });
+    }
+
+    private void requireIdleLcore(int lcore, String operation) {
+        requireLcore(lcore, operation);
+        synchronized (lcoreUses) {
+            LcoreUse use = lcoreUses.get(lcore);
+            if (use != null && use.loop().stillPolls()) {
+                throw new DpdkException(operation, "lcore " + lcore + " runs " + use.loop(),
+                        "one loop an lcore: pick an idle one");
+            }
+        }
     }
 
     private void requireLcore(int lcore, String operation) {
@@ -377,19 +429,12 @@ public final class Eal implements AutoCloseable {
     public Set<Integer> controlPlaneCpus() {
         ensureOpen();
         Set<Integer> free = new TreeSet<>(processCpus);
-        synchronized (workers) {
-            for (EchoWorker worker : workers) {
-                if (!worker.isClosed()) {
-                    free.removeAll(lcoreCpus(worker.lcore()));
+        synchronized (lcoreUses) {
+            lcoreUses.forEach((lcore, use) -> {
+                if (use.busy()) {
+                    free.removeAll(lcoreCpus(lcore));
                 }
-            }
-        }
-        synchronized (packetLoops) {
-            for (PacketLoop loop : packetLoops) {
-                if (loop.isRunning()) {
-                    free.removeAll(lcoreCpus(loop.pinnedLcore()));
-                }
-            }
+            });
         }
         return free;
     }
@@ -408,10 +453,10 @@ public final class Eal implements AutoCloseable {
     /* The threads that poll, by their /proc names: EAL's lcore threads and running packet loops'. */
     private Set<String> pollingThreadNames() {
         Set<String> names = lcoreThreadNames();
-        synchronized (packetLoops) {
-            for (PacketLoop loop : packetLoops) {
-                if (loop.isRunning()) {
-                    names.add(procName(loop.threadName()));
+        synchronized (lcoreUses) {
+            for (LcoreUse use : lcoreUses.values()) {
+                if (use.javaLoop() != null && use.javaLoop().isRunning()) {
+                    names.add(procName(use.javaLoop().threadName()));
                 }
             }
         }
@@ -450,38 +495,11 @@ public final class Eal implements AutoCloseable {
             return;
         }
         List<RuntimeException> failures = new ArrayList<>();
-        List<AutoCloseable> loops = new ArrayList<>();
-        synchronized (ownedLoops) {
-            ownedLoops.forEach(EalAccess.OwnedLoop::requestStop);
-            loops.addAll(reversed(ownedLoops));
-        }
-        synchronized (workers) {
-            workers.forEach(EchoWorker::requestStop); // every loop winds down at once
-            loops.addAll(reversed(workers));
-        }
-        List<AutoCloseable> javaLoops;
-        synchronized (packetLoops) {
-            packetLoops.forEach(PacketLoop::requestStop);
-            javaLoops = new ArrayList<>(reversed(packetLoops));
-        }
-        closeEach(loops, failures);
-        // A handler's failure stopped its loop: it is reported, and frees nothing less.
-        List<RuntimeException> handlerFailures = new ArrayList<>();
-        closeEach(javaLoops, handlerFailures);
-        boolean stopped = failures.isEmpty() && packetLoops.stream().noneMatch(PacketLoop::isRunning);
-        failures.addAll(handlerFailures);
-        if (stopped) {
-            List<AutoCloseable> resources = new ArrayList<>();
-            synchronized (packetQueues) {
-                resources.addAll(reversed(packetQueues));
-            }
-            synchronized (ports) {
-                resources.addAll(reversed(ports));
-            }
-            synchronized (pools) {
-                resources.addAll(reversed(pools));
-            }
-            closeEach(resources, failures);
+        List<Port> started = reversed(snapshot(ports));
+        started.forEach(port -> port.pollers().forEach(QueuePoller::requestStop)); // every loop winds down at once
+        closeEach(started, failures);
+        if (started.stream().noneMatch(Port::leftOpen)) {
+            closeEach(reversed(snapshot(pools)), failures);
             try {
                 mainThread.run("clean up EAL", () -> NativeErrors.check(EalNatives.cleanup(), "clean up EAL", (String) null));
                 removeRuntimeDir();
@@ -495,13 +513,11 @@ public final class Eal implements AutoCloseable {
         DpdkLog.drain();
         shutdownQuietly(mainThread);
         if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
+            throw Failures.combined(failures);
         }
     }
 
-    private static void closeEach(List<AutoCloseable> resources, List<RuntimeException> failures) {
+    private static void closeEach(List<? extends AutoCloseable> resources, List<RuntimeException> failures) {
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();
@@ -547,6 +563,12 @@ public final class Eal implements AutoCloseable {
 
     void ensureOpen() {
         lifecycle.ensureOpen();
+    }
+
+    private static <T> List<T> snapshot(List<T> synchronizedList) {
+        synchronized (synchronizedList) {
+            return new ArrayList<>(synchronizedList);
+        }
     }
 
     private static <T> List<T> reversed(List<T> list) {

@@ -4,6 +4,8 @@ import io.l2echo.dpdk.internal.EchoWorkerNatives;
 import io.l2echo.dpdk.internal.LcoreLoop;
 import io.l2echo.dpdk.internal.MainLcoreThread;
 import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.NativeLifecycle;
+import io.l2echo.dpdk.internal.QueuePoller;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -18,13 +20,38 @@ public final class EchoWorker implements AutoCloseable {
     private final long handle;
     private final long stopTimeoutMillis;
     private final List<QueueCounters> counters;
+    /* Counter reads run inside it; close frees the handle once they are out. */
+    private final NativeLifecycle lifecycle;
     private final Object lock = new Object();
+    private final QueuePoller queuePoller = new QueuePoller() {
+        @Override
+        public void requestStop() {
+            EchoWorker.this.requestStop();
+        }
+
+        @Override
+        public void close() {
+            EchoWorker.this.close();
+        }
+
+        @Override
+        public boolean stillPolls() {
+            return !isClosed();
+        }
+
+        @Override
+        public String toString() {
+            return "lcore " + lcore() + "'s echo loop";
+        }
+    };
     private LcoreLoop loop;
-    private List<QueueStats> finalStats;
+    /* Published before the lifecycle closes: a read refused from then on finds them. */
+    private volatile List<QueueStats> finalStats;
     private boolean closed;
 
-    private EchoWorker(long handle, List<QueueRef> queues, long stopTimeoutMillis) {
+    private EchoWorker(int lcore, long handle, List<QueueRef> queues, long stopTimeoutMillis) {
         this.handle = handle;
+        this.lifecycle = new NativeLifecycle("the echo worker on lcore " + lcore);
         this.stopTimeoutMillis = stopTimeoutMillis;
         ByteBuffer records = EchoWorkerNatives.counters(handle).order(ByteOrder.nativeOrder());
         QueueCounters.Owner owner = new QueueCounters.Owner() {
@@ -52,7 +79,7 @@ public final class EchoWorker implements AutoCloseable {
         String operation = "launch the echo on lcore " + lcore;
         long handle = mainThread.call(operation, () -> NativeErrors.check(
                 EchoWorkerNatives.create(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
-        EchoWorker worker = new EchoWorker(handle, queues, stopTimeoutMillis);
+        EchoWorker worker = new EchoWorker(lcore, handle, queues, stopTimeoutMillis);
         try {
             worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
         } catch (RuntimeException e) {
@@ -78,12 +105,20 @@ public final class EchoWorker implements AutoCloseable {
     }
 
     QueueStats snapshot(QueueCounters view) {
-        synchronized (lock) {
-            if (closed) {
-                return finalStats.get(counters.indexOf(view));
+        List<QueueStats> last = finalStats;
+        if (last == null) {
+            try {
+                return lifecycle.get(view::readAcquire);
+            } catch (IllegalStateException closing) {
+                last = finalStats; // set before the lifecycle closed
             }
-            return view.readAcquire();
         }
+        return last.get(counters.indexOf(view));
+    }
+
+    /* What the worker's ports and lcore know it as. */
+    QueuePoller asQueuePoller() {
+        return queuePoller;
     }
 
     /** Asks the loop to return after its current burst; does not wait. Any thread. */
@@ -103,7 +138,7 @@ public final class EchoWorker implements AutoCloseable {
 
     /**
      * Stops the loop, waits for it to return, keeps the final counters and frees the native
-     * state. Idempotent. A loop that does not return in time is reported, not freed: its
+     * state once the counter reads in flight on other threads are out. Idempotent. A loop that does not return in time is reported, not freed: its
      * memory may still be in use.
      */
     @Override
@@ -116,6 +151,7 @@ public final class EchoWorker implements AutoCloseable {
             List<QueueStats> last = new ArrayList<>(counters.size());
             counters.forEach(view -> last.add(view.readAcquire()));
             finalStats = List.copyOf(last);
+            lifecycle.close();
             closed = true;
             EchoWorkerNatives.destroy(handle);
         }

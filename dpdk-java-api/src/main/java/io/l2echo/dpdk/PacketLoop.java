@@ -1,5 +1,6 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.QueuePoller;
 import io.l2echo.dpdk.internal.ThreadAffinity;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
@@ -62,6 +63,7 @@ public final class PacketLoop implements AutoCloseable {
     static PacketLoop start(PacketQueue queue, PacketHandler handler, IdleStrategy idle, int pinnedLcore,
             Set<Integer> cpus, long stopTimeoutMillis) {
         PacketLoop loop = new PacketLoop(queue, handler, idle, pinnedLcore, cpus, stopTimeoutMillis);
+        queue.pollWith(loop); // the queue stops it before it closes
         loop.thread.start();
         try {
             if (!loop.polling.await(stopTimeoutMillis, TimeUnit.MILLISECONDS)) {
@@ -206,6 +208,31 @@ public final class PacketLoop implements AutoCloseable {
                 throw new IllegalStateException(thread.getName() + " stopped: " + stoppedBy, stoppedBy);
             }
         }
+    }
+
+    /* What the EAL knows its lcore's user as. */
+    QueuePoller asQueuePoller() {
+        return new QueuePoller() {
+            @Override
+            public void requestStop() {
+                PacketLoop.this.requestStop();
+            }
+
+            @Override
+            public void close() {
+                PacketLoop.this.close();
+            }
+
+            @Override
+            public boolean stillPolls() {
+                return !isClosed();
+            }
+
+            @Override
+            public String toString() {
+                return "Java packet loop " + thread.getName();
+            }
+        };
     }
 
     boolean isClosed() {

@@ -2,6 +2,7 @@ package io.l2echo.dpdk;
 
 import io.l2echo.dpdk.internal.NativeErrors;
 import io.l2echo.dpdk.internal.PacketQueueNatives;
+import io.l2echo.dpdk.internal.QueuePoller;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * frames longer than one mbuf; give the pool mbufs big enough for the largest frame), and
  * frames in mbufs of another pool ({@link #rxForeign()}).
  *
- * <p>Opened with {@link Eal#openPacketQueue}, which closes it before the ports and pools; the
- * usual way to poll it is {@link Eal#launchPacketLoop}. One thread polls a queue (DPDK's queues
+ * <p>Opened with {@link Eal#openPacketQueue}; its port owns it and closes it first when the
+ * port closes. The usual way to poll it is {@link Eal#launchPacketLoop}, and the queue then owns
+ * that loop: closing the queue stops the loop first. One thread polls a queue (DPDK's queues
  * are not thread-safe): the first thread to call {@link #receive()} or {@link #transmit()}
  * owns it until it ends, and any other gets an {@link IllegalStateException}. A thread of the
  * caller's own that polls has no lcore id, so mbufs it frees and allocates bypass the pool's
@@ -86,6 +88,37 @@ public final class PacketQueue implements AutoCloseable {
     private volatile int state;
     private volatile Thread poller;
     private volatile int pollingLcore = -1;
+    /* The loop Eal launched over this queue, if any: the queue stops it before it closes. */
+    private volatile PacketLoop loop;
+    private final QueuePoller queuePoller = new QueuePoller() {
+        @Override
+        public void requestStop() {
+            PacketLoop polling = loop;
+            if (polling != null) {
+                polling.requestStop();
+            }
+        }
+
+        @Override
+        public void close() {
+            PacketQueue.this.close();
+        }
+
+        @Override
+        public boolean stillPolls() {
+            return !isClosed();
+        }
+
+        @Override
+        public long jniCalls() {
+            return PacketQueue.this.jniCalls();
+        }
+
+        @Override
+        public String toString() {
+            return "a packet queue polled from Java";
+        }
+    };
     /* Under lock, once closed. */
     private QueueStats finalStats;
     private final long[] finalBurstCounters = new long[BURST_COUNTER_COUNT];
@@ -282,6 +315,26 @@ public final class PacketQueue implements AutoCloseable {
         }
     }
 
+    /* What the queue's port knows it as. */
+    QueuePoller asQueuePoller() {
+        return queuePoller;
+    }
+
+    /* Eal.launchPacketLoop, before the loop starts: from now on close stops it first. */
+    void pollWith(PacketLoop packetLoop) {
+        synchronized (lock) {
+            if (isClosed()) {
+                throw new IllegalStateException(this + " is closed");
+            }
+            PacketLoop current = loop;
+            if (current != null && !current.isClosed()) {
+                throw new DpdkException("launch a packet loop on " + queue, "thread " + current.threadName()
+                        + " polls it", "one loop a queue: close that loop first");
+            }
+            loop = packetLoop;
+        }
+    }
+
     /* The thread that polls, or null before the first call. */
     Thread poller() {
         return poller;
@@ -353,9 +406,11 @@ public final class PacketQueue implements AutoCloseable {
     }
 
     /**
-     * Keeps the final counters, frees the frames of a burst still held (a handler that failed,
-     * a transmit never called) and the native state, after any call in progress on the polling
-     * thread has returned; later calls there throw. In checked mode
+     * Stops the {@link PacketLoop} that polls the queue, if one does (throwing what stopped its
+     * handler, once the queue is closed); then keeps the final counters, frees the frames of a
+     * burst still held (a handler that failed, a transmit never called) and the native state,
+     * after any call in progress on the polling thread has returned; later calls there throw. A
+     * loop whose handler does not return leaves the queue open, and its failure is thrown. In checked mode
      * ({@link PacketBurst#checked()}) it also proves, by the pool's in-use count, that every mbuf
      * the queue held went back, and throws if not. Idempotent, from any thread.
      */
@@ -365,6 +420,7 @@ public final class PacketQueue implements AutoCloseable {
             if (isClosed()) {
                 return;
             }
+            RuntimeException handlerFailure = stopLoop();
             while (!STATE.compareAndSet(this, OPEN, CLOSED)) {
                 Thread.onSpinWait(); // a burst is in progress: it returns within microseconds
             }
@@ -386,6 +442,26 @@ public final class PacketQueue implements AutoCloseable {
                         + "'s in-use count went from " + inUseBefore + " to " + inUseAfter
                         + ": mbufs were lost or freed twice (is another thread using the pool?)");
             }
+            if (handlerFailure != null) {
+                throw handlerFailure;
+            }
+        }
+    }
+
+    /* Stops the loop polling the queue; what its handler threw comes back to be thrown once the queue is closed. */
+    private RuntimeException stopLoop() {
+        PacketLoop polling = loop;
+        if (polling == null) {
+            return null;
+        }
+        try {
+            polling.close();
+            return null;
+        } catch (RuntimeException e) {
+            if (!polling.isClosed()) {
+                throw e; // its thread may still be in the handler, holding the burst
+            }
+            return e;
         }
     }
 

@@ -1,16 +1,22 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.Failures;
 import io.l2echo.dpdk.internal.MainLcoreThread;
 import io.l2echo.dpdk.internal.NativeErrors;
 import io.l2echo.dpdk.internal.NativeLifecycle;
 import io.l2echo.dpdk.internal.PortNatives;
+import io.l2echo.dpdk.internal.QueuePoller;
 import io.l2echo.dpdk.internal.Vdev;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * configure, adjust descriptors, queues on the port's socket, start, promiscuous); closing
  * stops and closes it. Counters and link are read on the caller's thread without stopping
  * anything.
+ *
+ * <p>The port owns what polls its queues (an {@link EchoWorker}, a {@link PacketQueue}, l2gen's
+ * generator): one poller a queue, registered when it is launched; closing the port stops and
+ * closes them first, whoever closes it, and leaves the port open if one of them may still poll.
  */
 public final class Port implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Port.class);
@@ -37,10 +47,15 @@ public final class Port implements AutoCloseable {
     /* Set on the main lcore during bring-up, read by any thread after. */
     private volatile int rxDescriptors;
     private volatile int txDescriptors;
+    private volatile int queuePairs;
     private volatile boolean started;
     private volatile RssSetup rss = RssSetup.NONE;
     /* Promiscuous mode we turned on, to turn off again at close. */
     private volatile boolean promiscuousByUs;
+    /* Queue id to what polls it; a closed poller stays until replaced or the port closes. */
+    private final Map<Integer, QueuePoller> pollers = new TreeMap<>();
+    /* Set once close left the port open because a poller may still poll. */
+    private volatile boolean leftOpen;
 
     private Port(MainLcoreThread mainThread, DeviceInfo info, Optional<Path> kernelInterface, Mempool pool) {
         this.mainThread = mainThread;
@@ -226,6 +241,7 @@ public final class Port implements AutoCloseable {
         }
         NativeErrors.check(PortNatives.start(id), "start " + where, "DPDK's log above names the cause");
         started = true;
+        queuePairs = Math.min(config.rxQueues(), config.txQueues());
         if (config.promiscuous()) {
             // A kernel interface someone made promiscuous before us stays so after us.
             boolean alreadyOn = kernelInterface.map(Port::isPromiscuous).orElse(false);
@@ -236,6 +252,54 @@ public final class Port implements AutoCloseable {
             }
             promiscuousByUs = rc == 0 && !alreadyOn;
         }
+    }
+
+    /**
+     * Runs {@code call} while the port is open: a close that begins meanwhile waits for it, so
+     * a poller it {@linkplain #register registers} is closed with the port.
+     */
+    <T> T within(Supplier<T> call) {
+        return lifecycle.get(call);
+    }
+
+    /* Inside within(), after requirePollable: the caller serialises launches. */
+    void register(int queue, QueuePoller poller) {
+        synchronized (pollers) {
+            pollers.put(queue, poller);
+        }
+    }
+
+    boolean isClosed() {
+        return lifecycle.isClosed();
+    }
+
+    /** Throws unless {@code queue} is one of the port's Rx queues and nothing polls it. */
+    void requirePollable(int queue, String operation) {
+        lifecycle.run(() -> {
+            if (queue < 0 || queue >= queuePairs) {
+                throw new DpdkException(operation, this + " has " + queuePairs + " Rx/Tx queue pair(s), no queue "
+                        + queue, "start the port with more queues");
+            }
+            synchronized (pollers) {
+                QueuePoller current = pollers.get(queue);
+                if (current != null && current.stillPolls()) {
+                    throw new DpdkException(operation, "queue " + queue + " of " + this + " is polled by "
+                            + current, "one poller a queue: use another queue, or close what polls it first");
+                }
+            }
+        });
+    }
+
+    /* Pollers of several of the port's queues (a worker serving two) once each. */
+    List<QueuePoller> pollers() {
+        synchronized (pollers) {
+            return List.copyOf(new LinkedHashSet<>(pollers.values()));
+        }
+    }
+
+    /** Whether {@link #close()} had to leave the port open: a loop may still poll one of its queues. */
+    boolean leftOpen() {
+        return leftOpen;
     }
 
     /** The DPDK port id. */
@@ -346,13 +410,31 @@ public final class Port implements AutoCloseable {
     }
 
     /**
-     * Stops and closes the port on the main lcore, once the reads in flight on other threads
-     * returned; reads after it throw {@link IllegalStateException}. Idempotent, from any thread.
+     * Stops and closes what polls the port's queues, then stops and closes the port on the main
+     * lcore, once the calls in flight on other threads returned (a read, a loop being launched);
+     * calls after it throw {@link IllegalStateException}. Idempotent, from any thread. If a poller
+     * cannot be stopped, the port stays open (its loop may still poll) and the failure is thrown;
+     * what a Java packet handler threw is thrown after the port is closed.
      */
     @Override
     public void close() {
         if (!lifecycle.close()) {
             return;
+        }
+        List<QueuePoller> polling = pollers();
+        polling.forEach(QueuePoller::requestStop); // all wind down at once
+        List<RuntimeException> failures = new ArrayList<>();
+        for (QueuePoller poller : polling) {
+            try {
+                poller.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (polling.stream().anyMatch(QueuePoller::stillPolls)) {
+            leftOpen = true;
+            LOG.error("{} left open: what polls it did not stop", this);
+            throw Failures.combined(failures);
         }
         int id = id();
         mainThread.run("close port " + id, () -> {
@@ -367,6 +449,9 @@ public final class Port implements AutoCloseable {
         });
         // Only a port that closed gave its mbufs back: after a failure the pool must stay.
         pool.detach(toString());
+        if (!failures.isEmpty()) {
+            throw Failures.combined(failures);
+        }
     }
 
     @Override

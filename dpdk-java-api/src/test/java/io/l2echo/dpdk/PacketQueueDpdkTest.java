@@ -289,7 +289,8 @@ class PacketQueueDpdkTest {
         assertEquals(2, queue.handlerDrops());
         DpdkException open = assertThrows(DpdkException.class,
                 () -> eal.openPacketQueue(new QueueRef(0, 2), pool, BURST, 0));
-        assertTrue(open.getMessage().contains("it is open already"), open.getMessage());
+        assertTrue(open.getMessage().contains("queue 2 of port 0 (net_ring0) is polled by a packet queue"),
+                open.getMessage());
         assertThrows(DpdkException.class, () -> eal.openPacketQueue(new QueueRef(0, 9), pool, BURST, 0));
         assertThrows(DpdkException.class, () -> eal.openPacketQueue(new QueueRef(0, 3), pool, 513, 0));
         queue.close();

@@ -2,36 +2,32 @@ package io.l2echo.dpdk.internal;
 
 import io.l2echo.dpdk.Eal;
 import io.l2echo.dpdk.Mempool;
+import io.l2echo.dpdk.QueueRef;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * What this project's own native loops outside the public API (l2gen's traffic generator) need
- * of an {@link Eal}: the main lcore's thread, the lcore checks, a pool's handle, and to be
- * stopped and closed with the EAL. Eal hands its accessor over when its class initialises, so an
+ * of an {@link Eal}: the main lcore's thread, the lcore and queue checks, a pool's handle, and
+ * to be stopped and closed by the port whose queue it polls. Eal hands its accessor over when its class initialises, so an
  * embedder's code, which cannot read this package, cannot reach it.
  */
 public final class EalAccess {
-    /** A loop that Eal asks to stop with the others, then closes, before its ports and pools. */
-    public interface OwnedLoop extends AutoCloseable {
-        void requestStop();
-
-        @Override
-        void close();
-    }
-
     /** Starts a loop on the main lcore's thread, with what Eal decided about where it runs. */
     @FunctionalInterface
-    public interface LoopLauncher<T extends OwnedLoop> {
+    public interface LoopLauncher<T> {
         T launch(MainLcoreThread mainThread, boolean onMainLcore, long stopTimeoutMillis);
     }
 
     /** Implemented inside Eal, where its state is. */
     public interface Accessor {
         /**
-         * Checks that {@code lcore} is one of EAL's and launches the loop while the EAL is open;
-         * Eal stops and closes it with everything else it owns.
+         * Checks that {@code lcore} is one of EAL's and idle and that nothing polls {@code queue},
+         * launches the loop, and registers it (as {@code pollerOf} gives it) with the lcore and the
+         * queue's port, which stops and closes it before it closes itself.
          */
-        <T extends OwnedLoop> T launch(Eal eal, int lcore, String operation, LoopLauncher<T> launcher);
+        <T> T launch(Eal eal, int lcore, QueueRef queue, String operation, LoopLauncher<T> launcher,
+                Function<T, QueuePoller> pollerOf);
 
         /** The pool's handle for a user that attached to it (see {@link #attach}). */
         long handle(Mempool pool);

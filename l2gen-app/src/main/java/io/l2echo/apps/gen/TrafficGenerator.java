@@ -7,6 +7,7 @@ import io.l2echo.dpdk.internal.EalAccess;
 import io.l2echo.dpdk.internal.GeneratorNatives;
 import io.l2echo.dpdk.internal.LcoreLoop;
 import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.QueuePoller;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -27,7 +28,7 @@ import org.HdrHistogram.Histogram;
  *  80..127 padding
  * </pre>
  */
-public final class TrafficGenerator implements EalAccess.OwnedLoop {
+public final class TrafficGenerator implements AutoCloseable {
     private static final int RECORD_SIZE = 128;
     private static final int[] OFFSETS = {0, 8, 16, 24, 32, 40, 48, 56, 64, 72};
     private static final int SEQUENCE_OFFSET = 42;
@@ -65,7 +66,7 @@ public final class TrafficGenerator implements EalAccess.OwnedLoop {
         byte[] frame = config.frameTemplate(eal.deviceInfo(queue.port()).macAddressBits());
         EalAccess.Accessor access = EalAccess.get();
         // A stopped generator still drains what is in flight before its loop returns.
-        return access.launch(eal, lcore, operation, (mainThread, onMainLcore, stopTimeoutMillis) -> {
+        return access.launch(eal, lcore, queue, operation, (mainThread, onMainLcore, stopTimeoutMillis) -> {
             verifyLayout(GeneratorNatives.layout());
             String user = "the generator on lcore " + lcore;
             access.attach(pool, user); // its loop allocates from the pool: the pool must outlive it
@@ -87,7 +88,34 @@ public final class TrafficGenerator implements EalAccess.OwnedLoop {
                 access.detach(pool, user);
                 throw e;
             }
-        });
+        }, TrafficGenerator::asQueuePoller);
+    }
+
+    /* What its port and lcore know it as. */
+    private QueuePoller asQueuePoller() {
+        return new QueuePoller() {
+            @Override
+            public void requestStop() {
+                TrafficGenerator.this.requestStop();
+            }
+
+            @Override
+            public void close() {
+                finish();
+            }
+
+            @Override
+            public boolean stillPolls() {
+                synchronized (lock) {
+                    return !closed;
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "the generator on lcore " + loop.lcore();
+            }
+        };
     }
 
     /** Fails loudly if this class and the shim disagree on the counter layout or the stamp. */
