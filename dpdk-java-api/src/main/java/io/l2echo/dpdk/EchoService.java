@@ -1,5 +1,6 @@
 package io.l2echo.dpdk;
 
+import io.l2echo.dpdk.internal.Failures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,20 +220,16 @@ public final class EchoService implements AutoCloseable {
         workers.forEach(EchoWorker::requestStop);
         packetLoops.forEach(PacketLoop::requestStop);
         workers.forEach(EchoWorker::close);
-        RuntimeException first = null;
+        List<RuntimeException> failures = new ArrayList<>();
         for (PacketLoop loop : packetLoops) {
             try {
                 loop.close();
             } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                failures.add(e);
             }
         }
-        if (first != null) {
-            throw first;
+        if (!failures.isEmpty()) {
+            throw Failures.combined(failures);
         }
     }
 
