@@ -435,7 +435,7 @@ jint register_thread_native(JNIEnv *, jclass, jlong handle) {
     if (rte_thread_register() != 0)
         return fail(-rte_errno, "rte_thread_register failed: the thread polls port %u queue %u without an lcore id",
                     q->port, q->queue);
-    const telemetry_queue published{rte_lcore_id(), q->port, q->queue, q->counters};
+    const telemetry_queue published{rte_lcore_id(), q->port, q->queue, q->counters, nullptr, nullptr};
     telemetry_publish(q, &published, 1);
     return static_cast<jint>(published.lcore);
 }

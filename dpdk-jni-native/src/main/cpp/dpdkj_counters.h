@@ -10,7 +10,8 @@
  *  |  0 rx_packets      |  8 rx_bytes        | 16 tx_packets       |
  *  | 24 tx_bytes        | 32 tx_dropped      | 40 rx_bursts        |
  *  | 48 empty_polls     | 56 tx_retries      | 64 rx_runts         |
- *  | 72 busy_cycles     | 80..127 padding                          |
+ *  | 72 busy_cycles     | 80 rx_group_dst    | 88 rx_link_local    |
+ *  | 96 rx_group_src    |104 tx_own_source   | 112..127 padding    |
  *  +---------------------------------------------------------------+
  *
  * Two cache lines per record, so the adjacent-line prefetcher never pairs two writers.
@@ -38,6 +39,11 @@ struct alignas(COUNTERS_ALIGN) queue_counters {
     uint64_t tx_retries;  /* extra rte_eth_tx_burst calls for frames Tx refused */
     uint64_t rx_runts;    /* frames shorter than an Ethernet header: dropped, not echoed */
     uint64_t busy_cycles; /* TSC cycles of the polls that returned frames, rx through tx (see poll_start) */
+    /* The reflect policy's classes (dpdkj_reflect.h); a packet queue leaves them zero. */
+    uint64_t rx_group_dst;  /* multicast or broadcast destination: not reflected, freed */
+    uint64_t rx_link_local; /* IEEE 802.1 link-local destination (01:80:c2:00:00:0x): not reflected, freed */
+    uint64_t rx_group_src;  /* group source MAC, which no device may send: dropped */
+    uint64_t tx_own_source; /* group-destined frames handed to Tx with the port's MAC as source */
 };
 
 static_assert(sizeof(queue_counters) == 2 * 64, "a record is two cache lines");

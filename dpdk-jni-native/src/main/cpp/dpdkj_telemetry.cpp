@@ -63,6 +63,14 @@ int lcores_command(const char *, const char *, rte_tel_data *d) {
         add_uint(row, "tx_retries", load(&q.counters->tx_retries));
         add_uint(row, "rx_runts", load(&q.counters->rx_runts));
         add_uint(row, "busy_cycles", load(&q.counters->busy_cycles));
+        add_uint(row, "rx_group_dst", load(&q.counters->rx_group_dst));
+        add_uint(row, "rx_link_local", load(&q.counters->rx_link_local));
+        add_uint(row, "rx_group_src", load(&q.counters->rx_group_src));
+        add_uint(row, "tx_own_source", load(&q.counters->tx_own_source));
+        if (q.swap != nullptr) {
+            rte_tel_data_add_dict_string(row, "swap", q.swap);
+            rte_tel_data_add_dict_string(row, "reflect", q.reflect);
+        }
         char key[64];
         snprintf(key, sizeof(key), "lcore%u_port%u_queue%u", q.lcore, q.port, q.queue);
         rte_tel_data_add_dict_container(d, key, row, 0); // 0: the dict takes ownership

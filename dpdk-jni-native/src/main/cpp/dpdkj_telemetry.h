@@ -19,6 +19,8 @@ struct telemetry_queue {
     uint16_t port;
     uint16_t queue;
     const queue_counters *counters;
+    const char *swap;    /* an echo loop's swap level and reflect policy; null for a packet queue */
+    const char *reflect;
 };
 
 /* Makes `owner`'s queues visible; registers the command on first use. Control path only. */

@@ -12,7 +12,7 @@
 #include "dpdkj.h"
 #include "dpdkj_counters.h"
 #include "dpdkj_lcore.h"
-#include "dpdkj_macswap.h"
+#include "dpdkj_reflect.h"
 #include "dpdkj_telemetry.h"
 
 namespace dpdkj {
@@ -25,6 +25,7 @@ constexpr uint16_t MAX_QUEUES_PER_WORKER = 64;
 struct queue_ref {
     uint16_t port;
     uint16_t queue;
+    rte_ether_addr own; /* the port's MAC: the source of group-destined frames under the group policy */
 };
 
 struct worker {
@@ -32,6 +33,8 @@ struct worker {
     uint16_t burst_size;
     uint16_t queue_count;
     uint32_t tx_retries;
+    swap_level level;      /* what task.body was built for: telemetry reads them, the loop does not */
+    reflect_policy policy;
     queue_counters *counters; /* queue_count records on the lcore's socket */
     queue_ref queues[MAX_QUEUES_PER_WORKER];
 };
@@ -39,17 +42,40 @@ struct worker {
 inline worker *worker_of(jlong handle) { return reinterpret_cast<worker *>(handle); }
 
 /*
- * Echoes a burst: runts are freed and counted; of the rest, what Tx still refuses after the
- * retries is freed and counted too.
+ * The frames a burst set aside, behind the sent ones: freed, each class counted. Only a burst
+ * that had any comes here, so an all-unicast burst stores no counter of these.
  */
+inline void count_set_aside(queue_counters *c, const reflect_tally &t) {
+    if (t.runts != 0)
+        counter_add(&c->rx_runts, t.runts);
+    if (t.group_destination != 0)
+        counter_add(&c->rx_group_dst, t.group_destination);
+    if (t.link_local != 0)
+        counter_add(&c->rx_link_local, t.link_local);
+    if (t.group_source != 0)
+        counter_add(&c->rx_group_src, t.group_source);
+}
+
+/*
+ * Reflects a burst at level L under policy P (dpdkj_reflect.h, inlined: one instance per pair):
+ * what the policy sets aside is freed and counted by class; of the rest, what Tx still refuses
+ * after the retries is freed and counted too. rx_packets counts the frames handed to Tx, so
+ * tx_packets + tx_dropped == rx_packets.
+ */
+template <swap_level L, reflect_policy P>
 inline void echo_burst(const worker *w, const queue_ref &q, queue_counters *c, rte_mbuf **pkts,
                        uint16_t nb_rx, uint64_t start) {
-    uint64_t rx_bytes;
-    const uint16_t good = macswap_burst(pkts, nb_rx, &rx_bytes);
+    reflect_tally tally;
+    const uint16_t good = reflect_burst<L, P>(pkts, nb_rx, q.own, &tally);
     if (unlikely(good < nb_rx)) {
         rte_pktmbuf_free_bulk(pkts + good, static_cast<unsigned>(nb_rx - good));
-        counter_add(&c->rx_runts, static_cast<uint64_t>(nb_rx - good));
+        count_set_aside(c, tally);
     }
+    if constexpr (P == reflect_policy::group) {
+        if (unlikely(tally.group_reflected != 0))
+            counter_add(&c->tx_own_source, tally.group_reflected);
+    }
+    const uint64_t rx_bytes = tally.sent_bytes;
     uint16_t nb_tx = rte_eth_tx_burst(q.port, q.queue, pkts, good);
     uint32_t retries = 0;
     while (unlikely(nb_tx < good) && retries < w->tx_retries) {
@@ -74,6 +100,7 @@ inline void echo_burst(const worker *w, const queue_ref &q, queue_counters *c, r
     count_busy_cycles(c, start);
 }
 
+template <swap_level L, reflect_policy P>
 int echo_loop(void *arg) {
     const worker *w = static_cast<const worker *>(arg);
     rte_mbuf *pkts[MAX_BURST];
@@ -87,14 +114,28 @@ int echo_loop(void *arg) {
                 counter_add(&c->empty_polls, 1);
                 continue;
             }
-            echo_burst(w, q, c, pkts, nb_rx, start);
+            echo_burst<L, P>(w, q, c, pkts, nb_rx, start);
         }
     }
     return 0;
 }
 
+using loop_body = int (*)(void *);
+
+/* One loop per (level, policy), chosen once at create: the kernel is inlined into each. */
+constexpr loop_body LOOPS[3][3] = {
+    {echo_loop<swap_level::mac, reflect_policy::unicast>, echo_loop<swap_level::mac, reflect_policy::group>,
+     echo_loop<swap_level::mac, reflect_policy::everything>},
+    {echo_loop<swap_level::ip, reflect_policy::unicast>, echo_loop<swap_level::ip, reflect_policy::group>,
+     echo_loop<swap_level::ip, reflect_policy::everything>},
+    {echo_loop<swap_level::ports, reflect_policy::unicast>, echo_loop<swap_level::ports, reflect_policy::group>,
+     echo_loop<swap_level::ports, reflect_policy::everything>},
+};
+constexpr const char *LEVEL_NAMES[3] = {"mac", "ip", "ports"};
+constexpr const char *POLICY_NAMES[3] = {"unicast", "group", "everything"};
+
 jlong create_native(JNIEnv *env, jclass, jint lcore, jintArray ports, jintArray queues,
-                    jint burst_size, jint tx_retries) {
+                    jint burst_size, jint tx_retries, jint level, jint policy) {
     clear_error();
     const jsize n = env->GetArrayLength(ports);
     if (lcore < 0 || lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(static_cast<unsigned>(lcore)))
@@ -105,6 +146,10 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jintArray ports, jintArray 
         return fail(-EINVAL, "burst size %d is outside 1..%u", burst_size, MAX_BURST);
     if (tx_retries < 0)
         return fail(-EINVAL, "tx retries %d is negative", tx_retries);
+    if (level < 0 || level > 2)
+        return fail(-EINVAL, "swap level %d is outside 0..2 (mac, ip, ports)", level);
+    if (policy < 0 || policy > 2)
+        return fail(-EINVAL, "reflect policy %d is outside 0..2 (unicast, group, everything)", policy);
 
     const int socket = static_cast<int>(rte_lcore_to_socket_id(static_cast<unsigned>(lcore)));
     auto *w = static_cast<worker *>(rte_zmalloc_socket("dpdkj_worker", sizeof(worker), 64, socket));
@@ -123,16 +168,26 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jintArray ports, jintArray 
     for (jsize i = 0; i < n; i++) {
         w->queues[i].port = static_cast<uint16_t>(port_ids[i]);
         w->queues[i].queue = static_cast<uint16_t>(queue_ids[i]);
+        const int ret = rte_eth_macaddr_get(w->queues[i].port, &w->queues[i].own);
+        if (ret != 0) {
+            rte_free(w->counters);
+            rte_free(w);
+            return fail(ret, "read port %d's MAC address (rte_eth_macaddr_get)", port_ids[i]);
+        }
     }
+    w->level = static_cast<swap_level>(level);
+    w->policy = static_cast<reflect_policy>(policy);
     w->task.lcore = static_cast<unsigned>(lcore);
-    w->task.body = echo_loop;
+    w->task.body = LOOPS[level][policy];
     w->queue_count = static_cast<uint16_t>(n);
     w->burst_size = static_cast<uint16_t>(burst_size);
     w->tx_retries = static_cast<uint32_t>(tx_retries);
 
     telemetry_queue published[MAX_QUEUES_PER_WORKER];
     for (uint16_t i = 0; i < w->queue_count; i++)
-        published[i] = telemetry_queue{w->task.lcore, w->queues[i].port, w->queues[i].queue, &w->counters[i]};
+        published[i] = telemetry_queue{w->task.lcore,         w->queues[i].port,
+                                       w->queues[i].queue,    &w->counters[i],
+                                       LEVEL_NAMES[level],    POLICY_NAMES[policy]};
     telemetry_publish(w, published, w->queue_count);
     return reinterpret_cast<jlong>(w);
 }
@@ -164,13 +219,17 @@ jintArray layout_native(JNIEnv *env, jclass) {
         static_cast<jint>(offsetof(queue_counters, tx_retries)),
         static_cast<jint>(offsetof(queue_counters, rx_runts)),
         static_cast<jint>(offsetof(queue_counters, busy_cycles)),
+        static_cast<jint>(offsetof(queue_counters, rx_group_dst)),
+        static_cast<jint>(offsetof(queue_counters, rx_link_local)),
+        static_cast<jint>(offsetof(queue_counters, rx_group_src)),
+        static_cast<jint>(offsetof(queue_counters, tx_own_source)),
         MAX_BURST,
     };
     return new_int_array(env, layout, sizeof(layout) / sizeof(layout[0]));
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("create", "(I[I[III)J", create_native),
+    DPDKJ_NATIVE("create", "(I[I[IIIII)J", create_native),
     DPDKJ_NATIVE("counters", "(J)Ljava/nio/ByteBuffer;", counters_native),
     DPDKJ_NATIVE("destroy", "(J)V", destroy_native),
     DPDKJ_NATIVE("layout", "()[I", layout_native),

@@ -17,6 +17,10 @@ int main() {
     static_assert(offsetof(queue_counters, tx_retries) == 56, "tx_retries at 56");
     static_assert(offsetof(queue_counters, rx_runts) == 64, "rx_runts at 64");
     static_assert(offsetof(queue_counters, busy_cycles) == 72, "busy_cycles at 72");
+    static_assert(offsetof(queue_counters, rx_group_dst) == 80, "rx_group_dst at 80");
+    static_assert(offsetof(queue_counters, rx_link_local) == 88, "rx_link_local at 88");
+    static_assert(offsetof(queue_counters, rx_group_src) == 96, "rx_group_src at 96");
+    static_assert(offsetof(queue_counters, tx_own_source) == 104, "tx_own_source at 104");
 
     queue_counters c{};
     dpdkj::counter_add(&c.rx_packets, 32);

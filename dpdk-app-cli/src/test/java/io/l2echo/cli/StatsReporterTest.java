@@ -28,7 +28,7 @@ class StatsReporterTest {
 
     private static EchoStats at(long seconds, long rx, long tx, long dropped, long bursts, long empty) {
         QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0, 0,
-                rx * 97);
+                rx * 97, 0, 0, 0, 0);
         return new EchoStats(seconds * 1_000_000_000L, List.of(queue), List.of(new PortSnapshot(0, PORT, UP, 2100)));
     }
 

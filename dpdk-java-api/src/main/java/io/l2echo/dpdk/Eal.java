@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -283,15 +284,28 @@ public final class Eal implements AutoCloseable {
      * worker lcore it runs there; on the main lcore it runs on the {@code dpdk-main-lcore} thread,
      * which then serves no other call until the loop stops. Refused if the lcore runs another loop
      * or something polls one of the queues. Each port polled owns the worker: closing one stops
-     * and frees it.
+     * and frees it. The loop swaps MACs ({@link SwapLevel#MAC}) and reflects unicast-destined
+     * frames only ({@link ReflectPolicy#UNICAST}).
      */
     public EchoWorker launchEcho(int lcore, List<QueueRef> queues, int burstSize, int txRetries) {
+        return launchEcho(lcore, queues, burstSize, txRetries, SwapLevel.MAC, ReflectPolicy.UNICAST);
+    }
+
+    /**
+     * As {@link #launchEcho(int, List, int, int)}, the loop built for {@code swapLevel} and
+     * {@code reflectPolicy}: the kernel is chosen here, once, never per frame.
+     */
+    public EchoWorker launchEcho(int lcore, List<QueueRef> queues, int burstSize, int txRetries, SwapLevel swapLevel,
+            ReflectPolicy reflectPolicy) {
+        Objects.requireNonNull(swapLevel, "swapLevel");
+        Objects.requireNonNull(reflectPolicy, "reflectPolicy");
         String operation = "launch the echo on lcore " + lcore;
         if (queues.isEmpty()) {
             throw new DpdkException(operation, "no queue to poll", "give the worker at least one queue");
         }
         return launchOnLcore(lcore, queues, operation, () -> EchoWorker.launch(mainThread, lcore, lcore == mainLcore,
-                queues, burstSize, txRetries, STOP_TIMEOUT_MILLIS), EchoWorker::asQueuePoller, worker -> null);
+                queues, burstSize, txRetries, swapLevel, reflectPolicy, STOP_TIMEOUT_MILLIS), EchoWorker::asQueuePoller,
+                worker -> null);
     }
 
     /*

@@ -36,6 +36,8 @@ public final class EchoConfig {
     private final Duration linkPollInterval;
     private final PacketHandlerFactory packetHandlers;
     private final IdleStrategy idleStrategy;
+    private final SwapLevel swapLevel;
+    private final ReflectPolicy reflectPolicy;
 
     private EchoConfig(Builder b) {
         this.ealArgs = List.copyOf(b.ealArgs);
@@ -49,6 +51,8 @@ public final class EchoConfig {
         this.linkPollInterval = b.linkPollInterval;
         this.packetHandlers = b.packetHandlers;
         this.idleStrategy = b.idleStrategy;
+        this.swapLevel = b.swapLevel;
+        this.reflectPolicy = b.reflectPolicy;
     }
 
     /** A builder holding these settings, to derive a variant. */
@@ -65,6 +69,8 @@ public final class EchoConfig {
         b.linkPollInterval = linkPollInterval;
         b.packetHandlers = packetHandlers;
         b.idleStrategy = idleStrategy;
+        b.swapLevel = swapLevel;
+        b.reflectPolicy = reflectPolicy;
         return b;
     }
 
@@ -135,6 +141,16 @@ public final class EchoConfig {
         return Optional.ofNullable(packetHandlers);
     }
 
+    /** How much of each frame the native echo swaps; {@link SwapLevel#MAC} unless set. */
+    public SwapLevel swapLevel() {
+        return swapLevel == null ? SwapLevel.MAC : swapLevel;
+    }
+
+    /** Which frames the native echo reflects; {@link ReflectPolicy#UNICAST} unless set. */
+    public ReflectPolicy reflectPolicy() {
+        return reflectPolicy == null ? ReflectPolicy.UNICAST : reflectPolicy;
+    }
+
     /** What a Java packet loop does on an empty poll; busy-spin unless set. */
     public IdleStrategy idleStrategy() {
         return idleStrategy;
@@ -156,6 +172,9 @@ public final class EchoConfig {
         private Duration linkPollInterval = Duration.ofMillis(100);
         private PacketHandlerFactory packetHandlers;
         private IdleStrategy idleStrategy = IdleStrategy.busySpin();
+        /* null: not set, so the default, and no contradiction with packet handlers */
+        private SwapLevel swapLevel;
+        private ReflectPolicy reflectPolicy;
 
         private Builder() {
         }
@@ -250,8 +269,39 @@ public final class EchoConfig {
             return this;
         }
 
-        /** The configuration; the builder may be reused. */
+        /**
+         * How much of each frame the native echo swaps: {@link SwapLevel#MAC} (the default), MAC
+         * and IP addresses ({@link SwapLevel#IP}), or those and the UDP/TCP/SCTP ports
+         * ({@link SwapLevel#PORTS}), through up to two VLAN tags, checksums kept valid. Not with
+         * {@link #packetHandlers}, whose handlers do their own rewriting.
+         */
+        public Builder swapLevel(SwapLevel level) {
+            this.swapLevel = Objects.requireNonNull(level, "level");
+            return this;
+        }
+
+        /**
+         * Which frames the native echo sends back: {@link ReflectPolicy#UNICAST} (the default:
+         * frames to a group or IEEE 802.1 link-local address are not reflected, frames from a
+         * group address are dropped), {@link ReflectPolicy#GROUP} (group-destined frames too, from
+         * the port's own MAC), or {@link ReflectPolicy#EVERYTHING} (every frame, as testpmd). Not
+         * with {@link #packetHandlers}, whose handlers give each frame its verdict.
+         */
+        public Builder reflectPolicy(ReflectPolicy policy) {
+            this.reflectPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The configuration; the builder may be reused. A swap level or reflect policy set beside
+         * packet handlers is refused ({@link IllegalArgumentException}): the handlers, not the
+         * native echo, decide what goes back.
+         */
         public EchoConfig build() {
+            if (packetHandlers != null && (swapLevel != null || reflectPolicy != null)) {
+                throw new IllegalArgumentException("a swap level or reflect policy is the native echo's: packet handlers"
+                        + " rewrite and choose frames themselves, so set one or the other");
+            }
             return new EchoConfig(this);
         }
     }

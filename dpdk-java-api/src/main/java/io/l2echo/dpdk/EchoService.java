@@ -98,7 +98,7 @@ public final class EchoService implements AutoCloseable {
                 packetLoops.add(eal.launchPacketLoop(assignment.lcore(), packets, handler, config.idleStrategy()));
             } else {
                 workers.add(eal.launchEcho(assignment.lcore(), assignment.queues(), config.burstSize(),
-                        config.txRetries()));
+                        config.txRetries(), config.swapLevel(), config.reflectPolicy()));
             }
         }
         Map<Integer, Supplier<LinkStatus>> links = new LinkedHashMap<>();

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One lcore's echo loop over its queues: receive a burst, swap MACs, transmit, count. The
+ * One lcore's echo loop over its queues: receive a burst, keep what its {@link ReflectPolicy}
+ * reflects, swap what its {@link SwapLevel} swaps, transmit, count. The
  * loop is native and never enters the JVM; Java only launches it, reads its counters and
  * asks it to stop.
  */
@@ -49,8 +50,14 @@ public final class EchoWorker implements AutoCloseable {
     private volatile List<QueueStats> finalStats;
     private boolean closed;
 
-    private EchoWorker(int lcore, long handle, List<QueueRef> queues, long stopTimeoutMillis) {
+    private final SwapLevel swapLevel;
+    private final ReflectPolicy reflectPolicy;
+
+    private EchoWorker(int lcore, long handle, List<QueueRef> queues, long stopTimeoutMillis, SwapLevel swapLevel,
+            ReflectPolicy reflectPolicy) {
         this.handle = handle;
+        this.swapLevel = swapLevel;
+        this.reflectPolicy = reflectPolicy;
         this.lifecycle = new NativeLifecycle("the echo worker on lcore " + lcore);
         this.stopTimeoutMillis = stopTimeoutMillis;
         ByteBuffer records = EchoWorkerNatives.counters(handle).order(ByteOrder.nativeOrder());
@@ -73,13 +80,14 @@ public final class EchoWorker implements AutoCloseable {
     }
 
     static EchoWorker launch(MainLcoreThread mainThread, int lcore, boolean onMainLcore, List<QueueRef> queues,
-            int burstSize, int txRetries, long stopTimeoutMillis) {
+            int burstSize, int txRetries, SwapLevel swapLevel, ReflectPolicy reflectPolicy, long stopTimeoutMillis) {
         int[] ports = queues.stream().mapToInt(QueueRef::port).toArray();
         int[] queueIds = queues.stream().mapToInt(QueueRef::queue).toArray();
         String operation = "launch the echo on lcore " + lcore;
         long handle = mainThread.call(operation, () -> NativeErrors.check(
-                EchoWorkerNatives.create(lcore, ports, queueIds, burstSize, txRetries), operation, (String) null));
-        EchoWorker worker = new EchoWorker(lcore, handle, queues, stopTimeoutMillis);
+                EchoWorkerNatives.create(lcore, ports, queueIds, burstSize, txRetries, swapLevel.ordinal(),
+                        reflectPolicy.ordinal()), operation, (String) null));
+        EchoWorker worker = new EchoWorker(lcore, handle, queues, stopTimeoutMillis, swapLevel, reflectPolicy);
         try {
             worker.loop = LcoreLoop.start(mainThread, handle, lcore, onMainLcore, operation);
         } catch (RuntimeException e) {
@@ -92,6 +100,16 @@ public final class EchoWorker implements AutoCloseable {
     /** The lcore the loop runs on. */
     public int lcore() {
         return loop.lcore();
+    }
+
+    /** How much of each frame the loop swaps. */
+    public SwapLevel swapLevel() {
+        return swapLevel;
+    }
+
+    /** Which frames the loop reflects. */
+    public ReflectPolicy reflectPolicy() {
+        return reflectPolicy;
     }
 
     /** Whether the loop runs on the main lcore's thread rather than a worker lcore. */

@@ -15,8 +15,10 @@ import java.util.Arrays;
  * <pre>
  *   0 rx_packets   8 rx_bytes    16 tx_packets   24 tx_bytes
  *  32 tx_dropped  40 rx_bursts   48 empty_polls  56 tx_retries   64 rx_runts   72 busy_cycles
- *  80..127 padding
+ *  80 rx_group_dst   88 rx_link_local   96 rx_group_src   104 tx_own_source   112..127 padding
  * </pre>
+ *
+ * The last four are the echo's reflect policy's ({@link ReflectPolicy}); a packet queue leaves them zero.
  */
 public final class QueueCounters {
     static final int RECORD_SIZE = 128;
@@ -30,6 +32,10 @@ public final class QueueCounters {
     static final int TX_RETRIES_OFFSET = 56;
     static final int RX_RUNTS_OFFSET = 64;
     static final int BUSY_CYCLES_OFFSET = 72;
+    static final int RX_GROUP_DST_OFFSET = 80;
+    static final int RX_LINK_LOCAL_OFFSET = 88;
+    static final int RX_GROUP_SRC_OFFSET = 96;
+    static final int TX_OWN_SOURCE_OFFSET = 104;
     /** The shim's largest burst (DPDKJ MAX_BURST), also checked at load time. */
     public static final int MAX_BURST_SIZE = 512;
 
@@ -81,7 +87,8 @@ public final class QueueCounters {
         return new QueueStats(owner.lcore(), queue, get(RX_PACKETS_OFFSET), get(RX_BYTES_OFFSET),
                 get(TX_PACKETS_OFFSET), get(TX_BYTES_OFFSET), get(TX_DROPPED_OFFSET), get(RX_BURSTS_OFFSET),
                 get(EMPTY_POLLS_OFFSET), get(TX_RETRIES_OFFSET), get(RX_RUNTS_OFFSET),
-                get(BUSY_CYCLES_OFFSET));
+                get(BUSY_CYCLES_OFFSET), get(RX_GROUP_DST_OFFSET), get(RX_LINK_LOCAL_OFFSET),
+                get(RX_GROUP_SRC_OFFSET), get(TX_OWN_SOURCE_OFFSET));
     }
 
     private long get(int offset) {
@@ -92,7 +99,7 @@ public final class QueueCounters {
     static void verifyLayout(int[] nativeLayout) {
         int[] expected = {RECORD_SIZE, RX_PACKETS_OFFSET, RX_BYTES_OFFSET, TX_PACKETS_OFFSET, TX_BYTES_OFFSET,
             TX_DROPPED_OFFSET, RX_BURSTS_OFFSET, EMPTY_POLLS_OFFSET, TX_RETRIES_OFFSET, RX_RUNTS_OFFSET, BUSY_CYCLES_OFFSET,
-            MAX_BURST_SIZE};
+            RX_GROUP_DST_OFFSET, RX_LINK_LOCAL_OFFSET, RX_GROUP_SRC_OFFSET, TX_OWN_SOURCE_OFFSET, MAX_BURST_SIZE};
         if (!Arrays.equals(expected, nativeLayout)) {
             throw new IllegalStateException("the shim's counter layout " + Arrays.toString(nativeLayout)
                     + " differs from QueueCounters' " + Arrays.toString(expected)

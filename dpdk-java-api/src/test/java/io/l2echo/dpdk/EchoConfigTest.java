@@ -67,4 +67,34 @@ class EchoConfigTest {
         assertThrows(IllegalArgumentException.class, () -> PortConfig.builder().port("70000"));
         assertThrows(IllegalArgumentException.class, () -> PortConfig.builder().port(""));
     }
+
+    @Test
+    void theEchoSwapsMacsAndReflectsUnicastUnlessTold() {
+        EchoConfig config = EchoConfig.builder().build();
+        assertEquals(SwapLevel.MAC, config.swapLevel());
+        assertEquals(ReflectPolicy.UNICAST, config.reflectPolicy());
+        EchoConfig widened = config.toBuilder().swapLevel(SwapLevel.PORTS).reflectPolicy(ReflectPolicy.GROUP).build();
+        assertEquals(SwapLevel.PORTS, widened.swapLevel());
+        assertEquals(ReflectPolicy.GROUP, widened.toBuilder().build().reflectPolicy());
+    }
+
+    @Test
+    void aSwapLevelOrPolicyBesidePacketHandlersIsAContradiction() {
+        PacketHandlerFactory handlers = (queue, device) -> burst -> { };
+        EchoConfig.Builder builder = EchoConfig.builder().packetHandlers(handlers, IdleStrategy.busySpin());
+        builder.build(); // the defaults alone are no contradiction
+        assertThrows(IllegalArgumentException.class, () -> builder.swapLevel(SwapLevel.MAC).build());
+        assertThrows(IllegalArgumentException.class, () -> EchoConfig.builder()
+                .reflectPolicy(ReflectPolicy.EVERYTHING).packetHandlers(handlers, IdleStrategy.busySpin()).build());
+    }
+
+    @Test
+    void optionNamesParseCaseInsensitivelyAndAnUnknownOneListsTheChoices() {
+        assertEquals(SwapLevel.IP, SwapLevel.fromOption("IP"));
+        assertEquals(ReflectPolicy.EVERYTHING, ReflectPolicy.fromOption("everything"));
+        assertEquals("unknown swap level 'l4': one of mac, ip, ports",
+                assertThrows(IllegalArgumentException.class, () -> SwapLevel.fromOption("l4")).getMessage());
+        assertEquals("unknown reflect policy 'all': one of unicast, group, everything",
+                assertThrows(IllegalArgumentException.class, () -> ReflectPolicy.fromOption("all")).getMessage());
+    }
 }

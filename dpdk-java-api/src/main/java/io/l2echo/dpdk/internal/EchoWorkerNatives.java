@@ -12,7 +12,9 @@ public final class EchoWorkerNatives {
 
     public static native int[] layout();
 
-    public static native long create(int lcore, int[] ports, int[] queues, int burstSize, int txRetries);
+    /** {@code swapLevel} and {@code reflectPolicy}: the ordinals of SwapLevel and ReflectPolicy. */
+    public static native long create(int lcore, int[] ports, int[] queues, int burstSize, int txRetries,
+            int swapLevel, int reflectPolicy);
 
     public static native ByteBuffer counters(long handle);
 
