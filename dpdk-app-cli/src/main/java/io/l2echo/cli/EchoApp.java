@@ -9,8 +9,10 @@ import io.l2echo.dpdk.Mempool;
 import io.l2echo.dpdk.PacketBurst;
 import io.l2echo.dpdk.PacketLoop;
 import io.l2echo.dpdk.Port;
+import io.l2echo.dpdk.ReflectPolicy;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -27,6 +29,11 @@ public final class EchoApp {
     /** Exit status of a command line refused before anything started; the app prints why. */
     public static final int EXIT_USAGE = 2;
 
+    private static final Map<ReflectPolicy, String> POLICY_WORDS = Map.of(
+            ReflectPolicy.UNICAST, "frames to group or link-local addresses not reflected, from group addresses dropped",
+            ReflectPolicy.GROUP, "group-addressed frames sent from the port's MAC; link-local and group-source not",
+            ReflectPolicy.EVERYTHING, "every frame, whatever its addresses");
+
     private final String name;
     private final String summary;
     private final boolean multiQueue;
@@ -34,6 +41,7 @@ public final class EchoApp {
     private final PrintStream err;
     private final Function<EchoConfig, EchoService> starter;
     private final Function<EchoService, AutoCloseable> companion;
+    private final UnaryOperator<EchoConfig> adjust;
 
     /**
      * @param multiQueue whether the app takes --queues and RSS options (l2multi) or echoes on
@@ -45,6 +53,12 @@ public final class EchoApp {
 
     EchoApp(String name, String summary, boolean multiQueue, PrintStream out, PrintStream err,
             Function<EchoConfig, EchoService> starter, Function<EchoService, AutoCloseable> companion) {
+        this(name, summary, multiQueue, out, err, starter, companion, UnaryOperator.identity());
+    }
+
+    private EchoApp(String name, String summary, boolean multiQueue, PrintStream out, PrintStream err,
+            Function<EchoConfig, EchoService> starter, Function<EchoService, AutoCloseable> companion,
+            UnaryOperator<EchoConfig> adjust) {
         this.name = name;
         this.summary = summary;
         this.multiQueue = multiQueue;
@@ -52,16 +66,20 @@ public final class EchoApp {
         this.err = err;
         this.starter = starter;
         this.companion = companion;
+        this.adjust = adjust;
     }
 
     /**
      * The same app with its configuration adjusted after parsing, before the echo starts: how
      * a variant replaces the native swap with Java packet logic
-     * ({@link EchoConfig.Builder#packetHandlers}).
+     * ({@link EchoConfig.Builder#packetHandlers}). An adjustment the options contradict (an
+     * {@link IllegalArgumentException} from it, such as {@code --swap} beside packet handlers) is
+     * a usage error.
      */
     public EchoApp configuring(UnaryOperator<EchoConfig> adjust) {
-        return new EchoApp(name, summary, multiQueue, out, err, config -> starter.apply(adjust.apply(config)),
-                companion);
+        UnaryOperator<EchoConfig> before = this.adjust;
+        return new EchoApp(name, summary, multiQueue, out, err, starter, companion,
+                config -> adjust.apply(before.apply(config)));
     }
 
     /**
@@ -69,7 +87,7 @@ public final class EchoApp {
      * loops stop: work a service does beside its data path (the benchmark's allocation load).
      */
     public EchoApp alongside(Function<EchoService, AutoCloseable> companion) {
-        return new EchoApp(name, summary, multiQueue, out, err, starter, companion);
+        return new EchoApp(name, summary, multiQueue, out, err, starter, companion, adjust);
     }
 
     /**
@@ -79,9 +97,11 @@ public final class EchoApp {
     public int run(String[] argv) {
         DpdkCommandLine.logOneLinePerRecord();
         EchoCommandLine commandLine;
+        EchoConfig config;
         try {
             commandLine = EchoCommandLine.parse(argv, multiQueue);
-        } catch (UsageException e) {
+            config = commandLine.helpRequested() ? null : adjust.apply(commandLine.config());
+        } catch (UsageException | IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
             err.println("run with --help (after '--') for the options");
             return EXIT_USAGE;
@@ -92,8 +112,8 @@ public final class EchoApp {
         }
         // Before EAL starts: a signal during start-up then stops the echo as soon as it runs.
         ShutdownSignal shutdown = ShutdownSignal.register(out);
-        try (EchoService service = starter.apply(commandLine.config())) {
-            printBanner(service, commandLine);
+        try (EchoService service = starter.apply(config)) {
+            printBanner(service, commandLine, config);
             service.addLinkListener(event -> out.println(StatsReporter.formatLinkChange(name, event)));
             echoUntilStopped(service, commandLine, shutdown);
             return EXIT_OK;
@@ -143,7 +163,7 @@ public final class EchoApp {
         }
     }
 
-    private void printBanner(EchoService service, EchoCommandLine commandLine) {
+    private void printBanner(EchoService service, EchoCommandLine commandLine, EchoConfig config) {
         LcorePlan plan = service.plan();
         out.println(name + ": " + service.eal().dpdkVersion() + ", EAL arguments " + service.eal().arguments());
         for (int i = 0; i < service.ports().size(); i++) {
@@ -155,6 +175,10 @@ public final class EchoApp {
             }
             out.println(name + ": pool " + pool.name() + " of " + pool.size() + " mbufs, " + port.rxDescriptors()
                     + " Rx / " + port.txDescriptors() + " Tx descriptors, bursts of " + commandLine.config().burstSize());
+        }
+        if (config.packetHandlers().isEmpty()) {
+            out.println(name + ": swap " + config.swapLevel().optionName() + ", reflect "
+                    + config.reflectPolicy().optionName() + " (" + POLICY_WORDS.get(config.reflectPolicy()) + ")");
         }
         for (LcorePlan.Assignment assignment : plan.assignments()) {
             out.println(name + ": " + assignment + (assignment.lcore() == service.eal().mainLcore()

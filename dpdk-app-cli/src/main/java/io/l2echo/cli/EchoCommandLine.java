@@ -3,9 +3,13 @@ package io.l2echo.cli;
 import io.l2echo.dpdk.EchoConfig;
 import io.l2echo.dpdk.PortConfig;
 import io.l2echo.dpdk.QueueCounters;
+import io.l2echo.dpdk.ReflectPolicy;
+import io.l2echo.dpdk.SwapLevel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -82,6 +86,15 @@ public final class EchoCommandLine {
             options.addOption(Option.builder().longOpt("rss-symmetric")
                     .desc("symmetric RSS key: both directions of a flow land on the same queue").build());
         }
+        options.addOption(Option.builder().longOpt("swap").hasArg().argName("LEVEL")
+                .desc("what is swapped in each frame sent back: mac (source and destination MAC), ip (and the "
+                        + "IPv4/IPv6 addresses), ports (and the UDP/TCP/SCTP ports), through up to two VLAN tags, "
+                        + "stopping at the first layer not whole; checksums stay valid; default mac").build());
+        options.addOption(Option.builder().longOpt("reflect").hasArg().argName("POLICY")
+                .desc("which frames go back: unicast (frames to a multicast/broadcast or 802.1 link-local "
+                        + "address are not reflected, frames from a group address are dropped, each counted), "
+                        + "group (group-addressed frames too, sent from the port's own MAC), everything (every "
+                        + "frame, as testpmd: a broadcast returns from ff:ff:ff:ff:ff:ff); default unicast").build());
         options.addOption(Option.builder().longOpt("tx-retries").hasArg().argName("N")
                 .desc("extra tx attempts for frames the Tx ring refused before dropping them; default 0").build());
         options.addOption(Option.builder().longOpt("no-promisc")
@@ -134,6 +147,14 @@ public final class EchoCommandLine {
                     .mbufCacheSize(intOption(line, "mbuf-cache", 256))
                     .mbufFrameBytes(intOption(line, "mbuf-size", 2048))
                     .txRetries(intOption(line, "tx-retries", 0));
+            SwapLevel swap = choice(line, "swap", SwapLevel::fromOption);
+            if (swap != null) {
+                config.swapLevel(swap);
+            }
+            ReflectPolicy reflect = choice(line, "reflect", ReflectPolicy::fromOption);
+            if (reflect != null) {
+                config.reflectPolicy(reflect);
+            }
             long interval = intOption(line, "stats-interval", 1000);
             long duration = intOption(line, "duration", 0);
             if (interval < 0 || duration < 0) {
@@ -143,6 +164,22 @@ public final class EchoCommandLine {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /* An option naming one of a set; null when absent. Given twice, it must name the same choice. */
+    private static <T> T choice(CommandLine line, String name, Function<String, T> parse) {
+        String[] values = line.getOptionValues(name);
+        if (values == null) {
+            return null;
+        }
+        T chosen = parse.apply(values[0].trim());
+        for (String value : values) {
+            if (parse.apply(value.trim()) != chosen) {
+                throw new IllegalArgumentException("--" + name + " is given twice, as " + Arrays.toString(values)
+                        + ": choose one");
+            }
+        }
+        return chosen;
     }
 
     private static int intOption(CommandLine line, String name, int defaultValue) {

@@ -64,6 +64,15 @@ class EchoAppTest {
     }
 
     @Test
+    void aSwapLevelBesidePacketHandlersIsAUsageError() {
+        EchoApp javaLogic = app().configuring(config -> config.toBuilder()
+                .packetHandlers((queue, device) -> burst -> { }, io.l2echo.dpdk.IdleStrategy.busySpin()).build());
+        assertEquals(EchoApp.EXIT_USAGE, javaLogic.run(new String[] {"--", "--swap", "ip"}));
+        assertTrue(err().contains("l2echo: a swap level or reflect policy is the native echo's"), err());
+        verify(starter, never()).apply(any());
+    }
+
+    @Test
     void aDpdkFailureAtStartExitsOneWithItsMessage() {
         when(starter.apply(any())).thenThrow(new DpdkException("open port 3", "there is no port 3", "pass --vdev"));
         assertEquals(EchoApp.EXIT_FAILURE, app().run(new String[] {"--no-pci", "--", "--port", "3"}));

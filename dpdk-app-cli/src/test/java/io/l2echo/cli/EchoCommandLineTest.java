@@ -140,4 +140,29 @@ class EchoCommandLineTest {
                 () -> EchoCommandLine.parse(new String[] {"--", "-p", "1", "-p", "1"}, false));
         assertTrue(e.getMessage().contains("port 1 is given twice"), e.getMessage());
     }
+
+    @Test
+    void theSwapLevelAndReflectPolicyDefaultToMacAndUnicastAndTakeEachChoice() throws UsageException {
+        assertEquals(io.l2echo.dpdk.SwapLevel.MAC, parse().config().swapLevel());
+        assertEquals(io.l2echo.dpdk.ReflectPolicy.UNICAST, parse().config().reflectPolicy());
+        for (io.l2echo.dpdk.SwapLevel level : io.l2echo.dpdk.SwapLevel.values()) {
+            for (io.l2echo.dpdk.ReflectPolicy policy : io.l2echo.dpdk.ReflectPolicy.values()) {
+                EchoConfig config = parse("--swap", level.optionName(), "--reflect", policy.optionName()).config();
+                assertEquals(level, config.swapLevel());
+                assertEquals(policy, config.reflectPolicy());
+            }
+        }
+        assertEquals(io.l2echo.dpdk.SwapLevel.PORTS, parse("--swap", "ports", "--swap", "PORTS").config().swapLevel());
+    }
+
+    @Test
+    void anUnknownLevelOrPolicyOrTwoDifferentOnesAreUsageErrorsListingTheChoices() {
+        assertEquals("unknown swap level 'l4': one of mac, ip, ports",
+                assertThrows(UsageException.class, () -> parse("--swap", "l4")).getMessage());
+        assertEquals("unknown reflect policy 'all': one of unicast, group, everything",
+                assertThrows(UsageException.class, () -> parse("--reflect", "all")).getMessage());
+        assertEquals("--swap is given twice, as [mac, ip]: choose one",
+                assertThrows(UsageException.class, () -> parse("--swap", "mac", "--swap", "ip")).getMessage());
+        assertTrue(EchoCommandLine.usage("l2echo", "Echoes.", false).contains("--reflect <POLICY>"));
+    }
 }
