@@ -13,8 +13,10 @@ import java.util.function.Supplier;
  * thread of its own. Formatting is kept apart from the thread so it is tested on its own.
  */
 public final class StatsReporter implements AutoCloseable {
-    private static final String QUEUE_HEADER = String.format("%6s %8s %12s %12s %14s %14s %10s %6s %6s %7s",
-            "lcore", "port/q", "rx pps", "tx pps", "rx frames", "tx frames", "dropped", "burst", "idle%", "share%");
+    private static final String QUEUE_HEADER = String.format(
+            "%6s %8s %12s %12s %14s %14s %10s %6s %6s %7s %10s %10s %10s %10s", "lcore", "port/q", "rx pps", "tx pps",
+            "rx frames", "tx frames", "dropped", "burst", "idle%", "share%", "group-dst", "link-local", "group-src",
+            "own-src");
 
     private final String appName;
     private final Supplier<EchoStats> source;
@@ -73,13 +75,15 @@ public final class StatsReporter implements AutoCloseable {
             long polls = (now.rxBursts() - before.rxBursts()) + (now.emptyPolls() - before.emptyPolls());
             long bursts = now.rxBursts() - before.rxBursts();
             long rx = now.rxPackets() - before.rxPackets();
-            text.append(String.format("%6d %8s %,12.0f %,12.0f %,14d %,14d %,10d %6.1f %6.1f %7.1f%n", now.lcore(),
+            text.append(String.format("%6d %8s %,12.0f %,12.0f %,14d %,14d %,10d %6.1f %6.1f %7.1f %,10d %,10d %,10d %,10d%n",
+                    now.lcore(),
                     now.queue().port() + "/" + now.queue().queue(),
                     rx / seconds,
                     (now.txPackets() - before.txPackets()) / seconds, now.rxPackets(), now.txPackets(),
                     now.txDropped(), bursts == 0 ? 0.0 : (double) rx / bursts,
                     polls == 0 ? 100.0 : 100.0 * (now.emptyPolls() - before.emptyPolls()) / polls,
-                    intervalRx == 0 ? 0.0 : 100.0 * rx / intervalRx));
+                    intervalRx == 0 ? 0.0 : 100.0 * rx / intervalRx, now.rxGroupDst(), now.rxLinkLocal(),
+                    now.rxGroupSrc(), now.txOwnSource()));
         }
         text.append(formatPorts(current));
         return text.toString();
@@ -107,13 +111,24 @@ public final class StatsReporter implements AutoCloseable {
     /** Totals over the whole run. */
     public static String formatTotals(EchoStats first, EchoStats last) {
         double seconds = Math.max(1, last.nanoTime() - first.nanoTime()) / 1e9;
-        StringBuilder text = new StringBuilder(String.format(
-                "final: rx %,d  tx %,d  dropped %,d frames in %.1f s (%,.0f pps average)%n", last.rxPackets(),
-                last.txPackets(), last.txDropped(), seconds, (last.rxPackets() - first.rxPackets()) / seconds));
+        long groupDst = 0;
+        long linkLocal = 0;
+        long groupSrc = 0;
         for (QueueStats queue : last.queues()) {
-            text.append(String.format("  lcore %d %s: rx %,d  tx %,d  dropped %,d  runts %,d  tx-retries %,d"
+            groupDst += queue.rxGroupDst();
+            linkLocal += queue.rxLinkLocal();
+            groupSrc += queue.rxGroupSrc();
+        }
+        StringBuilder text = new StringBuilder(String.format(
+                "final: rx %,d  tx %,d  dropped %,d frames in %.1f s (%,.0f pps average); not reflected: group-dst %,d"
+                        + "  link-local %,d  group-src %,d%n", last.rxPackets(), last.txPackets(), last.txDropped(),
+                seconds, (last.rxPackets() - first.rxPackets()) / seconds, groupDst, linkLocal, groupSrc));
+        for (QueueStats queue : last.queues()) {
+            text.append(String.format("  lcore %d %s: rx %,d  tx %,d  dropped %,d  runts %,d  group-dst %,d"
+                    + "  link-local %,d  group-src %,d  own-source %,d  tx-retries %,d"
                     + "  bursts %,d  empty polls %,d  busy cycles %,d (%.1f a frame)  share %.1f%%%n", queue.lcore(),
                     queue.queue(), queue.rxPackets(), queue.txPackets(), queue.txDropped(), queue.rxRunts(),
+                    queue.rxGroupDst(), queue.rxLinkLocal(), queue.rxGroupSrc(), queue.txOwnSource(),
                     queue.txRetries(), queue.rxBursts(), queue.emptyPolls(), queue.busyCycles(), queue.cyclesPerFrame(),
                     last.rxPackets() == 0 ? 0.0 : 100.0 * queue.rxPackets() / last.rxPackets()));
         }

@@ -28,7 +28,7 @@ class StatsReporterTest {
 
     private static EchoStats at(long seconds, long rx, long tx, long dropped, long bursts, long empty) {
         QueueStats queue = new QueueStats(1, new QueueRef(0, 0), rx, rx * 64, tx, tx * 64, dropped, bursts, empty, 0, 0,
-                rx * 97, 0, 0, 0, 0);
+                rx * 97, 7, 3, 2, 1);
         return new EchoStats(seconds * 1_000_000_000L, List.of(queue), List.of(new PortSnapshot(0, PORT, UP, 2100)));
     }
 
@@ -41,6 +41,8 @@ class StatsReporterTest {
         assertTrue(text.contains("20.0"), text); // 4000 frames over 200 bursts
         assertTrue(text.contains("90.0"), text); // 1800 empty of 2000 polls
         assertTrue(text.contains("missed 1"), text);
+        assertTrue(text.contains("group-dst link-local  group-src    own-src\n"), text);
+        assertTrue(text.matches("(?s).* 7 +3 +2 +1\n.*"), text);
         assertTrue(text.contains("port 0: rx 3,000  tx 2,990  missed 1  rx-errors 0  tx-errors 0  no-mbuf 0  | mbufs in use 2,100  | link up 10000 Mbps full-duplex"), text);
     }
 
@@ -58,6 +60,8 @@ class StatsReporterTest {
         assertTrue(text.startsWith("final: rx 10,000  tx 9,990  dropped 10 frames in 10.0 s (1,000 pps average)"),
                 text);
         assertTrue(text.contains("lcore 1 port 0 queue 0"), text);
+        assertTrue(text.contains("(1,000 pps average); not reflected: group-dst 7  link-local 3  group-src 2\n"), text);
+        assertTrue(text.contains("  runts 0  group-dst 7  link-local 3  group-src 2  own-source 1  tx-retries 0"), text);
         assertTrue(text.contains("  bursts 500  empty polls 5  busy cycles 970,000 (97.0 a frame)  share 100.0%"), text);
     }
 

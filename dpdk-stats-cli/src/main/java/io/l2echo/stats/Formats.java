@@ -51,6 +51,10 @@ final class Formats {
         QUEUE_HELP.put("rx_runts", "Frames shorter than an Ethernet header, dropped.");
         QUEUE_HELP.put("busy_cycles", "TSC cycles of the polls that returned frames, Rx to Tx (per frame: "
                 + "testpmd's --record-core-cycles).");
+        QUEUE_HELP.put("rx_group_dst", "Frames to a multicast or broadcast address, not reflected.");
+        QUEUE_HELP.put("rx_link_local", "Frames to an IEEE 802.1 link-local address (01:80:c2:00:00:0x), not reflected.");
+        QUEUE_HELP.put("rx_group_src", "Frames from a group source address, dropped.");
+        QUEUE_HELP.put("tx_own_source", "Group-destined frames reflected with the port's own MAC as source.");
     }
 
     private Formats() {
@@ -99,21 +103,25 @@ final class Formats {
             }
         }
         if (!current.queues().isEmpty()) {
-            out.append(String.format(Locale.ROOT, "%6s %8s %13s %13s %16s %16s %10s %6s%n", "lcore", "port/q",
-                    "rx pps", "tx pps", "rx packets", "tx packets", "dropped", "idle%"));
+            out.append(String.format(Locale.ROOT, "%6s %8s %13s %13s %16s %16s %10s %6s %10s %10s %10s %10s%n",
+                    "lcore", "port/q", "rx pps", "tx pps", "rx packets", "tx packets", "dropped", "idle%", "group-dst",
+                    "link-local", "group-src", "own-src"));
             for (Snapshot.QueueCounters queue : current.queues()) {
                 Snapshot.QueueCounters before = previous == null ? null
                         : previous.queue(queue.lcore(), queue.port(), queue.queue());
                 double seconds = previous == null ? 0 : Math.max(1, current.nanoTime() - previous.nanoTime()) / 1e9;
                 long polls = before == null ? 0 : queue.get("rx_bursts") - before.get("rx_bursts")
                         + queue.get("empty_polls") - before.get("empty_polls");
-                out.append(String.format(Locale.ROOT, "%6d %8s %13s %13s %,16d %,16d %,10d %6s%n", queue.lcore(),
+                out.append(String.format(Locale.ROOT, "%6d %8s %13s %13s %,16d %,16d %,10d %6s %,10d %,10d %,10d %,10d%n",
+                        queue.lcore(),
                         queue.port() + "/" + queue.queue(),
                         rate(before == null ? null : (queue.get("rx_packets") - before.get("rx_packets")) / seconds, 1),
                         rate(before == null ? null : (queue.get("tx_packets") - before.get("tx_packets")) / seconds, 1),
                         queue.get("rx_packets"), queue.get("tx_packets"), queue.get("tx_dropped"),
                         polls == 0 ? "-" : String.format(Locale.ROOT, "%.1f",
-                                100.0 * (queue.get("empty_polls") - before.get("empty_polls")) / polls)));
+                                100.0 * (queue.get("empty_polls") - before.get("empty_polls")) / polls),
+                        queue.get("rx_group_dst"), queue.get("rx_link_local"), queue.get("rx_group_src"),
+                        queue.get("tx_own_source")));
             }
         }
         return out.toString();

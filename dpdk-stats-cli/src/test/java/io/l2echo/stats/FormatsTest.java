@@ -14,7 +14,8 @@ class FormatsTest {
                 Map.of("ipackets", rx, "opackets", rx, "ibytes", rxBytes, "obytes", rxBytes, "imissed", 2L),
                 Map.of("rx_good_packets", rx));
         List<Snapshot.QueueCounters> queues = withQueue ? List.of(new Snapshot.QueueCounters(1, 0, 0,
-                Map.of("rx_packets", rx, "tx_packets", rx, "rx_bursts", rx / 10, "empty_polls", 100L))) : List.of();
+                Map.of("rx_packets", rx, "tx_packets", rx, "rx_bursts", rx / 10, "empty_polls", 100L, "rx_group_dst", 7L,
+                        "rx_link_local", 3L, "rx_group_src", 2L, "tx_own_source", 0L))) : List.of();
         return new Snapshot(seconds * 1_000_000_000L, 1000 * seconds, "DPDK 22.11.11", 7, List.of(port), queues,
                 withQueue);
     }
@@ -52,9 +53,20 @@ class FormatsTest {
         assertTrue(text.contains("# TYPE dpdk_port_xstat untyped\n"), text);
         assertTrue(text.contains("dpdk_port_xstat{port=\"0\",name=\"rx_good_packets\"} 1000\n"), text);
         assertTrue(text.contains("l2echo_queue_rx_packets_total{lcore=\"1\",port=\"0\",queue=\"0\"} 1000\n"), text);
+        assertTrue(text.contains("l2echo_queue_rx_group_dst_total{lcore=\"1\",port=\"0\",queue=\"0\"} 7\n"), text);
+        assertTrue(text.contains("l2echo_queue_rx_link_local_total{lcore=\"1\",port=\"0\",queue=\"0\"} 3\n"), text);
+        assertTrue(text.contains("l2echo_queue_rx_group_src_total{lcore=\"1\",port=\"0\",queue=\"0\"} 2\n"), text);
+        assertTrue(text.contains("l2echo_queue_tx_own_source_total{lcore=\"1\",port=\"0\",queue=\"0\"} 0\n"), text);
         assertEquals(1, text.split("# TYPE dpdk_port_rx_packets_total", -1).length - 1, "one TYPE per family");
         for (String line : text.split("\n")) {
             assertTrue(line.startsWith("#") || line.matches("[a-z0-9_]+\\{[^}]*\\} \\d+"), line);
         }
+    }
+
+    @Test
+    void theTableShowsEachClassTheEchoDidNotReflect() {
+        String text = Formats.table(null, at(1, 1000, 64_000, true), "sock");
+        assertTrue(text.contains("group-dst link-local  group-src    own-src"), text);
+        assertTrue(text.matches("(?s).* 7 +3 +2 +0\n.*"), text);
     }
 }

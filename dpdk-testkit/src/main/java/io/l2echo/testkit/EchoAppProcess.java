@@ -22,7 +22,8 @@ public final class EchoAppProcess implements AutoCloseable {
     private static final Pattern TOTALS = Pattern.compile("final: rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
     private static final Pattern PORT = Pattern.compile("  port \\d+: rx ([\\d,]+)  tx ([\\d,]+)");
     private static final Pattern QUEUE = Pattern.compile(
-            "  lcore (\\d+) port (\\d+) queue (\\d+): rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)");
+            "  lcore (\\d+) port (\\d+) queue (\\d+): rx ([\\d,]+)  tx ([\\d,]+)  dropped ([\\d,]+)  runts ([\\d,]+)"
+                    + "  group-dst ([\\d,]+)  link-local ([\\d,]+)  group-src ([\\d,]+)  own-source ([\\d,]+)");
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
@@ -40,10 +41,30 @@ public final class EchoAppProcess implements AutoCloseable {
      */
     public record Totals(long rxPackets, long txPackets, long txDropped, List<QueueTotals> queues, long portRxPackets,
             long portTxPackets) {
+        /** Frames to a multicast or broadcast address that no queue reflected. */
+        public long rxGroupDst() {
+            return queues.stream().mapToLong(QueueTotals::rxGroupDst).sum();
+        }
+
+        /** Frames to an IEEE 802.1 link-local address that no queue reflected. */
+        public long rxLinkLocal() {
+            return queues.stream().mapToLong(QueueTotals::rxLinkLocal).sum();
+        }
+
+        /** Frames from a group source address, dropped. */
+        public long rxGroupSrc() {
+            return queues.stream().mapToLong(QueueTotals::rxGroupSrc).sum();
+        }
+
+        /** Group-destined frames sent back from the port's own MAC. */
+        public long txOwnSource() {
+            return queues.stream().mapToLong(QueueTotals::txOwnSource).sum();
+        }
     }
 
     /** One queue's line of the final totals. */
-    public record QueueTotals(int lcore, int port, int queue, long rxPackets, long txPackets, long txDropped) {
+    public record QueueTotals(int lcore, int port, int queue, long rxPackets, long txPackets, long txDropped,
+            long rxRunts, long rxGroupDst, long rxLinkLocal, long rxGroupSrc, long txOwnSource) {
     }
 
     /** How a run that ended by itself ended. */
@@ -175,7 +196,8 @@ public final class EchoAppProcess implements AutoCloseable {
         while (queue.find()) {
             queues.add(new QueueTotals(Integer.parseInt(queue.group(1)), Integer.parseInt(queue.group(2)),
                     Integer.parseInt(queue.group(3)), number(queue.group(4)), number(queue.group(5)),
-                    number(queue.group(6))));
+                    number(queue.group(6)), number(queue.group(7)), number(queue.group(8)), number(queue.group(9)),
+                    number(queue.group(10)), number(queue.group(11))));
         }
         return new Totals(number(total.group(1)), number(total.group(2)), number(total.group(3)), List.copyOf(queues),
                 number(port.group(1)), number(port.group(2)));

@@ -218,6 +218,26 @@ public final class EchoMBeans implements AutoCloseable {
         }
 
         @Override
+        public long getRxGroupDst() {
+            return counter(QueueStats::rxGroupDst);
+        }
+
+        @Override
+        public long getRxLinkLocal() {
+            return counter(QueueStats::rxLinkLocal);
+        }
+
+        @Override
+        public long getRxGroupSrc() {
+            return counter(QueueStats::rxGroupSrc);
+        }
+
+        @Override
+        public long getTxOwnSource() {
+            return counter(QueueStats::txOwnSource);
+        }
+
+        @Override
         public long getRxBursts() {
             return counter(QueueStats::rxBursts);
         }

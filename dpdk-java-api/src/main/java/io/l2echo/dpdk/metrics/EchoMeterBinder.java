@@ -83,6 +83,14 @@ public final class EchoMeterBinder implements MeterBinder {
                     lcore, ref, QueueStats::txDropped);
             queueCounter(registry, "dpdk.queue.rx.runts", "frames shorter than an Ethernet header, dropped", tags,
                     lcore, ref, QueueStats::rxRunts);
+            queueCounter(registry, "dpdk.queue.rx.group.dst", "frames to a multicast or broadcast address, not reflected",
+                    tags, lcore, ref, QueueStats::rxGroupDst);
+            queueCounter(registry, "dpdk.queue.rx.link.local", "frames to an IEEE 802.1 link-local address, not reflected",
+                    tags, lcore, ref, QueueStats::rxLinkLocal);
+            queueCounter(registry, "dpdk.queue.rx.group.src", "frames from a group source address, dropped", tags,
+                    lcore, ref, QueueStats::rxGroupSrc);
+            queueCounter(registry, "dpdk.queue.tx.own.source", "group-destined frames sent from the port's own MAC",
+                    tags, lcore, ref, QueueStats::txOwnSource);
             queueCounter(registry, "dpdk.queue.rx.bursts", "polls that returned frames", tags, lcore, ref,
                     QueueStats::rxBursts);
             queueCounter(registry, "dpdk.queue.empty.polls", "polls that returned nothing", tags, lcore, ref,

@@ -35,6 +35,18 @@ public interface QueueMXBean {
     /** Frames shorter than an Ethernet header, dropped before the swap. */
     long getRxRunts();
 
+    /** Frames to a multicast or broadcast address, not reflected (the unicast policy). */
+    long getRxGroupDst();
+
+    /** Frames to an IEEE 802.1 link-local address (01:80:c2:00:00:00-0f), not reflected. */
+    long getRxLinkLocal();
+
+    /** Frames from a group source address, which no device may send: dropped. */
+    long getRxGroupSrc();
+
+    /** Group-destined frames reflected with the port's own MAC as source (the group policy). */
+    long getTxOwnSource();
+
     /** Polls that returned at least one frame. */
     long getRxBursts();
 

@@ -42,6 +42,10 @@ class EchoMBeansTest {
             assertEquals(1013L, server.getAttribute(secondQueue, "TxPackets"));
             assertEquals(1015L, server.getAttribute(secondQueue, "TxDropped"));
             assertEquals(1019L, server.getAttribute(secondQueue, "RxRunts"));
+            assertEquals(1040L, server.getAttribute(secondQueue, "RxGroupDst"));
+            assertEquals(1041L, server.getAttribute(secondQueue, "RxLinkLocal"));
+            assertEquals(1042L, server.getAttribute(secondQueue, "RxGroupSrc"));
+            assertEquals(1043L, server.getAttribute(secondQueue, "TxOwnSource"));
             assertEquals(1020L, server.getAttribute(secondQueue, "BusyCycles"));
             assertEquals(1020.0 / 1011, (double) server.getAttribute(secondQueue, "CyclesPerFrame"), 1e-9);
             assertEquals(1011.0 / 1016, (double) server.getAttribute(secondQueue, "AverageBurst"), 1e-9);

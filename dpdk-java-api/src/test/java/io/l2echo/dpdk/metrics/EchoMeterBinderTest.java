@@ -25,6 +25,10 @@ class EchoMeterBinderTest {
                 .count());
         assertEquals(505, registry.get("dpdk.queue.tx.dropped").tags("lcore", "1", "queue", "0").functionCounter()
                 .count());
+        assertEquals(530, registry.get("dpdk.queue.rx.group.dst").tags("lcore", "1").functionCounter().count());
+        assertEquals(541, registry.get("dpdk.queue.rx.link.local").tags("lcore", "2").functionCounter().count());
+        assertEquals(532, registry.get("dpdk.queue.rx.group.src").tags("lcore", "1").functionCounter().count());
+        assertEquals(543, registry.get("dpdk.queue.tx.own.source").tags("lcore", "2").functionCounter().count());
         assertEquals(2, registry.get("dpdk.queue.rx.packets").functionCounters().size(), "one meter per queue");
     }
 
