@@ -72,10 +72,17 @@ struct generator {
     /* Flat out, frames the Tx queue refused wait here and go first next time. */
     rte_mbuf *pending[MAX_BURST];
     uint16_t pending_count;
+    bool ports_swapped; /* whether the echo's level swaps this frame's UDP ports (then flows' ports come back as destination) */
     uint8_t frame[MAX_FRAME];
+    uint8_t expected[MAX_FRAME]; /* the frame as the echo's swap level returns it; per-frame fields aside */
 };
 
 inline generator *generator_of(jlong handle) { return reinterpret_cast<generator *>(handle); }
+
+/* The UDP port a flow's frames carry as source, in the frame's byte order. */
+inline uint16_t flow_port(const generator *g, uint64_t sequence) {
+    return rte_cpu_to_be_16(static_cast<uint16_t>(g->udp_source_port + sequence % g->flows));
+}
 
 inline void stamp(const generator *g, rte_mbuf *m, uint64_t sequence, uint64_t tsc) {
     uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
@@ -83,7 +90,7 @@ inline void stamp(const generator *g, rte_mbuf *m, uint64_t sequence, uint64_t t
     memcpy(data + SEQUENCE_OFFSET, &sequence, sizeof(sequence));
     memcpy(data + TSC_OFFSET, &tsc, sizeof(tsc));
     // UDP checksum 0 (none), so a flow's source port can change without recomputing it.
-    const uint16_t source_port = rte_cpu_to_be_16(static_cast<uint16_t>(g->udp_source_port + sequence % g->flows));
+    const uint16_t source_port = flow_port(g, sequence);
     memcpy(data + UDP_OFFSET, &source_port, sizeof(source_port));
     m->data_len = g->frame_length;
     m->pkt_len = g->frame_length;
@@ -130,21 +137,51 @@ void send(generator *g, uint64_t *next_sequence, uint16_t n) {
 }
 
 /*
- * Whether an echo is the frame sent with its MACs swapped: every byte but the per-frame ones
- * (UDP source port, sequence, TSC). A chained echo is read across its segments.
+ * The frame an echo at `level` (0 MAC, 1 and IP, 2 and UDP ports: dpdkj_reflect.h's swap_level)
+ * returns, by the protocols' rules rather than the echo's code: MACs swapped; at IP the IPv4
+ * addresses unless the destination is a group address (224.0.0.0 and up); at ports also the
+ * UDP ports, unless the packet is a fragment. Our frames are untagged IPv4/UDP, IHL 5.
  */
-bool intact(const generator *g, const rte_mbuf *m, const uint8_t *data) {
+void make_expected(generator *g, int level) {
+    memcpy(g->expected, g->frame, g->frame_length);
+    uint8_t *e = g->expected;
+    memcpy(e, g->frame + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);
+    memcpy(e + RTE_ETHER_ADDR_LEN, g->frame, RTE_ETHER_ADDR_LEN);
+    g->ports_swapped = false;
+    const uint8_t *ip = g->frame + sizeof(rte_ether_hdr);
+    const bool ipv4 = g->frame[12] == 0x08 && g->frame[13] == 0x00 && ip[0] == 0x45;
+    if (level < 1 || !ipv4 || ip[16] >= 224)
+        return;
+    uint8_t *eip = e + sizeof(rte_ether_hdr);
+    memcpy(eip + 12, ip + 16, 4);
+    memcpy(eip + 16, ip + 12, 4);
+    const bool fragment = ((ip[6] << 8 | ip[7]) & 0x3fff) != 0;
+    if (level < 2 || fragment || ip[9] != 17 /* UDP */)
+        return;
+    memcpy(e + UDP_OFFSET, g->frame + UDP_OFFSET + 2, 2);
+    memcpy(e + UDP_OFFSET + 2, g->frame + UDP_OFFSET, 2);
+    g->ports_swapped = true;
+}
+
+/*
+ * Whether an echo is the frame sent as the echo's swap level returns it: every byte but the
+ * per-frame ones (sequence, TSC) as expected, and the flow's UDP port where the level puts it.
+ * A chained echo is read across its segments.
+ */
+bool intact(const generator *g, const rte_mbuf *m, const uint8_t *data, uint64_t sequence) {
     if (rte_pktmbuf_pkt_len(m) != g->frame_length)
         return false;
     uint8_t linear[MAX_FRAME];
     if (rte_pktmbuf_data_len(m) != g->frame_length)
         data = static_cast<const uint8_t *>(rte_pktmbuf_read(m, 0, g->frame_length, linear));
-    const uint8_t *f = g->frame;
-    return memcmp(data, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN) == 0 &&
-           memcmp(data + RTE_ETHER_ADDR_LEN, f, RTE_ETHER_ADDR_LEN) == 0 &&
-           memcmp(data + 2 * RTE_ETHER_ADDR_LEN, f + 2 * RTE_ETHER_ADDR_LEN, UDP_OFFSET - 2 * RTE_ETHER_ADDR_LEN) == 0 &&
-           memcmp(data + UDP_OFFSET + 2, f + UDP_OFFSET + 2, SEQUENCE_OFFSET - UDP_OFFSET - 2) == 0 &&
-           memcmp(data + MIN_FRAME, f + MIN_FRAME, g->frame_length - MIN_FRAME) == 0;
+    const uint8_t *e = g->expected;
+    const unsigned fixed_port = g->ports_swapped ? UDP_OFFSET : UDP_OFFSET + 2; /* the one port all flows share */
+    const unsigned flow_port_at = g->ports_swapped ? UDP_OFFSET + 2 : UDP_OFFSET;
+    const uint16_t port = flow_port(g, sequence);
+    return memcmp(data, e, UDP_OFFSET) == 0 && memcmp(data + fixed_port, e + fixed_port, 2) == 0 &&
+           memcmp(data + flow_port_at, &port, 2) == 0 &&
+           memcmp(data + UDP_OFFSET + 4, e + UDP_OFFSET + 4, SEQUENCE_OFFSET - UDP_OFFSET - 4) == 0 &&
+           memcmp(data + MIN_FRAME, e + MIN_FRAME, g->frame_length - MIN_FRAME) == 0;
 }
 
 void receive(generator *g, uint64_t *highest_sequence) {
@@ -156,14 +193,18 @@ void receive(generator *g, uint64_t *highest_sequence) {
     uint64_t echoes = 0, duplicates = 0, reordered = 0, foreign = 0, corrupted = 0;
     for (uint16_t i = 0; i < n; i++) {
         const uint8_t *data = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
-        uint16_t destination_port;
+        uint16_t source_port, destination_port;
         uint64_t sequence, sent_tsc;
+        memcpy(&source_port, data + UDP_OFFSET, sizeof(source_port));
         memcpy(&destination_port, data + UDP_OFFSET + 2, sizeof(destination_port));
         memcpy(&sequence, data + SEQUENCE_OFFSET, sizeof(sequence));
         memcpy(&sent_tsc, data + TSC_OFFSET, sizeof(sent_tsc));
         // An earlier trial's late echo carries a sequence number of ours: its stamp tells it apart.
+        // Ours has our fixed port on either side: an echo at another level than expected is ours, corrupted.
         if (rte_pktmbuf_data_len(pkts[i]) < MIN_FRAME ||
-            rte_be_to_cpu_16(destination_port) != g->udp_destination_port || sequence >= g->count ||
+            (rte_be_to_cpu_16(destination_port) != g->udp_destination_port &&
+             rte_be_to_cpu_16(source_port) != g->udp_destination_port) ||
+            sequence >= g->count ||
             sent_tsc < g->start_tsc) {
             foreign++;
             continue;
@@ -175,7 +216,7 @@ void receive(generator *g, uint64_t *highest_sequence) {
         const uint64_t ns = (now - sent_tsc) * UINT64_C(1000000000) / g->tsc_hz;
         g->round_trip_ns[sequence] = ns == 0 ? 1 : ns > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(ns);
         echoes++;
-        if (unlikely(!intact(g, pkts[i], data)))
+        if (unlikely(!intact(g, pkts[i], data, sequence)))
             corrupted++;
         if (sequence < *highest_sequence)
             reordered++;
@@ -239,7 +280,7 @@ int generator_loop(void *arg) {
 }
 
 jlong create_native(JNIEnv *env, jclass, jint lcore, jint port, jint queue, jlong pool, jbyteArray frame,
-                    jint flows, jint burst_size, jlong count, jlong rate_pps, jlong drain_ns) {
+                    jint flows, jint burst_size, jlong count, jlong rate_pps, jlong drain_ns, jint swap_level) {
     clear_error();
     const jsize length = env->GetArrayLength(frame);
     if (lcore < 0 || lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(static_cast<unsigned>(lcore)))
@@ -250,6 +291,8 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jint port, jint queue, jlon
         return fail(-EINVAL, "burst %d, flows %d, count %lld, rate %lld or drain %lld out of range", burst_size,
                     flows, static_cast<long long>(count), static_cast<long long>(rate_pps),
                     static_cast<long long>(drain_ns));
+    if (swap_level < 0 || swap_level > 2)
+        return fail(-EINVAL, "swap level %d is outside 0..2 (mac, ip, ports)", swap_level);
     const int socket = static_cast<int>(rte_lcore_to_socket_id(static_cast<unsigned>(lcore)));
     auto *g = static_cast<generator *>(rte_zmalloc_socket("dpdkj_generator", sizeof(generator), 64, socket));
     if (g == nullptr)
@@ -283,6 +326,7 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jint port, jint queue, jlon
     g->tsc_hz = rte_get_tsc_hz();
     g->interval_tsc = rate_pps == 0 ? 0 : g->tsc_hz / static_cast<uint64_t>(rate_pps);
     g->drain_tsc = static_cast<uint64_t>(drain_ns) * g->tsc_hz / UINT64_C(1000000000);
+    make_expected(g, swap_level);
     return reinterpret_cast<jlong>(g);
 }
 
@@ -324,7 +368,7 @@ jintArray layout_native(JNIEnv *env, jclass) {
 }
 
 const JNINativeMethod methods[] = {
-    DPDKJ_NATIVE("create", "(IIIJ[BIIJJJ)J", create_native),
+    DPDKJ_NATIVE("create", "(IIIJ[BIIJJJI)J", create_native),
     DPDKJ_NATIVE("counters", "(J)Ljava/nio/ByteBuffer;", counters_native),
     DPDKJ_NATIVE("roundTrips", "(J)Ljava/nio/ByteBuffer;", round_trips_native),
     DPDKJ_NATIVE("destroy", "(J)V", destroy_native),

@@ -13,7 +13,7 @@ public final class GeneratorNatives {
     public static native int[] layout();
 
     public static native long create(int lcore, int port, int queue, long pool, byte[] frame, int flows,
-            int burstSize, long count, long ratePps, long drainNanos);
+            int burstSize, long count, long ratePps, long drainNanos, int swapLevel);
 
     public static native ByteBuffer counters(long handle);
 

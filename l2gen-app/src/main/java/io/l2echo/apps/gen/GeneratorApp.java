@@ -10,6 +10,7 @@ import io.l2echo.dpdk.Mempool;
 import io.l2echo.dpdk.Port;
 import io.l2echo.dpdk.PortConfig;
 import io.l2echo.dpdk.QueueRef;
+import io.l2echo.dpdk.SwapLevel;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -58,6 +59,10 @@ public final class GeneratorApp {
                 .desc("how long to wait for echoes after the last frame; default 500").build());
         options.addOption(Option.builder().longOpt("dst-mac").hasArg().argName("MAC")
                 .desc("destination MAC; default 02:00:00:00:00:02 (a promiscuous echo takes any)").build());
+        options.addOption(Option.builder().longOpt("swap").hasArg().argName("LEVEL")
+                .desc("the echo's swap level, what each echo is checked against: mac, ip (and the IPv4 "
+                        + "addresses), ports (and the UDP ports); any other difference counts as corrupted; default mac")
+                .build());
         options.addOption(Option.builder().longOpt("rates").hasArg().argName("PPS,...")
                 .desc("run one trial at each of these rates, one after another").build());
         options.addOption(Option.builder().longOpt("search")
@@ -96,7 +101,8 @@ public final class GeneratorApp {
                     .ratePps(number(line, "rate", 0)).frameLength((int) number(line, "size", 60))
                     .flows((int) number(line, "flows", 1)).burstSize((int) number(line, "burst", 32))
                     .drain(Duration.ofMillis(number(line, "drain-ms", 500)))
-                    .destinationMac(mac(line.getOptionValue("dst-mac", "02:00:00:00:00:02"))).build();
+                    .destinationMac(mac(line.getOptionValue("dst-mac", "02:00:00:00:00:02")))
+                    .swapLevel(SwapLevel.fromOption(line.getOptionValue("swap", "mac").trim())).build();
             requestedPort = PortConfig.builder().port(line.getOptionValue("port", "0")).build();
         } catch (ParseException | IllegalArgumentException e) {
             err.println("l2gen: " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.l2echo.apps.gen;
 
 import io.l2echo.dpdk.QueueCounters;
+import io.l2echo.dpdk.SwapLevel;
 import java.time.Duration;
 
 /**
@@ -25,6 +26,7 @@ public final class GeneratorConfig {
     private final int destinationIp;
     private final int sourcePort;
     private final int destinationPort;
+    private final SwapLevel swapLevel;
 
     private GeneratorConfig(Builder b) {
         this.count = b.count;
@@ -38,11 +40,20 @@ public final class GeneratorConfig {
         this.destinationIp = b.destinationIp;
         this.sourcePort = b.sourcePort;
         this.destinationPort = b.destinationPort;
+        this.swapLevel = b.swapLevel;
     }
 
     /** A builder holding the defaults: a million 60-byte frames flat out, one flow, bursts of 32, a 500 ms drain. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The level the echo swaps at: each echo is checked against the frame sent with exactly that
+     * level's fields swapped, anything else counts as corrupted.
+     */
+    public SwapLevel swapLevel() {
+        return swapLevel;
     }
 
     /** Frames to send. */
@@ -147,6 +158,7 @@ public final class GeneratorConfig {
         private int destinationIp = 0x0a_63_00_02; // 10.99.0.2
         private int sourcePort = 40000;
         private int destinationPort = 40001;
+        private SwapLevel swapLevel = SwapLevel.MAC;
 
         private Builder() {
         }
@@ -164,6 +176,18 @@ public final class GeneratorConfig {
             this.destinationIp = other.destinationIp;
             this.sourcePort = other.sourcePort;
             this.destinationPort = other.destinationPort;
+            this.swapLevel = other.swapLevel;
+            return this;
+        }
+
+        /**
+         * The swap level of the echo under test ({@link SwapLevel#MAC} by default): at
+         * {@link SwapLevel#IP} echoes must come back with the IPv4 addresses swapped too, at
+         * {@link SwapLevel#PORTS} also the UDP ports (a flow's port then comes back as the
+         * destination); any other difference counts as corrupted.
+         */
+        public Builder swapLevel(SwapLevel level) {
+            this.swapLevel = java.util.Objects.requireNonNull(level, "level");
             return this;
         }
 

@@ -73,7 +73,8 @@ public final class TrafficGenerator implements AutoCloseable {
             try {
                 long handle = mainThread.call(operation, () -> NativeErrors.check(GeneratorNatives.create(lcore,
                         queue.port(), queue.queue(), access.handle(pool), frame, config.flows(), config.burstSize(),
-                        config.count(), config.ratePps(), config.drain().toNanos()), operation,
+                        config.count(), config.ratePps(), config.drain().toNanos(), config.swapLevel().ordinal()),
+                        operation,
                         "ask for fewer frames (--count): each needs 4 bytes"));
                 TrafficGenerator generator = new TrafficGenerator(config, handle,
                         stopTimeoutMillis + config.drain().toMillis(), () -> access.detach(pool, user));
