@@ -164,6 +164,35 @@ class L2EchoReflectIT {
         assertEquals(groupSource.size(), totals.rxGroupSrc(), totals::toString);
     }
 
+    @Test
+    void theEverythingPolicyReflectsEveryClassMacsSwappedLikeTestpmd() throws IOException {
+        VethBed bed = dpdk.up(VethBed.builder());
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + dpdk.filePrefix()),
+                List.of("--stats-interval", "0", "--reflect", "everything")));
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        echo.awaitEchoing();
+        List<byte[]> frames = List.of(frame(bed.peerMac(), bed.dutMac(), TAGS[0], false, ReflectFrames.PROTO_UDP, 32),
+                frame(bed.peerMac(), BROADCAST, TAGS[0], false, ReflectFrames.PROTO_UDP, 32),
+                frame(bed.peerMac(), STP, TAGS[0], false, ReflectFrames.PROTO_UDP, 32),
+                frame(GROUP_SOURCE, bed.dutMac(), TAGS[0], true, ReflectFrames.PROTO_TCP, 32));
+        Map<ByteBuffer, Integer> expected = new HashMap<>();
+        for (byte[] sent : frames) {
+            expected.merge(ByteBuffer.wrap(ReflectFrames.expected(sent, "mac")), 1, Integer::sum);
+        }
+        peer.drain();
+        for (byte[] sent : frames) {
+            peer.send(sent);
+        }
+        receiveExactly(peer, expected, "mac");
+
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
+        EchoAppProcess.Totals totals = echo.totals();
+        assertTrue(totals.rxPackets() >= frames.size(), totals::toString);
+        assertEquals(0, totals.rxGroupDst() + totals.rxLinkLocal() + totals.rxGroupSrc() + totals.txOwnSource(),
+                "nothing is classified: " + totals);
+    }
+
     /*
      * Every expected frame comes back once, checksums valid, and no other frame of ours comes back
      * (the namespace's own traffic is not ours and is skipped).
