@@ -2,10 +2,11 @@ package io.l2echo.testkit;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * Frames for testing the reflector's swap levels: Ethernet with up to two VLAN tags, IPv4 or
- * IPv6, UDP or TCP, every checksum valid; the frame a level should send back, computed here from
+ * IPv6, UDP, TCP or SCTP (its CRC32c computed whole here, with {@link CRC32C}), every checksum valid; the frame a level should send back, computed here from
  * the protocols' layouts (independently of the shim's kernel); and a check that a received
  * frame's checksums still hold. Each frame carries {@link #MARKER} and a sequence number in its
  * payload, so a test tells its own frames from what a namespace's kernel sends.
@@ -17,10 +18,12 @@ public final class ReflectFrames {
     public static final int TPID_8021AD = 0x88a8;
     public static final int PROTO_TCP = 6;
     public static final int PROTO_UDP = 17;
+    public static final int PROTO_SCTP = 132;
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int ETHERTYPE_IPV6 = 0x86dd;
     private static final int TCP_HEADER_LENGTH = 20;
     private static final int UDP_HEADER_LENGTH = 8;
+    private static final int SCTP_COMMON_HEADER_LENGTH = 12;
 
     private ReflectFrames() {
     }
@@ -37,8 +40,8 @@ public final class ReflectFrames {
         if (sourceIp.length != destinationIp.length || (sourceIp.length != 4 && sourceIp.length != 16)) {
             throw new IllegalArgumentException("two IPv4 or two IPv6 addresses");
         }
-        if (proto != PROTO_UDP && proto != PROTO_TCP) {
-            throw new IllegalArgumentException("UDP or TCP, not " + proto);
+        if (proto != PROTO_UDP && proto != PROTO_TCP && proto != PROTO_SCTP) {
+            throw new IllegalArgumentException("UDP, TCP or SCTP, not " + proto);
         }
         if (payloadLength < 16) {
             throw new IllegalArgumentException("a payload of at least 16 bytes: the marker and the sequence");
@@ -46,7 +49,8 @@ public final class ReflectFrames {
         boolean v6 = sourceIp.length == 16;
         int l2 = 12 + 4 * tpids.length + 2;
         int ipHeader = v6 ? 40 : 20;
-        int l4Header = proto == PROTO_TCP ? TCP_HEADER_LENGTH : UDP_HEADER_LENGTH;
+        int l4Header = proto == PROTO_TCP ? TCP_HEADER_LENGTH
+                : proto == PROTO_SCTP ? SCTP_COMMON_HEADER_LENGTH : UDP_HEADER_LENGTH;
         int l4Length = l4Header + payloadLength;
         ByteBuffer frame = ByteBuffer.allocate(Math.max(60, l2 + ipHeader + l4Length));
         destination.writeTo(frame.array(), 0);
@@ -71,12 +75,18 @@ public final class ReflectFrames {
         if (proto == PROTO_TCP) {
             frame.putInt((int) sequence).putInt(0).put((byte) 0x50).put((byte) 0x18).putShort((short) 512)
                     .putShort((short) 0).putShort((short) 0);
+        } else if (proto == PROTO_SCTP) {
+            frame.putInt((int) sequence).putInt(0); // verification tag, checksum
         } else {
             frame.putShort((short) l4Length).putShort((short) 0);
         }
         frame.putLong(MARKER).putLong(sequence);
         for (int i = 16; i < payloadLength; i++) {
             frame.put((byte) (sequence * 31 + i));
+        }
+        if (proto == PROTO_SCTP) {
+            writeSctpChecksum(frame.array(), l4, l4Length);
+            return frame.array();
         }
         int checksumAt = l4 + (proto == PROTO_TCP ? 16 : 6);
         int checksum = ~Checksums.fold(pseudoHeaderSum(frame.array(), ip, v6, proto, l4Length)
@@ -142,6 +152,10 @@ public final class ReflectFrames {
         }
         if (level.equals("ports") && (proto == PROTO_UDP || proto == PROTO_TCP)) {
             swap(out, l4, l4 + 2, 2);
+        } else if (level.equals("ports") && proto == PROTO_SCTP) {
+            swap(out, l4, l4 + 2, 2);
+            int length = type == ETHERTYPE_IPV6 ? u16(out, ip + 4) : u16(out, ip + 2) - (l4 - ip);
+            writeSctpChecksum(out, l4, length); // not a sum: recomputed whole
         }
         return out;
     }
@@ -178,9 +192,25 @@ public final class ReflectFrames {
         if (l4 + l4Length > length) {
             return "cut short: " + length + " bytes";
         }
+        if (proto == PROTO_SCTP) {
+            byte[] copy = Arrays.copyOfRange(frame, l4, l4 + l4Length);
+            writeSctpChecksum(copy, 0, l4Length);
+            return Arrays.equals(copy, 8, 12, frame, l4 + 8, l4 + 12) ? null : "SCTP CRC32c";
+        }
         int sum = Checksums.fold(pseudoHeaderSum(frame, ip, v6, proto, l4Length)
                 + Checksums.sum(frame, l4, l4Length, 0));
         return sum == 0xffff ? null : (proto == PROTO_TCP ? "TCP" : "UDP") + " checksum";
+    }
+
+    /* RFC 9260's CRC32c over the SCTP packet with its checksum field zero, stored least significant byte first. */
+    private static void writeSctpChecksum(byte[] b, int sctp, int length) {
+        Arrays.fill(b, sctp + 8, sctp + 12, (byte) 0);
+        CRC32C crc = new CRC32C();
+        crc.update(b, sctp, length);
+        long value = crc.getValue();
+        for (int i = 0; i < 4; i++) {
+            b[sctp + 8 + i] = (byte) (value >>> (8 * i));
+        }
     }
 
     private static int pseudoHeaderSum(byte[] frame, int ip, boolean v6, int proto, int l4Length) {

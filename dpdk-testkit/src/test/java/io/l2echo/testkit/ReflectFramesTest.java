@@ -15,7 +15,7 @@ class ReflectFramesTest {
 
     @Test
     void builtFramesHaveValidChecksumsAndEachLevelSwapsOnlyItsFields() {
-        for (int proto : new int[] {ReflectFrames.PROTO_UDP, ReflectFrames.PROTO_TCP}) {
+        for (int proto : new int[] {ReflectFrames.PROTO_UDP, ReflectFrames.PROTO_TCP, ReflectFrames.PROTO_SCTP}) {
             for (int[] tags : new int[][] {{}, {ReflectFrames.TPID_8021Q}, {ReflectFrames.TPID_8021AD, 0x8100}}) {
                 byte[] frame = ReflectFrames.build(A, B, tags, V4_A, V4_B, proto, 1111, 2222, 7, 40);
                 assertNull(ReflectFrames.checksumProblem(frame, frame.length));
@@ -32,7 +32,8 @@ class ReflectFramesTest {
                 assertNull(ReflectFrames.checksumProblem(ports, ports.length), "a swap keeps the sums");
                 byte[] broken = frame.clone();
                 broken[broken.length - 1] ^= 1;
-                assertEquals(proto == ReflectFrames.PROTO_TCP ? "TCP checksum" : "UDP checksum",
+                assertEquals(proto == ReflectFrames.PROTO_TCP ? "TCP checksum"
+                        : proto == ReflectFrames.PROTO_SCTP ? "SCTP CRC32c" : "UDP checksum",
                         ReflectFrames.checksumProblem(broken, broken.length));
             }
         }

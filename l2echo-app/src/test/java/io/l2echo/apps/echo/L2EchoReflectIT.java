@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The reflector on real frames over the veth bed (issue 17): each swap level, untagged, 802.1Q
- * and QinQ, IPv4 and IPv6, UDP and TCP, comes back with exactly its fields swapped, byte for
+ * and QinQ, IPv4 and IPv6, UDP, TCP and SCTP, comes back with exactly its fields swapped, byte for
  * byte, checksums valid; what the safe default does not reflect does not come back and is
  * counted by class; the group policy sends group-destined frames back from the port's MAC.
  *
@@ -71,13 +71,16 @@ class L2EchoReflectIT {
         List<byte[]> reflected = new ArrayList<>();
         for (int[] tags : TAGS) {
             for (boolean v6 : new boolean[] {false, true}) {
-                for (int proto : new int[] {ReflectFrames.PROTO_UDP, ReflectFrames.PROTO_TCP}) {
+                for (int proto : new int[] {ReflectFrames.PROTO_UDP, ReflectFrames.PROTO_TCP,
+                    ReflectFrames.PROTO_SCTP}) {
                     for (int payload : new int[] {16, 600}) {
                         reflected.add(frame(bed.peerMac(), bed.dutMac(), tags, v6, proto, payload));
                     }
                 }
             }
         }
+        // SCTP of a length not a multiple of four: the kernel's CRC32c correction off its table.
+        reflected.add(frame(bed.peerMac(), bed.dutMac(), TAGS[1], true, ReflectFrames.PROTO_SCTP, 37));
         // No IPv4 fragment: net_af_packet's socket joins a fanout group with PACKET_FANOUT_FLAG_DEFRAG,
         // so the kernel holds a lone fragment for reassembly and the echo never sees it. Fragments
         // keeping their "ports" is test_reflect.cpp's to show.
