@@ -103,16 +103,16 @@ final class Formats {
             }
         }
         if (!current.queues().isEmpty()) {
-            out.append(String.format(Locale.ROOT, "%6s %8s %13s %13s %16s %16s %10s %6s %10s %10s %10s %10s%n",
+            out.append(String.format(Locale.ROOT, "%6s %8s %13s %13s %16s %16s %10s %6s %10s %10s %10s %10s  %s%n",
                     "lcore", "port/q", "rx pps", "tx pps", "rx packets", "tx packets", "dropped", "idle%", "group-dst",
-                    "link-local", "group-src", "own-src"));
+                    "link-local", "group-src", "own-src", "swap/reflect"));
             for (Snapshot.QueueCounters queue : current.queues()) {
                 Snapshot.QueueCounters before = previous == null ? null
                         : previous.queue(queue.lcore(), queue.port(), queue.queue());
                 double seconds = previous == null ? 0 : Math.max(1, current.nanoTime() - previous.nanoTime()) / 1e9;
                 long polls = before == null ? 0 : queue.get("rx_bursts") - before.get("rx_bursts")
                         + queue.get("empty_polls") - before.get("empty_polls");
-                out.append(String.format(Locale.ROOT, "%6d %8s %13s %13s %,16d %,16d %,10d %6s %,10d %,10d %,10d %,10d%n",
+                out.append(String.format(Locale.ROOT, "%6d %8s %13s %13s %,16d %,16d %,10d %6s %,10d %,10d %,10d %,10d  %s%n",
                         queue.lcore(),
                         queue.port() + "/" + queue.queue(),
                         rate(before == null ? null : (queue.get("rx_packets") - before.get("rx_packets")) / seconds, 1),
@@ -121,7 +121,7 @@ final class Formats {
                         polls == 0 ? "-" : String.format(Locale.ROOT, "%.1f",
                                 100.0 * (queue.get("empty_polls") - before.get("empty_polls")) / polls),
                         queue.get("rx_group_dst"), queue.get("rx_link_local"), queue.get("rx_group_src"),
-                        queue.get("tx_own_source")));
+                        queue.get("tx_own_source"), queue.mode()));
             }
         }
         return out.toString();
@@ -155,7 +155,11 @@ final class Formats {
         root.put("ports", ports);
         if (current.hasQueueCounters()) {
             List<Object> queues = new ArrayList<>();
-            current.queues().forEach(queue -> queues.add(queue.counters()));
+            current.queues().forEach(queue -> {
+                Map<String, Object> row = new LinkedHashMap<>(queue.counters());
+                row.putAll(queue.modes());
+                queues.add(row);
+            });
             root.put("lcores", queues);
         }
         return Json.write(root);

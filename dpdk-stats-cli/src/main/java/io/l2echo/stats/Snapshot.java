@@ -19,8 +19,21 @@ record Snapshot(long nanoTime, long epochMillis, String version, long pid, List<
         }
     }
 
-    /** One row of our apps' {@code /l2echo/lcores}: an echo loop's counters for one queue. */
-    record QueueCounters(int lcore, int port, int queue, Map<String, Long> counters) {
+    /**
+     * One row of our apps' {@code /l2echo/lcores}: an echo loop's counters for one queue, and its
+     * text fields (an echo loop's {@code swap} level and {@code reflect} policy; none for a Java
+     * packet queue).
+     */
+    record QueueCounters(int lcore, int port, int queue, Map<String, Long> counters, Map<String, String> modes) {
+        QueueCounters(int lcore, int port, int queue, Map<String, Long> counters) {
+            this(lcore, port, queue, counters, Map.of());
+        }
+
+        /** "swap/reflect" (mac/unicast), or "-" for a queue without them. */
+        String mode() {
+            return modes.containsKey("swap") ? modes.get("swap") + "/" + modes.getOrDefault("reflect", "?") : "-";
+        }
+
         long get(String name) {
             return counters.getOrDefault(name, 0L);
         }
@@ -42,7 +55,7 @@ record Snapshot(long nanoTime, long epochMillis, String version, long pid, List<
         for (QueueCounters queue : this.queues) {
             QueueCounters before = baseline.queue(queue.lcore(), queue.port(), queue.queue());
             queues.add(before == null ? queue : new QueueCounters(queue.lcore(), queue.port(), queue.queue(),
-                    minusCounters(queue.counters(), before.counters())));
+                    minusCounters(queue.counters(), before.counters()), queue.modes()));
         }
         return new Snapshot(nanoTime, epochMillis, version, pid, List.copyOf(ports), List.copyOf(queues),
                 hasQueueCounters);

@@ -47,7 +47,7 @@ final class TelemetryClient implements AutoCloseable {
                 Map<String, Long> counters = numbers(object(row, LCORES_COMMAND));
                 queues.add(new Snapshot.QueueCounters(counters.getOrDefault("lcore", -1L).intValue(),
                         counters.getOrDefault("port", -1L).intValue(), counters.getOrDefault("queue", -1L).intValue(),
-                        counters));
+                        counters, texts(object(row, LCORES_COMMAND))));
             }
         }
         return new Snapshot(nanoTime, System.currentTimeMillis(), version, pid, List.copyOf(ports),
@@ -86,6 +86,17 @@ final class TelemetryClient implements AutoCloseable {
             return values;
         }
         throw unexpected(what, Json.write(value));
+    }
+
+    /* The string fields of a row. */
+    private static Map<String, String> texts(Map<String, Object> values) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (value instanceof String text) {
+                texts.put(name, text);
+            }
+        });
+        return texts;
     }
 
     /* Scalars only: per-queue arrays such as q_ipackets are left out. */

@@ -136,6 +136,8 @@ class DpdkStatsIT {
             assertEquals(stats.get("ipackets"), row.get("rx_packets"), "the loop received what the port did");
             assertEquals(stats.get("ipackets"), row.get("tx_packets"), "and sent all of it back");
             assertEquals(0L, row.get("tx_dropped"), json::toString);
+            assertEquals("mac", row.get("swap"), "the loop's swap level, from the shim: " + json);
+            assertEquals("unicast", row.get("reflect"), "and its reflect policy, the default: " + json);
 
             Processes.Result table = cli("-f", prefix, "--count", "2", "--interval", "0.2").requireSuccess();
             String text = table.output();
@@ -144,6 +146,7 @@ class DpdkStatsIT {
             assertTrue(text.contains("lcore") && text.contains("port/q"), () -> "the lcore rows' header:\n" + text);
             assertTrue(text.lines().anyMatch(line -> line.trim().matches("1\\s+0/0\\s.*")),
                     () -> "a row for lcore 1, port 0 queue 0:\n" + text);
+            assertTrue(text.contains("  mac/unicast"), () -> "the loop's swap/reflect:\n" + text);
             assertFalse(text.contains("\033["), "no terminal escapes on a pipe");
 
             // Nothing flows on the bed by itself (IPv6 is off there): from zero, everything stays at zero.

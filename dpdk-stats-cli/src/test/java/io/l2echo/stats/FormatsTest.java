@@ -15,7 +15,8 @@ class FormatsTest {
                 Map.of("rx_good_packets", rx));
         List<Snapshot.QueueCounters> queues = withQueue ? List.of(new Snapshot.QueueCounters(1, 0, 0,
                 Map.of("rx_packets", rx, "tx_packets", rx, "rx_bursts", rx / 10, "empty_polls", 100L, "rx_group_dst", 7L,
-                        "rx_link_local", 3L, "rx_group_src", 2L, "tx_own_source", 0L))) : List.of();
+                        "rx_link_local", 3L, "rx_group_src", 2L, "tx_own_source", 0L),
+                Map.of("swap", "ports", "reflect", "unicast"))) : List.of();
         return new Snapshot(seconds * 1_000_000_000L, 1000 * seconds, "DPDK 22.11.11", 7, List.of(port), queues,
                 withQueue);
     }
@@ -37,6 +38,7 @@ class FormatsTest {
         assertEquals(1000L, ((Map<?, ?>) port.get("stats")).get("ipackets"));
         assertFalse(port.containsKey("rates"));
         assertEquals(1, ((List<?>) first.get("lcores")).size());
+        assertEquals("ports", ((Map<?, ?>) ((List<?>) first.get("lcores")).get(0)).get("swap"));
 
         Map<?, ?> second = (Map<?, ?>) Json.parse(Formats.json(at(1, 1000, 64_000, true), at(3, 5000, 320_000, true)));
         Map<?, ?> rates = (Map<?, ?>) ((Map<?, ?>) ((List<?>) second.get("ports")).get(0)).get("rates");
@@ -67,6 +69,6 @@ class FormatsTest {
     void theTableShowsEachClassTheEchoDidNotReflect() {
         String text = Formats.table(null, at(1, 1000, 64_000, true), "sock");
         assertTrue(text.contains("group-dst link-local  group-src    own-src"), text);
-        assertTrue(text.matches("(?s).* 7 +3 +2 +0\n.*"), text);
+        assertTrue(text.matches("(?s).* 7 +3 +2 +0  ports/unicast\n.*"), text);
     }
 }

@@ -28,7 +28,7 @@ class TelemetryClientTest {
                 + "\"q_ipackets\": [10]}}");
         when(transport.request("/ethdev/stats,1")).thenReturn("{\"/ethdev/stats\": {\"ipackets\": 3}}");
         when(transport.request("/l2echo/lcores")).thenReturn("{\"/l2echo/lcores\": {\"lcore1_port0_queue0\": "
-                + "{\"lcore\": 1, \"port\": 0, \"queue\": 0, \"rx_packets\": 10}}}");
+                + "{\"lcore\": 1, \"port\": 0, \"queue\": 0, \"rx_packets\": 10, \"swap\": \"ip\", \"reflect\": \"group\"}}}");
 
         TelemetryClient client = new TelemetryClient(transport);
         Snapshot snapshot = client.poll(false);
@@ -42,6 +42,7 @@ class TelemetryClientTest {
         assertTrue(snapshot.hasQueueCounters());
         assertEquals(1, snapshot.queues().get(0).lcore());
         assertEquals(10, snapshot.queues().get(0).get("rx_packets"));
+        assertEquals("ip/group", snapshot.queues().get(0).mode());
         verify(transport, never()).request("/ethdev/xstats,0");
     }
 
