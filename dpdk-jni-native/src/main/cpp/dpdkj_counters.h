@@ -29,7 +29,7 @@ namespace dpdkj {
 constexpr size_t COUNTERS_ALIGN = 128;
 
 struct alignas(COUNTERS_ALIGN) queue_counters {
-    uint64_t rx_packets;  /* frames received and echoed or dropped by Tx, runts excepted */
+    uint64_t rx_packets;  /* frames handed to Tx (sent or tx_dropped): runts and frames not reflected excepted */
     uint64_t rx_bytes;    /* their bytes, without CRC */
     uint64_t tx_packets;  /* frames the Tx queue accepted */
     uint64_t tx_bytes;

@@ -72,7 +72,7 @@ struct generator {
     /* Flat out, frames the Tx queue refused wait here and go first next time. */
     rte_mbuf *pending[MAX_BURST];
     uint16_t pending_count;
-    bool ports_swapped; /* whether the echo's level swaps this frame's UDP ports (then flows' ports come back as destination) */
+    bool ports_swapped; /* the echo's level swaps our UDP ports: a flow's port comes back as destination */
     uint8_t frame[MAX_FRAME];
     uint8_t expected[MAX_FRAME]; /* the frame as the echo's swap level returns it; per-frame fields aside */
 };

@@ -14,7 +14,10 @@ public interface QueueMXBean {
     /** The queue id, the same for Rx and Tx: the loop echoes on the queue it received on. */
     int getQueueId();
 
-    /** Frames the loop received on this queue, then echoed or dropped on Tx; runts are counted apart. */
+    /**
+     * Frames the loop received on this queue, then echoed or dropped on Tx; runts and the frames
+     * the reflect policy did not reflect are counted apart.
+     */
     long getRxPackets();
 
     /** Bytes of those frames, without CRC. */
