@@ -27,6 +27,13 @@ class GeneratorConfigTest {
     }
 
     @Test
+    void echoesAreCheckedAtMacLevelUnlessTheEchosLevelIsGiven() {
+        assertEquals(io.l2echo.dpdk.SwapLevel.MAC, GeneratorConfig.builder().build().swapLevel());
+        GeneratorConfig ports = GeneratorConfig.builder().swapLevel(io.l2echo.dpdk.SwapLevel.PORTS).build();
+        assertEquals(io.l2echo.dpdk.SwapLevel.PORTS, GeneratorConfig.builder().from(ports).build().swapLevel());
+    }
+
+    @Test
     void outOfRangeValuesAreRefusedBeforeDpdk() {
         assertThrows(IllegalArgumentException.class, () -> GeneratorConfig.builder().frameLength(59));
         assertThrows(IllegalArgumentException.class, () -> GeneratorConfig.builder().frameLength(1515));
