@@ -123,11 +123,7 @@ public final class EchoWorker implements AutoCloseable {
 
     /** Asks the loop to return after its current burst; does not wait. Any thread. */
     public void requestStop() {
-        synchronized (lock) {
-            if (!closed) {
-                loop.requestStop();
-            }
-        }
+        lifecycle.runIfOpen(loop::requestStop); // once closing began, the loop is stopping or stopped
     }
 
     boolean isClosed() {
