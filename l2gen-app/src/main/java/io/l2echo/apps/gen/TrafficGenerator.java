@@ -98,29 +98,12 @@ public final class TrafficGenerator implements AutoCloseable {
 
     /* What its port and lcore know it as. */
     private QueuePoller asQueuePoller() {
-        return new QueuePoller() {
-            @Override
-            public void requestStop() {
-                TrafficGenerator.this.requestStop();
-            }
-
-            @Override
-            public void close() {
-                finish();
-            }
-
-            @Override
-            public boolean stillPolls() {
-                synchronized (lock) {
-                    return !closed;
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "the generator on lcore " + loop.lcore();
-            }
-        };
+        return QueuePoller.of(() -> "the generator on lcore " + loop.lcore(), this::requestStop, this::finish,
+                () -> {
+                    synchronized (lock) {
+                        return !closed;
+                    }
+                });
     }
 
     /** Fails loudly if this class and the shim disagree on the counter layout or the stamp. */
