@@ -10,6 +10,8 @@ Usage: scripts/asan_stress.sh [--keep] [mvn arguments...]    (as root, with huge
   2. runs, in test JVMs started through a launcher that preloads the libasan the shim links:
        LifecycleStressDpdkTest   dpdk-java-api: stats, link, xstats, pools, JMX, meters read
                                  on three threads while pools are freed and the echo closes
+       OwnershipDpdkTest         dpdk-java-api: ports and queues closed under running loops,
+                                 launches racing port closes
        TelemetryStressDpdkTest   dpdk-stats-cli: /l2echo/lcores and /ethdev/stats,0 read over
                                  telemetry while the echo stops and the EAL closes, a JVM per
                                  iteration (they inherit the preload)
@@ -75,10 +77,10 @@ exec "$java_home/bin/java" "\$@"
 LAUNCHER
 chmod +x "$OUT/jdk/bin/java"
 
-say "[2/2] LifecycleStressDpdkTest and TelemetryStressDpdkTest with $libasan preloaded"
+say "[2/2] LifecycleStressDpdkTest, OwnershipDpdkTest and TelemetryStressDpdkTest with $libasan preloaded"
 rc=0
 mvn -B -q -pl dpdk-java-api,dpdk-stats-cli -am verify -Ddpdkj.sanitize=address -Djvm="$OUT/jdk/bin/java" \
-  -Dtest=LifecycleStressDpdkTest,TelemetryStressDpdkTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest=LifecycleStressDpdkTest,OwnershipDpdkTest,TelemetryStressDpdkTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false "$@" || rc=$?
 
 shopt -s nullglob
