@@ -24,27 +24,8 @@ public final class EchoWorker implements AutoCloseable {
     /* Counter reads run inside it; close frees the handle once they are out. */
     private final NativeLifecycle lifecycle;
     private final Object lock = new Object();
-    private final QueuePoller queuePoller = new QueuePoller() {
-        @Override
-        public void requestStop() {
-            EchoWorker.this.requestStop();
-        }
-
-        @Override
-        public void close() {
-            EchoWorker.this.close();
-        }
-
-        @Override
-        public boolean stillPolls() {
-            return !isClosed();
-        }
-
-        @Override
-        public String toString() {
-            return "lcore " + lcore() + "'s echo loop";
-        }
-    };
+    private final QueuePoller queuePoller = QueuePoller.of(() -> "lcore " + lcore() + "'s echo loop", this::requestStop,
+            this::close, () -> !isClosed());
     private LcoreLoop loop;
     /* Published before the lifecycle closes: a read refused from then on finds them. */
     private volatile List<QueueStats> finalStats;
@@ -141,11 +122,7 @@ public final class EchoWorker implements AutoCloseable {
 
     /** Asks the loop to return after its current burst; does not wait. Any thread. */
     public void requestStop() {
-        synchronized (lock) {
-            if (!closed) {
-                loop.requestStop();
-            }
-        }
+        lifecycle.runIfOpen(loop::requestStop); // once closing began, the loop is stopping or stopped
     }
 
     boolean isClosed() {

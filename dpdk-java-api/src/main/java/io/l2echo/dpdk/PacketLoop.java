@@ -212,27 +212,8 @@ public final class PacketLoop implements AutoCloseable {
 
     /* What the EAL knows its lcore's user as. */
     QueuePoller asQueuePoller() {
-        return new QueuePoller() {
-            @Override
-            public void requestStop() {
-                PacketLoop.this.requestStop();
-            }
-
-            @Override
-            public void close() {
-                PacketLoop.this.close();
-            }
-
-            @Override
-            public boolean stillPolls() {
-                return !isClosed();
-            }
-
-            @Override
-            public String toString() {
-                return "Java packet loop " + thread.getName();
-            }
-        };
+        return QueuePoller.of(() -> "Java packet loop " + thread.getName(), this::requestStop, this::close,
+                () -> !isClosed());
     }
 
     boolean isClosed() {

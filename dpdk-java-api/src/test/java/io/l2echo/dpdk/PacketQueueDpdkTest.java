@@ -16,17 +16,18 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Zero-copy bursts on real DPDK, in this JVM: a {@code net_ring} port, whose Tx queue N feeds its
- * Rx queue N, so every frame a queue sends comes back to it, in the very mbuf it was sent in.
+ * Rx queue N, so every frame a queue sends comes back to it, in the very mbuf it was sent in
+ * ({@link NetRingFixture}, with four queues and a second pool of small mbufs of its own).
  * Its own EAL (surefire forks a JVM per test class in this module), with checked bursts on
  * ({@code io.l2echo.dpdk.checkedBursts}, set in this module's surefire configuration).
  */
@@ -36,6 +37,9 @@ class PacketQueueDpdkTest {
     private static final int BURST = 32;
     /* Mbufs whose room is 512 bytes. */
     private static final int SMALL_MBUF_BYTES = 512;
+
+    @RegisterExtension
+    static final NetRingFixture RING = NetRingFixture.named("pq").queues(4);
     private static Eal eal;
     private static Mempool pool;
     private static Mempool smallMbufPool;
@@ -43,19 +47,10 @@ class PacketQueueDpdkTest {
 
     @BeforeAll
     static void start() {
-        eal = Eal.init(List.of("-l", "0,1", "--no-pci", "--no-huge", "-m", "256", "--vdev=net_ring0",
-                "--file-prefix=l2e-pq-" + ProcessHandle.current().pid(), "--log-level=lib.eal:warning"));
-        pool = eal.createMempool("pq_pool", 4095, 64, Mempool.DEFAULT_DATA_ROOM_SIZE, 0);
+        eal = RING.eal();
+        pool = RING.pool();
+        port = RING.port();
         smallMbufPool = eal.createMempool("pq_small", 4095, 64, SMALL_MBUF_BYTES + Mempool.HEADROOM, 0);
-        port = eal.startPort(PortConfig.builder().portName("net_ring0").queues(4, 4).descriptors(512, 512)
-                .promiscuous(false).build(), pool);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (eal != null) {
-            eal.close();
-        }
     }
 
     /* Sends these frames from new mbufs of the queue's pool, in one burst; returns how many Tx took. */

@@ -131,6 +131,18 @@ public final class Leftovers {
     }
 
     /**
+     * Fails when the process under test left hugepage files, for a process that leaves its
+     * runtime directory by design (DPDK 22.11's own apps, a killed process); removes whatever it
+     * left, the runtime directory included, either way.
+     */
+    public void assertNoHugepageFilesLeft() throws IOException {
+        Found found = remove();
+        if (!found.hugepageFiles().isEmpty()) {
+            throw new AssertionError("left behind (now removed): " + found);
+        }
+    }
+
+    /**
      * Deletes what {@link #check()} finds, and the {@code dpdk} directory above the runtime
      * directory if the snapshot predates it and it is empty now. Call once the process has exited.
      *

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * scripts/bind_nic.sh where it must say no: the interface carrying the default route (by name
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Test;
 @Tag("dpdk")
 class BindNicScriptTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
 
     private static Processes.Result bindNic(String... args) throws IOException {
         Path script = VethBed.findScript(Path.of("").toAbsolutePath()).resolveSibling("bind_nic.sh");
@@ -69,12 +73,11 @@ class BindNicScriptTest {
 
     @Test
     void aVethIsNotAPciDeviceAndSaysHowDpdkReachesIt() throws IOException {
-        try (VethBed bed = VethBed.builder().up()) {
-            Processes.Result veth = bindNic("bind", bed.dutInterface(), "--dry-run");
-            assertEquals(1, veth.exitCode(), veth.output());
-            assertTrue(veth.output().contains(bed.dutInterface() + " is not a PCI device")
-                    && veth.output().contains("--vdev=net_af_packet0,iface=" + bed.dutInterface()), veth.output());
-        }
+        VethBed bed = dpdk.up(VethBed.builder());
+        Processes.Result veth = bindNic("bind", bed.dutInterface(), "--dry-run");
+        assertEquals(1, veth.exitCode(), veth.output());
+        assertTrue(veth.output().contains(bed.dutInterface() + " is not a PCI device")
+                && veth.output().contains("--vdev=net_af_packet0,iface=" + bed.dutInterface()), veth.output());
     }
 
     @Test

@@ -15,10 +15,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The fixture's bookkeeping, without DPDK: plays the process's part with a runtime directory of its own making. */
+/**
+ * The fixture's bookkeeping, without DPDK: plays the process's part with a runtime directory (and
+ * once a hugepage file) of its own making.
+ */
 class DpdkFixtureTest {
 
     private final DpdkFixture dpdk = new DpdkFixture();
@@ -79,6 +83,45 @@ class DpdkFixtureTest {
                     + runtime, thrown.getMessage());
             assertFalse(Files.exists(runtime));
         } finally {
+            Files.deleteIfExists(runtime);
+        }
+    }
+
+    @Test
+    void aRuntimeDirectoryLeftUnderAPrefixKeepingItPassesAndIsRemoved() throws Exception {
+        String prefix = dpdk.filePrefixKeepingRuntimeDirectory();
+        Path runtime = Leftovers.runtimeDirectory(prefix);
+        try {
+            Files.createDirectories(runtime);
+            assertDoesNotThrow(() -> dpdk.assertNoneLeft(prefix));
+            assertFalse(Files.exists(runtime), "removed when checked during the test");
+            Files.createDirectories(runtime);
+            assertDoesNotThrow(dpdk::finish);
+            assertFalse(Files.exists(runtime), "and after it");
+        } finally {
+            Files.deleteIfExists(runtime);
+        }
+    }
+
+    /* Plays DPDK's part with an empty file (no hugepage is allocated before mmap): needs root and a hugetlbfs mount. */
+    @Test
+    @Tag("dpdk")
+    void aHugepageFileLeftUnderAPrefixKeepingItsRuntimeDirectoryFailsAndIsRemoved() throws Exception {
+        List<Path> mounts = Leftovers.hugepageMounts();
+        assertFalse(mounts.isEmpty(), "no hugetlbfs mount in /proc/mounts: see LAB-NOTES.md, Hugepages");
+        String prefix = dpdk.filePrefixKeepingRuntimeDirectory();
+        Path runtime = Leftovers.runtimeDirectory(prefix);
+        Path hugepage = mounts.get(0).resolve(prefix + "map_0");
+        try {
+            Files.createDirectories(runtime);
+            Files.createFile(hugepage);
+            AssertionError thrown = assertThrows(AssertionError.class, dpdk::finish);
+            assertEquals("left behind (now removed): left by DPDK file prefix '" + prefix + "': 1 hugepage file(s) ["
+                    + hugepage + "], runtime directory " + runtime, thrown.getMessage());
+            assertFalse(Files.exists(hugepage));
+            assertFalse(Files.exists(runtime));
+        } finally {
+            Files.deleteIfExists(hugepage);
             Files.deleteIfExists(runtime);
         }
     }

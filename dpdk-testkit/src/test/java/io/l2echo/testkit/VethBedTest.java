@@ -17,14 +17,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bed, raw sockets and the verifier against a kernel-side echo written here, with faults
  * injected on purpose: proves the testkit catches what it claims to, without DPDK. Needs root.
+ * The tests of the bed's own life put it up and take it down themselves, to check what its
+ * close removed; the others take it from {@link DpdkFixture}, as the integration tests do.
  */
 @Tag("dpdk")
 @Timeout(120)
 class VethBedTest {
+
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
 
     @Test
     void bedComesUpWithUniqueNamesAndGoesAway() throws IOException {
@@ -67,73 +73,70 @@ class VethBedTest {
 
     @Test
     void framesCrossTheVethUnchangedBothWays() throws IOException {
-        try (VethBed bed = VethBed.builder().up();
-             RawSocket peer = bed.openPeerSocket();
-             RawSocket dut = RawSocket.open(bed.dutInterface())) {
-            UdpFrameTemplate template = bed.frames().build();
-            byte[] buffer = new byte[2048];
-            for (int length : new int[] {60, 61, 1000, 1514}) {
-                byte[] frame = template.frame(length, length);
-                peer.send(frame);
-                assertArrayEquals(frame, receiveTestFrame(dut, buffer), "peer to DUT, " + length + " bytes");
-                dut.send(Frames.macSwapped(frame));
-                assertArrayEquals(Frames.macSwapped(frame), receiveTestFrame(peer, buffer), "DUT to peer");
-            }
-            assertEquals(-1, peer.receive(buffer, 100), "PACKET_IGNORE_OUTGOING: no copy of our own sends");
+        VethBed bed = dpdk.up(VethBed.builder());
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        RawSocket dut = dpdk.closeAfter(RawSocket.open(bed.dutInterface()));
+        UdpFrameTemplate template = bed.frames().build();
+        byte[] buffer = new byte[2048];
+        for (int length : new int[] {60, 61, 1000, 1514}) {
+            byte[] frame = template.frame(length, length);
+            peer.send(frame);
+            assertArrayEquals(frame, receiveTestFrame(dut, buffer), "peer to DUT, " + length + " bytes");
+            dut.send(Frames.macSwapped(frame));
+            assertArrayEquals(Frames.macSwapped(frame), receiveTestFrame(peer, buffer), "DUT to peer");
         }
+        assertEquals(-1, peer.receive(buffer, 100), "PACKET_IGNORE_OUTGOING: no copy of our own sends");
     }
 
     @Test
     void verifierPassesAFaithfulEcho() throws IOException {
-        try (VethBed bed = VethBed.builder().up();
-             RawSocket peer = bed.openPeerSocket();
-             KernelEcho echo = new KernelEcho(RawSocket.open(bed.dutInterface()), Map.of())) {
-            UdpFrameTemplate template = bed.frames().build();
-            EchoVerifier verifier = EchoVerifier.builder().build();
-            assertTrue(verifier.awaitEcho(peer, template, Duration.ofSeconds(5)));
-            EchoReport report = verifier.verify(peer, template.sweep(0, 1500));
-            report.assertPerfect();
-            assertEquals(1500, echo.handled() - echo.probes());
-        }
+        VethBed bed = dpdk.up(VethBed.builder());
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        KernelEcho echo = dpdk.closeAfter(new KernelEcho(RawSocket.open(bed.dutInterface()), Map.of()));
+        UdpFrameTemplate template = bed.frames().build();
+        EchoVerifier verifier = EchoVerifier.builder().build();
+        assertTrue(verifier.awaitEcho(peer, template, Duration.ofSeconds(5)));
+        EchoReport report = verifier.verify(peer, template.sweep(0, 1500));
+        report.assertPerfect();
+        assertEquals(1500, echo.handled() - echo.probes());
     }
 
     @Test
     void verifierReportsEachInjectedFault() throws IOException {
         Map<Long, Fault> faults = Map.of(10L, Fault.DROP, 20L, Fault.DUPLICATE, 30L, Fault.CORRUPT_SOURCE_IP,
                 40L, Fault.TRUNCATE, 50L, Fault.NO_SWAP);
-        try (VethBed bed = VethBed.builder().up();
-             RawSocket peer = bed.openPeerSocket();
-             KernelEcho echo = new KernelEcho(RawSocket.open(bed.dutInterface()), faults)) {
-            EchoReport report = EchoVerifier.builder().lossTimeout(Duration.ofMillis(300)).build()
-                    .verify(peer, bed.frames().build().sweep(0, 100));
-            assertFalse(report.isPerfect());
-            assertEquals(List.of(new EchoReport.Missing(10, UdpFrameTemplate.sweepLength(10))), report.missing(), report.summary());
-            assertEquals(Map.of(20L, 1), report.duplicates(), report.summary());
-            assertEquals(3, report.mismatches().size(), report.summary());
-            EchoReport.Mismatch ip = report.mismatches().stream().filter(m -> m.sequence() == 30).findFirst().orElseThrow();
-            assertEquals("IPv4 source address", Frames.fieldAt(ip.offset()), report.summary());
-            EchoReport.Mismatch truncated = report.mismatches().stream().filter(m -> m.sequence() == 40).findFirst().orElseThrow();
-            assertEquals(UdpFrameTemplate.sweepLength(40) - 1, truncated.receivedLength());
-            EchoReport.Mismatch unswapped = report.mismatches().stream().filter(m -> m.sequence() == 50).findFirst().orElseThrow();
-            assertEquals("destination MAC", Frames.fieldAt(unswapped.offset()));
-            assertEquals(99, report.echoed());
-            assertEquals("", report.stoppedEarly());
-            assertEquals(100, echo.handled());
-        }
+        VethBed bed = dpdk.up(VethBed.builder());
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        KernelEcho echo = dpdk.closeAfter(new KernelEcho(RawSocket.open(bed.dutInterface()), faults));
+        EchoReport report = EchoVerifier.builder().lossTimeout(Duration.ofMillis(300)).build()
+                .verify(peer, bed.frames().build().sweep(0, 100));
+        assertFalse(report.isPerfect());
+        assertEquals(List.of(new EchoReport.Missing(10, UdpFrameTemplate.sweepLength(10))), report.missing(), report.summary());
+        assertEquals(Map.of(20L, 1), report.duplicates(), report.summary());
+        assertEquals(3, report.mismatches().size(), report.summary());
+        EchoReport.Mismatch ip = report.mismatches().stream().filter(m -> m.sequence() == 30).findFirst().orElseThrow();
+        assertEquals("IPv4 source address", Frames.fieldAt(ip.offset()), report.summary());
+        EchoReport.Mismatch truncated = report.mismatches().stream().filter(m -> m.sequence() == 40).findFirst().orElseThrow();
+        assertEquals(UdpFrameTemplate.sweepLength(40) - 1, truncated.receivedLength());
+        EchoReport.Mismatch unswapped = report.mismatches().stream().filter(m -> m.sequence() == 50).findFirst().orElseThrow();
+        assertEquals("destination MAC", Frames.fieldAt(unswapped.offset()));
+        assertEquals(99, report.echoed());
+        assertEquals("", report.stoppedEarly());
+        assertEquals(100, echo.handled());
     }
 
     @Test
     void verifierGivesUpFastWhenNothingEchoes() throws IOException {
-        try (VethBed bed = VethBed.builder().up(); RawSocket peer = bed.openPeerSocket()) {
-            long start = System.nanoTime();
-            EchoReport report = EchoVerifier.builder().stallTimeout(Duration.ofMillis(500)).window(16).build()
-                    .verify(peer, bed.frames().build().sweep(0, 2000));
-            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5, report.summary());
-            assertEquals("no echo of ours for 500 ms", report.stoppedEarly());
-            assertEquals(0, report.echoed());
-            assertEquals(report.sent(), report.missing().size());
-            assertTrue(report.sent() < 2000 && report.sent() >= 16, report.summary());
-        }
+        VethBed bed = dpdk.up(VethBed.builder());
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        long start = System.nanoTime();
+        EchoReport report = EchoVerifier.builder().stallTimeout(Duration.ofMillis(500)).window(16).build()
+                .verify(peer, bed.frames().build().sweep(0, 2000));
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5, report.summary());
+        assertEquals("no echo of ours for 500 ms", report.stoppedEarly());
+        assertEquals(0, report.echoed());
+        assertEquals(report.sent(), report.missing().size());
+        assertTrue(report.sent() < 2000 && report.sent() >= 16, report.summary());
     }
 
     private static String dutForwarding(VethBed bed) throws IOException {

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The vhost-user bed against the reference echo: {@code dpdk-testpmd --forward-mode=macswap}
@@ -25,37 +26,32 @@ class VhostPeerTest {
     private static final int QUEUES = 2;
     private static final long RUN_MILLIS = 2_000;
 
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
+
+    /*
+     * The peer's leftovers are what this test checks, so it looks for them itself; the echo is
+     * testpmd, which leaves its runtime directory: its prefix fails on hugepage files only.
+     */
     @Test
     void macswapOverVirtioUserCarriesTrafficOnEveryQueueAndLeavesNothing() throws IOException, InterruptedException {
-        String echoPrefix = "l2e-tk-virtio-" + ProcessHandle.current().pid();
-        Leftovers echoLeftovers = Leftovers.snapshot(echoPrefix);
-        TestpmdTotals peerTotals;
-        TestpmdTotals echoTotals;
-        Path socket;
-        String peerPrefix;
-        Leftovers.Found echoLeft;
-        try {
-            // On two CPUs: the peer forwards on CPU 1, the echo on CPU 0; both main lcores sleep in read(0).
-            try (VhostPeer peer = VhostPeer.builder().queues(QUEUES).cpus(0, 1).start()) {
-                socket = peer.socketPath();
-                peerPrefix = peer.filePrefix();
-                assertTrue(Files.exists(socket), socket + " missing after start");
-                try (ChildProcess echo = ChildProcess.start(macswap(peer, echoPrefix))) {
-                    assertTrue(peer.awaitAttached(Duration.ofSeconds(30)),
-                            () -> "virtio_user never attached.\nPeer:\n" + peer.outputTail(20)
-                                    + "\nEcho:\n" + echo.outputTail(20));
-                    Thread.sleep(RUN_MILLIS);
-                    int status = echo.stop(Processes.Signal.INT, Duration.ofSeconds(20));
-                    assertTrue(status == 0 || status == 128 + Processes.Signal.INT.number(),
-                            "echo exited " + status + "\n" + echo.outputTail(30));
-                    echoTotals = TestpmdTotals.parse(echo.output());
-                }
-                peerTotals = peer.stop();
-                assertFalse(peer.isRunning());
-            }
-        } finally {
-            echoLeft = echoLeftovers.remove();
-        }
+        String echoPrefix = dpdk.filePrefixKeepingRuntimeDirectory();
+        // On two CPUs: the peer forwards on CPU 1, the echo on CPU 0; both main lcores sleep in read(0).
+        VhostPeer peer = dpdk.closeAfter(VhostPeer.builder().queues(QUEUES).cpus(0, 1).start());
+        Path socket = peer.socketPath();
+        assertTrue(Files.exists(socket), socket + " missing after start");
+        ChildProcess echo = dpdk.closeAfter(ChildProcess.start(macswap(peer, echoPrefix)));
+        assertTrue(peer.awaitAttached(Duration.ofSeconds(30)),
+                () -> "virtio_user never attached.\nPeer:\n" + peer.outputTail(20) + "\nEcho:\n" + echo.outputTail(20));
+        Thread.sleep(RUN_MILLIS);
+        int status = echo.stop(Processes.Signal.INT, Duration.ofSeconds(20));
+        assertTrue(status == 0 || status == 128 + Processes.Signal.INT.number(),
+                "echo exited " + status + "\n" + echo.outputTail(30));
+        TestpmdTotals echoTotals = TestpmdTotals.parse(echo.output());
+        TestpmdTotals peerTotals = peer.stop();
+        assertFalse(peer.isRunning());
+        peer.close();
+
         String figures = "peer " + peerTotals + "\necho " + echoTotals;
         assertTrue(peerTotals.rxPackets() > 0, figures);
         assertEquals(List.of(), peerTotals.idleRxQueues(QUEUES), figures);
@@ -66,9 +62,8 @@ class VhostPeerTest {
         assertTrue(peerTotals.rxPackets() <= echoTotals.txPackets(), figures);
 
         assertFalse(Files.exists(socket), socket + " left behind");
-        assertFalse(Files.exists(Leftovers.runtimeDirectory(peerPrefix)), "peer's runtime directory left behind");
-        assertEquals(List.of(), hugepageFiles(peerPrefix));
-        assertEquals(List.of(), echoLeft.hugepageFiles(), "--in-memory keeps no hugepage files: " + echoLeft);
+        assertFalse(Files.exists(Leftovers.runtimeDirectory(peer.filePrefix())), "peer's runtime directory left behind");
+        assertEquals(List.of(), hugepageFiles(peer.filePrefix()));
     }
 
     private static List<String> macswap(VhostPeer peer, String prefix) {

@@ -68,6 +68,19 @@ public final class NativeLifecycle {
         }
     }
 
+    /** As {@link #run(Runnable)}, for a call that has nothing left to do once closing began: false then. */
+    public boolean runIfOpen(Runnable call) {
+        if (!tryEnter()) {
+            return false;
+        }
+        try {
+            call.run();
+            return true;
+        } finally {
+            exit();
+        }
+    }
+
     /** Throws unless the handle is open. For checks before work that does not touch the handle. */
     public void ensureOpen() {
         if (isClosed()) {
@@ -104,13 +117,20 @@ public final class NativeLifecycle {
     }
 
     private void enter() {
+        if (!tryEnter()) {
+            throw closedError();
+        }
+    }
+
+    private boolean tryEnter() {
         int current;
         do {
             current = (int) STATE.getVolatile(this);
             if ((current & CLOSED) != 0) {
-                throw closedError();
+                return false;
             }
         } while (!STATE.compareAndSet(this, current, current + ONE_CALL));
+        return true;
     }
 
     private void exit() {

@@ -7,6 +7,7 @@ import io.l2echo.dpdk.internal.EalAccess;
 import io.l2echo.dpdk.internal.GeneratorNatives;
 import io.l2echo.dpdk.internal.LcoreLoop;
 import io.l2echo.dpdk.internal.NativeErrors;
+import io.l2echo.dpdk.internal.NativeLifecycle;
 import io.l2echo.dpdk.internal.QueuePoller;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -43,9 +44,12 @@ public final class TrafficGenerator implements AutoCloseable {
     private final ByteBuffer counters;
     private final long stopTimeoutMillis;
     private final Runnable releasePool;
+    /* Counter reads run inside it; finish frees the handle once they are out. */
+    private final NativeLifecycle lifecycle;
     private final Object lock = new Object();
     private LcoreLoop loop;
-    private GeneratorResult result;
+    /* Published before the lifecycle closes: a read refused from then on finds it. */
+    private volatile GeneratorResult result;
     private boolean closed;
 
     private TrafficGenerator(GeneratorConfig config, long handle, long stopTimeoutMillis, Runnable releasePool) {
@@ -53,6 +57,7 @@ public final class TrafficGenerator implements AutoCloseable {
         this.handle = handle;
         this.stopTimeoutMillis = stopTimeoutMillis;
         this.releasePool = releasePool;
+        this.lifecycle = new NativeLifecycle("the generator");
         this.counters = GeneratorNatives.counters(handle).order(ByteOrder.nativeOrder());
     }
 
@@ -94,29 +99,12 @@ public final class TrafficGenerator implements AutoCloseable {
 
     /* What its port and lcore know it as. */
     private QueuePoller asQueuePoller() {
-        return new QueuePoller() {
-            @Override
-            public void requestStop() {
-                TrafficGenerator.this.requestStop();
-            }
-
-            @Override
-            public void close() {
-                finish();
-            }
-
-            @Override
-            public boolean stillPolls() {
-                synchronized (lock) {
-                    return !closed;
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "the generator on lcore " + loop.lcore();
-            }
-        };
+        return QueuePoller.of(() -> "the generator on lcore " + loop.lcore(), this::requestStop, this::finish,
+                () -> {
+                    synchronized (lock) {
+                        return !closed;
+                    }
+                });
     }
 
     /** Fails loudly if this class and the shim disagree on the counter layout or the stamp. */
@@ -138,9 +126,15 @@ public final class TrafficGenerator implements AutoCloseable {
 
     /** The counters now (acquire loads); after close, the final ones. */
     public GeneratorStats stats() {
-        synchronized (lock) {
-            return closed ? result.stats() : read();
+        GeneratorResult done = result;
+        if (done == null) {
+            try {
+                return lifecycle.get(this::read);
+            } catch (IllegalStateException finishing) {
+                done = result; // set before the lifecycle closed
+            }
         }
+        return done.stats();
     }
 
     private GeneratorStats read() {
@@ -161,11 +155,7 @@ public final class TrafficGenerator implements AutoCloseable {
 
     /** Ends the run early; what was sent and received so far is the result. Any thread. */
     public void requestStop() {
-        synchronized (lock) {
-            if (!closed) {
-                loop.requestStop();
-            }
-        }
+        lifecycle.runIfOpen(loop::requestStop); // once closing began, the loop is stopping or stopped
     }
 
     /**
@@ -187,6 +177,7 @@ public final class TrafficGenerator implements AutoCloseable {
                 }
             }
             result = new GeneratorResult(config, read(), histogram);
+            lifecycle.close();
             closed = true;
             GeneratorNatives.destroy(handle);
             releasePool.run();

@@ -3,8 +3,8 @@ package io.l2echo.apps.gen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
-import io.l2echo.testkit.Leftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class L2GenIT {
     private static final Path GEN = Path.of("target", "l2gen.jar");
     private static final Path ECHO = Path.of("..", "l2echo-app", "target", "l2echo.jar");
+
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
 
     /** What both sides said: l2gen's JSON trials, the last one the measured trial, and the echo's totals. */
     private record Run(List<String> trials, String echoOutput, EchoAppProcess.Totals echoed) {
@@ -96,58 +100,51 @@ class L2GenIT {
         assertEquals(0, field(result, "foreign"), result);
     }
 
-    private static Run run(List<String> genOptions, List<String> echoOptions) throws IOException {
+    private Run run(List<String> genOptions, List<String> echoOptions) throws IOException {
         return run(genOptions, echoOptions, true);
     }
 
     /*
      * l2gen on a vhost-user server, the echo attaching on virtio_user; checks what holds for
      * every run (each frame the generator sent reached the echo, each echo came back once and,
-     * when `intact`, as the generator expects) and returns the rest.
+     * when `intact`, as the generator expects) and returns the rest. Both are our apps: the
+     * fixture checks that they left nothing.
      */
-    private static Run run(List<String> genOptions, List<String> echoOptions, boolean intact) throws IOException {
+    private Run run(List<String> genOptions, List<String> echoOptions, boolean intact) throws IOException {
         assertTrue(Files.exists(ECHO), "build l2echo-app first (mvn install)");
-        String genPrefix = EchoAppProcess.uniqueFilePrefix();
-        String echoPrefix = EchoAppProcess.uniqueFilePrefix();
-        Leftovers genLeftovers = Leftovers.snapshot(genPrefix);
-        Leftovers echoLeftovers = Leftovers.snapshot(echoPrefix);
+        String genPrefix = dpdk.filePrefix();
+        String echoPrefix = dpdk.filePrefix();
         Path socket = Path.of("/tmp", genPrefix + ".sock");
+        dpdk.closeAfter(() -> Files.deleteIfExists(socket));
         List<String> genArgs = new ArrayList<>(genOptions);
         genArgs.add("--json");
         List<String> echoArgs = new ArrayList<>(echoOptions);
         echoArgs.addAll(List.of("--stats-interval", "0"));
-        try (EchoAppProcess gen = EchoAppProcess.start(GEN, List.of("--lcores=0@0,1@0", "--no-pci",
-                "--file-prefix=" + genPrefix, "--vdev=net_vhost0,iface=" + socket + ",queues=1"), genArgs)) {
-            assertTrue(gen.awaitOutput("waiting up to", EchoAppProcess.START_TIMEOUT), () -> gen.outputTail(20));
-            try (EchoAppProcess echo = EchoAppProcess.start(ECHO, List.of("--lcores=0@1,1@1", "--no-pci",
-                    "--file-prefix=" + echoPrefix, "--single-file-segments",
-                    "--vdev=virtio_user0,path=" + socket + ",queues=1"), echoArgs)) {
-                echo.awaitEchoing();
-                assertTrue(gen.awaitOutput("{\"phase\":\"latency\"", EchoAppProcess.START_TIMEOUT),
-                        () -> gen.outputTail(20));
-                assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
-                EchoAppProcess.Totals echoed = echo.totals();
+        EchoAppProcess gen = dpdk.closeAfter(EchoAppProcess.start(GEN, List.of("--lcores=0@0,1@0", "--no-pci",
+                "--file-prefix=" + genPrefix, "--vdev=net_vhost0,iface=" + socket + ",queues=1"), genArgs));
+        assertTrue(gen.awaitOutput("waiting up to", EchoAppProcess.START_TIMEOUT), () -> gen.outputTail(20));
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(ECHO, List.of("--lcores=0@1,1@1", "--no-pci",
+                "--file-prefix=" + echoPrefix, "--single-file-segments",
+                "--vdev=virtio_user0,path=" + socket + ",queues=1"), echoArgs));
+        echo.awaitEchoing();
+        assertTrue(gen.awaitOutput("{\"phase\":\"latency\"", EchoAppProcess.START_TIMEOUT), () -> gen.outputTail(20));
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
+        EchoAppProcess.Totals echoed = echo.totals();
 
-                // Every trial reports itself, the probes that waited for the echo too.
-                List<String> trials = gen.output().lines().filter(l -> l.startsWith("{")).toList();
-                assertTrue(trials.get(trials.size() - 1).startsWith("{\"phase\":\"latency\""), trials::toString);
-                long sentInAll = trials.stream().mapToLong(t -> field(t, "sent")).sum();
-                long echoedInAll = trials.stream().mapToLong(t -> field(t, "echoed")).sum();
-                assertEquals(sentInAll, echoed.rxPackets(), "the echo received every frame the generator sent");
-                assertEquals(echoed.txPackets(), echoedInAll, "the generator got back what was echoed");
-                for (String trial : trials) {
-                    assertEquals(0, field(trial, "duplicated"), trial);
-                    if (intact) {
-                        assertEquals(0, field(trial, "corrupted"), "every echo is the frame sent, swapped as expected: "
-                                + trial);
-                    }
-                }
-                return new Run(trials, echo.output(), echoed);
+        // Every trial reports itself, the probes that waited for the echo too.
+        List<String> trials = gen.output().lines().filter(l -> l.startsWith("{")).toList();
+        assertTrue(trials.get(trials.size() - 1).startsWith("{\"phase\":\"latency\""), trials::toString);
+        long sentInAll = trials.stream().mapToLong(t -> field(t, "sent")).sum();
+        long echoedInAll = trials.stream().mapToLong(t -> field(t, "echoed")).sum();
+        assertEquals(sentInAll, echoed.rxPackets(), "the echo received every frame the generator sent");
+        assertEquals(echoed.txPackets(), echoedInAll, "the generator got back what was echoed");
+        for (String trial : trials) {
+            assertEquals(0, field(trial, "duplicated"), trial);
+            if (intact) {
+                assertEquals(0, field(trial, "corrupted"), "every echo is the frame sent, swapped as expected: "
+                        + trial);
             }
-        } finally {
-            Files.deleteIfExists(socket);
-            genLeftovers.assertNoneLeft();
-            echoLeftovers.assertNoneLeft();
         }
+        return new Run(trials, echo.output(), echoed);
     }
 }

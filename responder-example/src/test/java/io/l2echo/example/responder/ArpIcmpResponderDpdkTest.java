@@ -1,14 +1,11 @@
 package io.l2echo.example.responder;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.l2echo.dpdk.Eal;
-import io.l2echo.dpdk.Mempool;
+import io.l2echo.dpdk.NetRingFixture;
 import io.l2echo.dpdk.PacketBurst;
 import io.l2echo.dpdk.PacketQueue;
-import io.l2echo.dpdk.PortConfig;
 import io.l2echo.dpdk.QueueRef;
 import io.l2echo.testkit.Checksums;
 import java.nio.ByteBuffer;
@@ -17,16 +14,15 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The handler on real mbufs, in this JVM: a {@code net_ring} port, whose Tx queue feeds its own
- * Rx queue, carries requests built here to the handler and its replies back to the test, which
- * compares them byte for byte with replies it builds on its own (checksums summed in full, where
- * the handler updates the ICMP one incrementally). Checked bursts on (this module's surefire
+ * The handler on real mbufs, in this JVM: a {@code net_ring} port ({@link NetRingFixture}), whose
+ * Tx queue feeds its own Rx queue, carries requests built here to the handler and its replies
+ * back to the test, which compares them byte for byte with replies it builds on its own
+ * (checksums summed in full, where the handler updates the ICMP one incrementally). Checked bursts on (this module's surefire
  * configuration).
  */
 @Tag("dpdk")
@@ -37,23 +33,9 @@ class ArpIcmpResponderDpdkTest {
     private static final String PEER_MAC_HEX = "020000000001";
     private static final String PEER_IP_HEX = "0a090901";               // 10.9.9.1
     private static final HexFormat HEX = HexFormat.of();
-    private static Eal eal;
-    private static Mempool pool;
 
-    @BeforeAll
-    static void start() {
-        eal = Eal.init(List.of("-l", "0,1", "--no-pci", "--no-huge", "-m", "256", "--vdev=net_ring0",
-                "--file-prefix=l2e-resp-" + ProcessHandle.current().pid(), "--log-level=lib.eal:warning"));
-        pool = eal.createMempool("resp_pool", 4095, 64, Mempool.DEFAULT_DATA_ROOM_SIZE, 0);
-        eal.startPort(PortConfig.builder().portName("net_ring0").descriptors(512, 512).promiscuous(false).build(), pool);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (eal != null) {
-            eal.close();
-        }
-    }
+    @RegisterExtension
+    static final NetRingFixture RING = NetRingFixture.named("resp");
 
     @Test
     void checkedModeIsOn() {
@@ -135,7 +117,7 @@ class ArpIcmpResponderDpdkTest {
 
     /* Sends the frames through the ring, runs the handler on the burst that arrives, returns what it sent. */
     private static List<byte[]> answer(ArpIcmpResponder responder, List<byte[]> frames) {
-        try (PacketQueue queue = eal.openPacketQueue(new QueueRef(0, 0), pool, 32, 0)) {
+        try (PacketQueue queue = RING.eal().openPacketQueue(new QueueRef(0, 0), RING.pool(), 32, 0)) {
             PacketBurst burst = queue.burst();
             int first = burst.allocate(frames.size());
             for (int i = 0; i < frames.size(); i++) {
