@@ -294,7 +294,7 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jint port, jint queue, jlon
     if (swap_level < 0 || swap_level > 2)
         return fail(-EINVAL, "swap level %d is outside 0..2 (mac, ip, ports)", swap_level);
     const int socket = static_cast<int>(rte_lcore_to_socket_id(static_cast<unsigned>(lcore)));
-    auto *g = static_cast<generator *>(rte_zmalloc_socket("dpdkj_generator", sizeof(generator), 64, socket));
+    auto *g = static_cast<generator *>(rte_zmalloc_socket("dpdkj_generator", sizeof(generator), alignof(generator), socket));
     if (g == nullptr)
         return fail(-ENOMEM, "no hugepage memory for the generator on lcore %d", lcore);
     g->counters = static_cast<generator_counters *>(

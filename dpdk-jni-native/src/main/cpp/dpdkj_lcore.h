@@ -8,14 +8,16 @@
 
 #include <cstdint>
 
+#include <rte_common.h>
 #include <rte_launch.h>
 
 namespace dpdkj {
 
 struct lcore_task {
-    /* Written by a control thread, polled by the loop: a line of its own. */
-    alignas(64) uint32_t stop_requested;
-    alignas(64) unsigned int lcore;
+    /* Written by a control thread, polled by the loop: a line of its own (64 bytes on x86-64,
+     * 128 in arm64's DPDK builds). A loop struct holding this is allocated with its alignof. */
+    alignas(RTE_CACHE_LINE_SIZE) uint32_t stop_requested;
+    alignas(RTE_CACHE_LINE_SIZE) unsigned int lcore;
     lcore_function_t *body; /* called with the task's own address, which is the loop's */
 };
 

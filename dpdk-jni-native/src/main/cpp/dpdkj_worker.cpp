@@ -152,7 +152,7 @@ jlong create_native(JNIEnv *env, jclass, jint lcore, jintArray ports, jintArray 
         return fail(-EINVAL, "reflect policy %d is outside 0..2 (unicast, group, everything)", policy);
 
     const int socket = static_cast<int>(rte_lcore_to_socket_id(static_cast<unsigned>(lcore)));
-    auto *w = static_cast<worker *>(rte_zmalloc_socket("dpdkj_worker", sizeof(worker), 64, socket));
+    auto *w = static_cast<worker *>(rte_zmalloc_socket("dpdkj_worker", sizeof(worker), alignof(worker), socket));
     if (w == nullptr)
         return fail(-ENOMEM, "no hugepage memory for lcore %d's worker", lcore);
     w->counters = static_cast<queue_counters *>(rte_zmalloc_socket(
