@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/install_deps.sh [--help]
+Usage: scripts/install_deps.sh [--cross-arm64] [--help]
 
 Installs from Debian/Ubuntu packages (as root) what building and running needs:
   dpdk dpdk-dev libdpdk-dev pkg-config cmake g++ make openjdk-17-jdk-headless
@@ -15,6 +15,12 @@ Installs from Debian/Ubuntu packages (as root) what building and running needs:
 Packages already installed are skipped; when all are present nothing touches apt.
 The JDK is skipped when a javac >= 17 is already on PATH.
 Prints the versions it ends up with (libdpdk, java, mvn, cmake).
+
+--cross-arm64   also what scripts/cross_build_arm64.sh (mvn -Dnative.crossArm64) needs on a
+                Debian x86-64 host: the cross compiler g++-aarch64-linux-gnu, and dpkg's arm64
+                architecture with apt's lists for it (dpkg --add-architecture arm64; apt-get
+                update), so apt-get download can fetch arm64 DPDK. No arm64 package is installed:
+                the cross build unpacks them under its build folder.
 
 Your own DPDK build (22.11 through 24.11) is used instead of the distribution's when
 pkg-config finds it first: export PKG_CONFIG_PATH=<prefix>/lib/x86_64-linux-gnu/pkgconfig
@@ -27,8 +33,10 @@ USAGE
 die() { echo "install_deps: error: $*" >&2; exit 1; }
 say() { echo "install_deps: $*"; }
 
+cross_arm64=false
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
+  --cross-arm64) cross_arm64=true ;;
   "") ;;
   *) die "unknown option '$1' (see --help)" ;;
 esac
@@ -89,10 +97,30 @@ for p in "${LAB_PKGS[@]}"; do
   fi
 done
 
-if (( ${#missing[@]} + ${#lab_missing[@]} == 0 )); then
+# The arm64 cross build: the cross compiler (an amd64 package), and apt's lists of arm64 packages.
+need_update=false
+cross_missing=()
+if $cross_arm64; then
+  [[ "$(dpkg --print-architecture)" == amd64 ]] || die "--cross-arm64 is for x86-64 (amd64) hosts; this one is $(dpkg --print-architecture)"
+  grep -qx 'ID=debian' /etc/os-release 2>/dev/null \
+    || echo "install_deps: warning: --cross-arm64 is tested on Debian 12 only (Ubuntu serves arm64 from another mirror, ports.ubuntu.com)" >&2
+  if [[ "$(dpkg-query -W -f='${Status}' g++-aarch64-linux-gnu 2>/dev/null || true)" != "install ok installed" ]]; then
+    cross_missing+=(g++-aarch64-linux-gnu)
+  fi
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    (( EUID == 0 )) || die "dpkg has no arm64 architecture and this is not root: run as root (sudo $0 --cross-arm64)"
+    say "dpkg --add-architecture arm64 (lists only: no arm64 package is installed)"
+    dpkg --add-architecture arm64
+    need_update=true
+  elif ! apt-cache show libdpdk-dev:arm64 >/dev/null 2>&1; then
+    need_update=true
+  fi
+fi
+
+if (( ${#missing[@]} + ${#lab_missing[@]} + ${#cross_missing[@]} == 0 )) && ! $need_update; then
   say "all packages already installed"
 else
-  (( EUID == 0 )) || die "missing packages (${missing[*]}) and not root: run as root (sudo $0)"
+  (( EUID == 0 )) || die "missing packages (${missing[*]} ${lab_missing[*]} ${cross_missing[*]}) and not root: run as root (sudo $0 $*)"
   # No prompts from debconf, conffile questions or Ubuntu's needrestart: this runs in CI without a tty.
   export DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a
   # A fresh cloud VM often holds the dpkg lock for minutes (unattended-upgrades): wait instead of failing.
@@ -110,6 +138,18 @@ else
     apt-get "${APT_OPTS[@]}" install -y -q --no-install-recommends "${lab_missing[@]}" \
       || die "apt-get install failed for the guest lab's packages: ${lab_missing[*]} (see apt's message above)"
   fi
+  if (( ${#cross_missing[@]} )); then
+    say "apt-get install --no-install-recommends ${cross_missing[*]} (the arm64 cross build)"
+    apt-get "${APT_OPTS[@]}" install -y -q --no-install-recommends "${cross_missing[@]}" \
+      || die "apt-get install failed for the cross compiler: ${cross_missing[*]} (see apt's message above)"
+  fi
+fi
+
+if $cross_arm64; then
+  command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || die "aarch64-linux-gnu-g++ is not on PATH after installing g++-aarch64-linux-gnu"
+  apt-cache show libdpdk-dev:arm64 >/dev/null 2>&1 \
+    || die "apt still knows no libdpdk-dev:arm64 after apt-get update: check that the mirror in /etc/apt/sources.list* serves arm64"
+  say "cross: $(aarch64-linux-gnu-g++ --version | head -n1); libdpdk-dev:arm64 $(apt-cache policy libdpdk-dev:arm64 | awk '/Candidate:/{print $2}') available"
 fi
 
 for c in pkg-config java javac mvn cmake g++ make ip ping; do
