@@ -12,13 +12,14 @@ Builds libdpdkj.so for aarch64 (warnings as errors, as the native build) and che
   2. unpacks them with dpkg-deb -x into DIR/root: nothing is installed into the system
   3. configures dpdk-jni-native with cmake/aarch64-linux-gnu.cmake and builds everything
      (the shim, its CTest programs, the benchmark helpers) in DIR/cmake
-  4. checks the shim: an AArch64 ELF, NEEDs the arm64 librte_* libraries, exports only JNI_OnLoad
+  4. checks the shim: an AArch64 ELF, NEEDs the arm64 librte_* libraries, exports only JNI_OnLoad;
+     runs the CTest programs under qemu-aarch64 when it is installed (Debian's qemu-user)
   5. copies it to OUT/linux-aarch64/libdpdkj.so, when --output OUT is given
      (Maven: mvn package -Dnative.crossArm64 puts it in the native jar beside linux-x86_64)
 
   --work-dir DIR   default: dpdk-jni-native/target/aarch64 (downloads kept there between runs)
 
-Needs: the cross compiler (g++-aarch64-linux-gnu), cmake, pkg-config, a JDK (JAVA_HOME, or
+Needs: the cross compiler (g++-aarch64-linux-gnu), qemu-user to run the tests, cmake, pkg-config, a JDK (JAVA_HOME, or
 javac on PATH), and dpkg's arm64 architecture with apt lists for it. As root,
 scripts/install_deps.sh --cross-arm64 sets up all of that (dpkg --add-architecture arm64 and
 apt-get update; no arm64 package is installed). Ends with the time it took.
@@ -143,6 +144,12 @@ needed=$(readelf -d "$SO" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\
 exported=$(nm -D --defined-only "$SO" | awk '{print $3}' | tr '\n' ' ')
 [[ "$exported" == "JNI_OnLoad " ]] || die "the shim exports '$exported', not JNI_OnLoad alone"
 say "machine $machine; NEEDED $needed; exports $exported"
+# The CTest programs (swap kernels, counter layout) on arm64, under qemu-user, when it is there.
+if command -v qemu-aarch64 >/dev/null 2>&1; then
+  ctest --test-dir "$WORK/cmake" --output-on-failure || die "the arm64 CTest programs failed under qemu-aarch64 (see above)"
+else
+  say "the arm64 CTest programs were built, not run: no qemu-aarch64 (Debian's qemu-user)"
+fi
 if [[ -n "$OUT" ]]; then
   mkdir -p "$OUT/linux-aarch64"
   cp "$SO" "$OUT/linux-aarch64/libdpdkj.so"

@@ -17,10 +17,11 @@ The JDK is skipped when a javac >= 17 is already on PATH.
 Prints the versions it ends up with (libdpdk, java, mvn, cmake).
 
 --cross-arm64   also what scripts/cross_build_arm64.sh (mvn -Dnative.crossArm64) needs on a
-                Debian x86-64 host: the cross compiler g++-aarch64-linux-gnu, and dpkg's arm64
-                architecture with apt's lists for it (dpkg --add-architecture arm64; apt-get
-                update), so apt-get download can fetch arm64 DPDK. No arm64 package is installed:
-                the cross build unpacks them under its build folder.
+                Debian x86-64 host: the cross compiler g++-aarch64-linux-gnu, qemu-user (runs
+                the arm64 CTest programs), and dpkg's arm64 architecture with apt's lists for it
+                (dpkg --add-architecture arm64; apt-get update), so apt-get download can fetch
+                arm64 DPDK. No arm64 package is installed: the cross build unpacks them under
+                its build folder.
 
 Your own DPDK build (22.11 through 24.11) is used instead of the distribution's when
 pkg-config finds it first: export PKG_CONFIG_PATH=<prefix>/lib/x86_64-linux-gnu/pkgconfig
@@ -104,9 +105,11 @@ if $cross_arm64; then
   [[ "$(dpkg --print-architecture)" == amd64 ]] || die "--cross-arm64 is for x86-64 (amd64) hosts; this one is $(dpkg --print-architecture)"
   grep -qx 'ID=debian' /etc/os-release 2>/dev/null \
     || echo "install_deps: warning: --cross-arm64 is tested on Debian 12 only (Ubuntu serves arm64 from another mirror, ports.ubuntu.com)" >&2
-  if [[ "$(dpkg-query -W -f='${Status}' g++-aarch64-linux-gnu 2>/dev/null || true)" != "install ok installed" ]]; then
-    cross_missing+=(g++-aarch64-linux-gnu)
-  fi
+  for p in g++-aarch64-linux-gnu qemu-user; do
+    if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
+      cross_missing+=("$p")
+    fi
+  done
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     (( EUID == 0 )) || die "dpkg has no arm64 architecture and this is not root: run as root (sudo $0 --cross-arm64)"
     say "dpkg --add-architecture arm64 (lists only: no arm64 package is installed)"

@@ -32,3 +32,10 @@ set(_dpdkj_rpath_link
   "-Wl,-rpath-link,${DPDKJ_ARM64_ROOT}/usr/lib/aarch64-linux-gnu:${DPDKJ_ARM64_ROOT}/lib/aarch64-linux-gnu")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "${_dpdkj_rpath_link}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${_dpdkj_rpath_link}")
+
+# With qemu-user on the host (Debian's qemu-user), CTest runs the arm64 test programs under it:
+# libc and libstdc++ from the cross toolchain's folder, DPDK's libraries from the unpacked one.
+find_program(DPDKJ_QEMU_AARCH64 qemu-aarch64)
+if(DPDKJ_QEMU_AARCH64)
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${DPDKJ_QEMU_AARCH64};-L;/usr/aarch64-linux-gnu;-E;LD_LIBRARY_PATH=${DPDKJ_ARM64_ROOT}/usr/lib/aarch64-linux-gnu:${DPDKJ_ARM64_ROOT}/lib/aarch64-linux-gnu")
+endif()
