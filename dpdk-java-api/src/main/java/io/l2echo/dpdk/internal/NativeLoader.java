@@ -42,8 +42,9 @@ public final class NativeLoader {
             if (in == null) {
                 throw new DpdkException(OPERATION, resource + " is not on the classpath",
                         "build with 'mvn package' on a machine with DPDK's development files "
-                                + "(scripts/install_deps.sh), without -DskipNative, or point -D"
-                                + LIBRARY_PROPERTY + " at a built " + LIBRARY_FILE);
+                                + "(scripts/install_deps.sh), without -DskipNative (linux-aarch64 from an "
+                                + "x86-64 host: -Dnative.crossArm64), or point -D" + LIBRARY_PROPERTY
+                                + " at a built " + LIBRARY_FILE);
             }
             Path file = Files.createTempFile("libdpdkj-", ".so");
             try {
@@ -82,7 +83,12 @@ public final class NativeLoader {
     }
 
     public static String platform() {
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return platform(System.getProperty("os.arch"));
+    }
+
+    /** The jar's folder for a JVM's {@code os.arch}: x86-64 JVMs say amd64, arm64 ones aarch64. */
+    static String platform(String osArch) {
+        String arch = osArch.toLowerCase(Locale.ROOT);
         if (arch.equals("amd64") || arch.equals("x86_64")) {
             arch = "x86_64";
         }
