@@ -12,7 +12,8 @@ Builds libdpdkj.so for aarch64 (warnings as errors, as the native build) and che
   2. unpacks them with dpkg-deb -x into DIR/root: nothing is installed into the system
   3. configures dpdk-jni-native with cmake/aarch64-linux-gnu.cmake and builds everything
      (the shim, its CTest programs, the benchmark helpers) in DIR/cmake
-  4. checks the shim: an AArch64 ELF, NEEDs the arm64 librte_* libraries, exports only JNI_OnLoad;
+  4. checks the shim: an AArch64 ELF, NEEDs the arm64 librte_* libraries, no run path, exports
+     only JNI_OnLoad;
      runs the CTest programs under qemu-aarch64 when it is installed (Debian's qemu-user)
   5. copies it to OUT/linux-aarch64/libdpdkj.so, when --output OUT is given
      (Maven: mvn package -Dnative.crossArm64 puts it in the native jar beside linux-x86_64)
@@ -141,6 +142,8 @@ machine=$(readelf -h "$SO" | awk -F: '/Machine:/{gsub(/^ +/, "", $2); print $2}'
 [[ "$machine" == "AArch64" ]] || die "the shim is built for '$machine', not AArch64"
 needed=$(readelf -d "$SO" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')
 [[ "$needed" == *librte_eal.so* ]] || die "the shim does not need librte_eal: NEEDED is $needed"
+! readelf -d "$SO" | grep -q -E '\((RPATH|RUNPATH)\)' \
+  || die "the shim carries a run path into this machine's folders: $(readelf -d "$SO" | grep -E 'RPATH|RUNPATH')"
 exported=$(nm -D --defined-only "$SO" | awk '{print $3}' | tr '\n' ' ')
 [[ "$exported" == "JNI_OnLoad " ]] || die "the shim exports '$exported', not JNI_OnLoad alone"
 say "machine $machine; NEEDED $needed; exports $exported"

@@ -32,6 +32,8 @@ set(_dpdkj_rpath_link
   "-Wl,-rpath-link,${DPDKJ_ARM64_ROOT}/usr/lib/aarch64-linux-gnu:${DPDKJ_ARM64_ROOT}/lib/aarch64-linux-gnu")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "${_dpdkj_rpath_link}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${_dpdkj_rpath_link}")
+# No RUNPATH into that folder in what we build: the shim finds DPDK where the arm64 machine has it.
+set(CMAKE_SKIP_RPATH ON CACHE BOOL "No run path into the unpacked arm64 folder")
 
 # With qemu-user on the host (Debian's qemu-user), CTest runs the arm64 test programs under it:
 # libc and libstdc++ from the cross toolchain's folder, DPDK's libraries from the unpacked one.
