@@ -81,7 +81,11 @@ final class GuestNicBed {
         if (status.getAsInt() == 0) {
             return Optional.empty();
         }
-        return Optional.of(output.lines().filter(line -> line.contains("cannot run:") || line.contains(" FAIL "))
-                .findFirst().map(String::strip).orElse("nic-lab.sh exited with status " + status.getAsInt()));
+        List<String> lines = output.lines().toList();
+        // Without a step that failed, the lab's last words say why: a shell error before its first step.
+        String last = String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size())).strip();
+        return Optional.of(lines.stream().filter(line -> line.contains("cannot run:") || line.contains(" FAIL "))
+                .findFirst().map(String::strip).orElse("nic-lab.sh exited with status " + status.getAsInt()
+                        + (last.isEmpty() ? "" : ", its last output: " + last)));
     }
 }
