@@ -1,7 +1,5 @@
 package io.l2echo.dpdk;
 
-import java.util.Locale;
-
 /**
  * Which frames the native echo sends back, decided on their MAC addresses alone. Frames not
  * reflected are freed and counted by class ({@link QueueStats#rxGroupDst()},
@@ -31,16 +29,11 @@ public enum ReflectPolicy {
 
     /** The name options and telemetry use: {@code unicast}, {@code group}, {@code everything}. */
     public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionNames.of(this);
     }
 
     /** The policy an option names, case-insensitively; {@link IllegalArgumentException} listing the choices otherwise. */
     public static ReflectPolicy fromOption(String name) {
-        for (ReflectPolicy policy : values()) {
-            if (policy.optionName().equalsIgnoreCase(name)) {
-                return policy;
-            }
-        }
-        throw new IllegalArgumentException("unknown reflect policy '" + name + "': one of unicast, group, everything");
+        return OptionNames.parse(ReflectPolicy.class, "reflect policy", name);
     }
 }

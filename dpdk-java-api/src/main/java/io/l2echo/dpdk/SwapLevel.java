@@ -1,7 +1,5 @@
 package io.l2echo.dpdk;
 
-import java.util.Locale;
-
 /**
  * How much of each reflected frame the native echo swaps. Every level parses through up to two
  * VLAN tags (802.1Q, 802.1ad, 0x9100) and stops at the first layer that is not there or not
@@ -26,16 +24,11 @@ public enum SwapLevel {
 
     /** The name options and telemetry use: {@code mac}, {@code ip}, {@code ports}. */
     public String optionName() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionNames.of(this);
     }
 
     /** The level an option names, case-insensitively; {@link IllegalArgumentException} listing the choices otherwise. */
     public static SwapLevel fromOption(String name) {
-        for (SwapLevel level : values()) {
-            if (level.optionName().equalsIgnoreCase(name)) {
-                return level;
-            }
-        }
-        throw new IllegalArgumentException("unknown swap level '" + name + "': one of mac, ip, ports");
+        return OptionNames.parse(SwapLevel.class, "swap level", name);
     }
 }
