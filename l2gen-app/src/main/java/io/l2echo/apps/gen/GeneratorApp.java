@@ -13,6 +13,7 @@ import io.l2echo.dpdk.QueueRef;
 import io.l2echo.dpdk.SwapLevel;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +32,8 @@ import org.apache.commons.cli.ParseException;
  */
 public final class GeneratorApp {
     private static final Duration LINK_TIMEOUT = Duration.ofSeconds(60);
+    /* The trials that wait for the echo to answer: not measurements. */
+    private static final String PROBE = "probe";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -72,6 +75,9 @@ public final class GeneratorApp {
                 .desc("binary search steps at most; default 8").build());
         options.addOption(Option.builder().longOpt("trial-seconds").hasArg().argName("S")
                 .desc("cap a paced trial at S seconds of frames (at least 1000 frames); default: no cap").build());
+        options.addOption(Option.builder().longOpt("histogram-log").hasArg().argName("FILE")
+                .desc("write every trial's round-trip histogram to FILE in HdrHistogram's log format (nanoseconds, "
+                        + "tagged PHASE-RATE, e.g. latency-10000pps), for HdrHistogram's own tools").build());
         options.addOption(Option.builder().longOpt("json").desc("print each trial's result as one JSON object (a line starting with {), no progress lines")
                 .build());
         options.addOption(Option.builder("h").longOpt("help").desc("print this help and exit").build());
@@ -88,6 +94,7 @@ public final class GeneratorApp {
         CommandLine line;
         GeneratorConfig config;
         PortConfig requestedPort;
+        HistogramLogFile histograms;
         try {
             line = new DefaultParser().parse(options(), split.appArgs().toArray(String[]::new));
             if (line.hasOption("help") || split.helpBeforeSeparator()) {
@@ -104,13 +111,15 @@ public final class GeneratorApp {
                     .destinationMac(mac(line.getOptionValue("dst-mac", "02:00:00:00:00:02")))
                     .swapLevel(SwapLevel.fromOption(line.getOptionValue("swap", "mac").trim())).build();
             requestedPort = PortConfig.builder().port(line.getOptionValue("port", "0")).build();
+            histograms = line.hasOption("histogram-log")
+                    ? HistogramLogFile.create(Path.of(line.getOptionValue("histogram-log"))) : null;
         } catch (ParseException | IllegalArgumentException e) {
             err.println("l2gen: " + e.getMessage());
             err.println("run with --help (after '--') for the options");
             return EchoApp.EXIT_USAGE;
         }
         ShutdownSignal shutdown = ShutdownSignal.register(out);
-        try (Eal eal = Eal.init(split.ealArgs())) {
+        try (histograms; Eal eal = Eal.init(split.ealArgs())) {
             int portId = requestedPort.portName().map(eal::portIdByName).orElse(requestedPort.portId());
             DeviceInfo info = eal.deviceInfo(portId);
             PortConfig portConfig = PortConfig.builder().portId(portId).build();
@@ -126,7 +135,7 @@ public final class GeneratorApp {
             eal.pinToControlPlane();
             out.println("l2gen: " + eal.dpdkVersion() + ", " + info.summary());
             Trials trials = new Trials(eal, lcore, new QueueRef(portId, 0), pool, shutdown, line.hasOption("json"),
-                    number(line, "trial-seconds", 0));
+                    number(line, "trial-seconds", 0), histograms);
             trials.awaitEcho(config);
             if (line.hasOption("search")) {
                 trials.searchThroughput(config, (int) number(line, "search-steps", 8));
@@ -165,10 +174,13 @@ public final class GeneratorApp {
         private final ShutdownSignal shutdown;
         private final boolean json;
         private final long trialSeconds;
+        private final HistogramLogFile histograms;
 
+        /* histograms: where every trial's histogram goes (not the probes'), or null. */
         Trials(Eal eal, int lcore, QueueRef queue, Mempool pool, ShutdownSignal shutdown, boolean json,
-                long trialSeconds) {
+                long trialSeconds, HistogramLogFile histograms) {
             this.trialSeconds = trialSeconds;
+            this.histograms = histograms;
             this.eal = eal;
             this.lcore = lcore;
             this.queue = queue;
@@ -186,7 +198,7 @@ public final class GeneratorApp {
                     .drain(Duration.ofMillis(200)).build();
             long deadline = System.nanoTime() + LINK_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline && shutdown.signalName() == null) {
-                if (run(probe, "probe").stats().rxEchoes() > 0) {
+                if (run(probe, PROBE).stats().rxEchoes() > 0) {
                     return;
                 }
             }
@@ -204,6 +216,7 @@ public final class GeneratorApp {
             out.println(String.format(Locale.ROOT, "l2gen: lcore %d sends %,d frames of %d bytes over %d flow(s) at %s",
                     lcore, config.count(), config.frameLength(), config.flows(), config.ratePps() == 0
                     ? "the port's pace" : String.format(Locale.ROOT, "%,d pps", config.ratePps())));
+            long startMillis = System.currentTimeMillis();
             TrafficGenerator generator = TrafficGenerator.launch(eal, lcore, queue, pool, config);
             while (!generator.awaitDone(Duration.ofSeconds(1))) {
                 if (shutdown.await(1)) {
@@ -217,6 +230,9 @@ public final class GeneratorApp {
                 }
             }
             GeneratorResult result = generator.finish();
+            if (histograms != null && !phase.equals(PROBE)) {
+                histograms.append(result, phase, startMillis, System.currentTimeMillis());
+            }
             out.println(json ? json(result, phase) : "l2gen: " + result.summary());
             return result;
         }

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +35,7 @@ class L2GenIT {
     final DpdkFixture dpdk = new DpdkFixture();
 
     /** What both sides said: l2gen's JSON trials, the last one the measured trial, and the echo's totals. */
-    private record Run(List<String> trials, String echoOutput, EchoAppProcess.Totals echoed) {
+    private record Run(List<String> trials, EchoAppProcess gen, String echoOutput, EchoAppProcess.Totals echoed) {
         String result() {
             return trials.get(trials.size() - 1);
         }
@@ -47,8 +50,10 @@ class L2GenIT {
     @Test
     void everyFrameSentComesBackOnceAndIsTimed() throws IOException {
         int count = 20_000;
-        Run run = run(List.of("--count", String.valueOf(count), "--rate", "20000", "--flows", "8", "--size", "128"),
-                List.of());
+        Path histogramLog = Path.of("target", dpdk.filePrefix() + ".hlog");
+        dpdk.closeAfter(() -> Files.deleteIfExists(histogramLog));
+        Run run = run(List.of("--count", String.valueOf(count), "--rate", "20000", "--flows", "8", "--size", "128",
+                "--histogram-log", histogramLog.toString()), List.of());
         String result = run.result();
         long sent = field(result, "sent");
         assertEquals(count, sent + field(result, "tx_refused"), result);
@@ -62,6 +67,21 @@ class L2GenIT {
         assertEquals(0, field(result, "reordered"), result);
         assertEquals(0, field(result, "foreign"), result);
         assertTrue(result.matches(".*\"p50\":[0-9.]+.*") && !result.contains("\"p50\":0.000"), result);
+
+        // The trial's histogram in HdrHistogram's log, read back by HdrHistogram's own reader: every echo, tagged.
+        assertEquals(0, run.gen().awaitExit(EchoAppProcess.START_TIMEOUT).orElse(-1), run.gen().outputTail(20));
+        List<Histogram> logged = new ArrayList<>();
+        try (HistogramLogReader reader = new HistogramLogReader(histogramLog.toFile())) {
+            for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram()) {
+                logged.add((Histogram) h);
+            }
+        }
+        assertEquals(1, logged.size(), "one trial, the probes left out: " + logged);
+        Histogram trial = logged.get(0);
+        assertEquals("latency-20000pps", trial.getTag());
+        assertEquals(field(result, "echoed"), trial.getTotalCount(), result);
+        assertEquals(Double.parseDouble(result.replaceAll(".*\"p99\":([0-9.]+).*", "$1")),
+                trial.getValueAtPercentile(99) / 1000.0, 0.0005, result);
     }
 
     /*
@@ -145,6 +165,6 @@ class L2GenIT {
                         + trial);
             }
         }
-        return new Run(trials, echo.output(), echoed);
+        return new Run(trials, gen, echo.output(), echoed);
     }
 }
