@@ -10,6 +10,7 @@ usage() {
 Usage: sudo scripts/nic-lab.sh [--scenario uio|vfio|uio,vfio] [--frames N] [--accel auto|kvm|tcg]
                                [--cpu MODEL] [--kernel VMLINUZ] [--logs DIR] [--help]
        sudo scripts/nic-lab.sh --scenario latency --results FILE [--rates PPS,...] [--frames N]
+                               [--histograms DIR]
 
 Boots one guest per scenario (2 vCPUs, 2 GB, the host's root shared read-only over 9p) and runs,
 one line per step:
@@ -40,6 +41,8 @@ Options:
   --logs DIR       keep the guest's console, the apps' and l2gen's output and each step's in DIR
   --results FILE   the latency scenario's results
   --rates LIST     the latency scenario's offered rates in frames per second (default 1000,5000)
+  --histograms DIR the latency scenario's round-trip histograms, one HdrHistogram log per system
+                   (DIR/guest-SYSTEM.hlog, l2gen --histogram-log)
   --help           this text
 
 Needs root, qemu-system-x86_64, a Debian/Ubuntu kernel image with its modules, busybox (static)
@@ -55,7 +58,7 @@ say() { echo "nic-lab: $*"; }
 cannot_run() { echo "nic-lab: cannot run: $*" >&2; exit 2; }
 usage_error() { echo "nic-lab: $*" >&2; echo "run with --help for the usage" >&2; exit 2; }
 
-SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto CPU="" KERNEL="" LOGS="" RESULTS="" RATES=1000,5000
+SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto CPU="" KERNEL="" LOGS="" RESULTS="" RATES=1000,5000 HISTOGRAMS=""
 while (( $# )); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -67,6 +70,7 @@ while (( $# )); do
     --logs) [[ $# -ge 2 ]] || usage_error "--logs needs a directory"; LOGS=$2; shift ;;
     --results) [[ $# -ge 2 ]] || usage_error "--results needs a file"; RESULTS=$2; shift ;;
     --rates) [[ $# -ge 2 ]] || usage_error "--rates needs rates such as 1000,5000"; RATES=$2; shift ;;
+    --histograms) [[ $# -ge 2 ]] || usage_error "--histograms needs a directory"; HISTOGRAMS=$2; shift ;;
     *) usage_error "unknown argument '$1'" ;;
   esac
   shift
@@ -77,6 +81,7 @@ done
 if [[ ",$SCENARIOS," == *,latency,* ]]; then
   [[ -n "$RESULTS" ]] || usage_error "the latency scenario writes its results to --results FILE"
   [[ "$RATES" =~ ^[0-9]+(,[0-9]+)*$ ]] || usage_error "--rates must be rates in frames per second, comma-separated (got '$RATES')"
+  [[ -z "$HISTOGRAMS" || -d "$HISTOGRAMS" ]] || usage_error "--histograms: '$HISTOGRAMS' is not a directory; create it first"
 fi
 [[ "$FRAMES" =~ ^[0-9]+$ ]] && (( FRAMES >= 100 && FRAMES <= 1000000 )) || usage_error "--frames must be 100 to 1000000 (got '$FRAMES')"
 [[ "$ACCEL" =~ ^(auto|kvm|tcg)$ ]] || usage_error "--accel must be auto, kvm or tcg (got '$ACCEL')"
@@ -551,10 +556,11 @@ scenario_vfio() {
 
 # measure INDEX SYSTEM: l2gen at each of RATES, its trials appended to RESULTS as "SYSTEM<TAB>JSON".
 measure() {
-  local index=$1 system=$2 log="$WORK/l2gen-${2// /-}.log"
+  local index=$1 system=$2 log="$WORK/l2gen-${2// /-}.log" histograms=()
+  [[ -z "$HISTOGRAMS" ]] || histograms=(--histogram-log "$HISTOGRAMS/guest-${system// /-}.hlog")
   # The NIC's own MAC: the guest kernel's socket sees only frames addressed to it.
   run_l2gen "$index" "$log" --dst-mac "$(nic_mac "$index")" --count "$FRAMES" --rates "$RATES" --drain-ms 3000 \
-    || return 1
+    "${histograms[@]}" || return 1
   grep '^{"phase":"latency"' "$log" | sed "s/^/$system\t/" | tee -a "$RESULTS" | cut -c1-200
   [[ $(grep -c '^{"phase":"latency"' "$log") == $(tr , '\n' <<<"$RATES" | wc -l) ]]
 }

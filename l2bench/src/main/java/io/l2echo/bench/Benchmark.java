@@ -21,6 +21,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 import sun.misc.Signal;
 
 /**
@@ -40,6 +41,9 @@ public final class Benchmark {
     /* What a Java packet loop allocated while it polled; a collection the JVM logged (-Xlog:gc). */
     private static final Pattern LOOP_ALLOCATED = Pattern.compile("thread packets-p0q0 allocated ([\\d,]+) bytes");
     private static final Pattern GC_PAUSE = Pattern.compile("\\[gc *\\] GC\\(\\d+\\) Pause");
+    /* The systems whose polling thread perf samples flat out; the deeper swap levels are costed by their cycles. */
+    static final List<SystemUnderTest> PROFILED = List.of(SystemUnderTest.TESTPMD, SystemUnderTest.L2ECHO,
+            SystemUnderTest.JAVA_HANDLER, SystemUnderTest.L2ECHO_UNDER_GARBAGE);
     /* Every process of a run on its own CPU, all its threads: JVM, GC, JIT and control plane included. */
     static final int GENERATOR_CPU = 0;
     static final int ECHO_CPU = 1;
@@ -55,6 +59,11 @@ public final class Benchmark {
 
         long guestFrames() {
             return quick ? 2_000 : 10_000;
+        }
+
+        /** Where l2gen's histogram logs are kept: beside the report's pictures. */
+        Path histograms(Path repo) {
+            return repo.resolve(output).toAbsolutePath().resolveSibling("benchmarks").resolve("histograms");
         }
 
         static Settings parse(String[] args) {
@@ -86,12 +95,14 @@ public final class Benchmark {
      * systems that do not print them); {@code cyclesPerFrame}: busy TSC cycles per frame received
      * over the run (NaN for the kernel echo); {@code loopAllocatedBytes}: what the Java handler's
      * polling thread allocated (-1 for the others); {@code gcPauses}: collections the echo's JVM
-     * logged (-1 for systems without a JVM); the profile only on profile runs.
+     * logged (-1 for systems without a JVM); {@code roundTrips}: every trial's round-trip histogram
+     * by l2gen's tag ({@code latency-10000pps}), from its HdrHistogram log, none on profile runs;
+     * the profile only on profile runs.
      */
     record Run(Bed bed, SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
             List<String> echoCommand, long jniCalls, long framesEchoed, long rxBursts, long emptyPolls,
             long echoPreemptions, double cyclesPerFrame, long loopAllocatedBytes, long gcPauses,
-            Optional<Profiler.PollingProfile> profile) {
+            Map<String, Histogram> roundTrips, Optional<Profiler.PollingProfile> profile) {
 
         Trial throughput() {
             return trials.stream().filter(t -> t.phase().equals("throughput")).findFirst().orElseThrow();
@@ -105,14 +116,20 @@ public final class Benchmark {
         List<Trial> latency() {
             return trials.stream().filter(t -> t.phase().equals("latency")).toList();
         }
+
+        /** The round trips of the latency trial at {@code ratePps}, as l2gen recorded them (nanoseconds). */
+        Optional<Histogram> roundTrips(long ratePps) {
+            return Optional.ofNullable(roundTrips.get("latency-" + ratePps + "pps"));
+        }
     }
 
     /**
      * The repeats of every system on every bed, one profile run of each system on the vhost-user
-     * bed, and the guest-NIC bed's latency trials.
+     * bed, the guest-NIC bed's latency trials, and bench_reflect's table of what the swap kernels
+     * alone cost (empty when it was not built).
      */
     record Results(Map<Bed, Map<SystemUnderTest, List<Run>>> runs, Map<SystemUnderTest, Run> profiles,
-            GuestNicBed.Result guest) {
+            GuestNicBed.Result guest, String swapKernels) {
     }
 
     private final Settings settings;
@@ -168,14 +185,17 @@ public final class Benchmark {
 
     Results runAll() throws IOException, InterruptedException {
         Map<Bed, Map<SystemUnderTest, List<Run>>> runs = new EnumMap<>(Bed.class);
+        Path histograms = settings.histograms(repo);
+        HistogramLogs.clear(histograms);
         for (int repeat = 1; repeat <= settings.repeats(); repeat++) {
             // Interleaved, so a slow minute on a shared machine hits every system alike.
             for (Bed bed : Bed.values()) {
                 for (SystemUnderTest system : bed.systems()) {
                     System.out.println("l2bench: " + bed.label() + " bed, " + system.label() + ", run " + repeat
                             + " of " + settings.repeats());
-                    Run run = bed == Bed.VHOST ? runOnVhost(system, repeat, generatorOptions(), null)
-                            : runOnVeth(system, repeat);
+                    Path log = histograms.resolve(HistogramLogs.fileName(bed.name(), system.name(), repeat));
+                    Run run = bed == Bed.VHOST ? runOnVhost(system, repeat, generatorOptions(system, log), log, null)
+                            : runOnVeth(system, repeat, log);
                     System.out.println("l2bench:   no-loss " + (long) run.throughput().number("no_loss_pps") + " pps");
                     runs.computeIfAbsent(bed, b -> new EnumMap<>(SystemUnderTest.class))
                             .computeIfAbsent(system, s -> new ArrayList<>()).add(run);
@@ -184,9 +204,28 @@ public final class Benchmark {
         }
         Map<SystemUnderTest, Run> profiles = profileRuns();
         System.out.println("l2bench: guest-NIC bed (scripts/nic-lab.sh --scenario latency)");
-        GuestNicBed.Result guest = GuestNicBed.measure(repo, settings.guestRates(), settings.guestFrames());
+        GuestNicBed.Result guest = GuestNicBed.measure(repo, settings.guestRates(), settings.guestFrames(), histograms);
         guest.notMeasured().ifPresent(why -> System.out.println("l2bench:   not measured: " + why));
-        return new Results(runs, profiles, guest);
+        return new Results(runs, profiles, guest, swapKernels());
+    }
+
+    /*
+     * bench_reflect on the echo's CPU: each swap kernel's cycles per frame on frames in cache, best
+     * of seven, so what a deeper level costs shows without the PMD's share or the machine's noise.
+     */
+    private String swapKernels() throws IOException {
+        Path bench = repo.resolve("dpdk-jni-native/target/cmake/bench_reflect");
+        if (!Files.isExecutable(bench)) {
+            System.out.println("l2bench: " + bench + " is not built (mvn package builds it): no swap kernel figures");
+            return "";
+        }
+        System.out.println("l2bench: the swap kernels alone (bench_reflect)");
+        Processes.Result kernels = Processes.run(Duration.ofMinutes(5), confined(ECHO_CPU,
+                List.of(bench.toString(), settings.quick() ? "20000" : "200000")));
+        if (kernels.exitCode() != 0) {
+            throw new IOException("bench_reflect failed (status " + kernels.exitCode() + "):\n" + kernels.output());
+        }
+        return kernels.output().strip();
     }
 
     private Map<SystemUnderTest, Run> profileRuns() throws IOException, InterruptedException {
@@ -195,36 +234,39 @@ public final class Benchmark {
             System.out.println("l2bench: perf is not installed (Debian: apt-get install linux-perf): no profiles");
             return profiles;
         }
-        for (SystemUnderTest system : Bed.VHOST.systems()) {
+        for (SystemUnderTest system : PROFILED) {
             System.out.println("l2bench: vhost-user bed, " + system.label() + ", profiled flat out");
             // Enough frames to outlast the window at 20 Mpps: testpmd has passed 8 Mpps here on a quiet machine.
             List<String> flatOut = List.of("--count", String.valueOf(settings.quick() ? 30_000_000 : 60_000_000),
                     "--size", String.valueOf(settings.frameLength()), "--json");
-            profiles.put(system, runOnVhost(system, 1, flatOut, Duration.ofSeconds(settings.quick() ? 1 : 3)));
+            profiles.put(system, runOnVhost(system, 1, flatOut, null, Duration.ofSeconds(settings.quick() ? 1 : 3)));
         }
         return profiles;
     }
 
-    private List<String> generatorOptions() {
-        return List.of("--search", "--search-steps", String.valueOf(settings.searchSteps()), "--count",
+    private List<String> generatorOptions(SystemUnderTest system, Path histogramLog) {
+        return List.of("--histogram-log", histogramLog.toString(), "--swap", system.swapLevel(), "--search", "--search-steps", String.valueOf(settings.searchSteps()), "--count",
                 String.valueOf(settings.trialFrames()), "--trial-seconds", String.valueOf(settings.trialSeconds()),
                 "--size", String.valueOf(settings.frameLength()), "--json", "--rates",
                 String.join(",", settings.latencyRates().stream().map(String::valueOf).toList()));
     }
 
-    private Run runOnVhost(SystemUnderTest system, int repeat, List<String> generatorOptions, Duration profileWindow)
-            throws IOException, InterruptedException {
+    /* histogramLog: where generatorOptions tell l2gen to log its histograms, or null. */
+    private Run runOnVhost(SystemUnderTest system, int repeat, List<String> generatorOptions, Path histogramLog,
+            Duration profileWindow) throws IOException, InterruptedException {
         VhostBed bed = new VhostBed(repo, java, "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds);
         try {
             return measure(Bed.VHOST, system, repeat, bed.tag(), confined(GENERATOR_CPU, bed.generator(generatorOptions)),
-                    confined(ECHO_CPU, system.command(repo, java, bed.echoEal(), null)), bed.socket(), profileWindow);
+                    confined(ECHO_CPU, system.command(repo, java, bed.echoEal(), null)), bed.socket(), histogramLog,
+                    profileWindow);
         } finally {
             Files.deleteIfExists(bed.socket());
         }
     }
 
     /* The generator inside the bed's namespace, on the peer end; the echo on the DUT end. */
-    private Run runOnVeth(SystemUnderTest system, int repeat) throws IOException, InterruptedException {
+    private Run runOnVeth(SystemUnderTest system, int repeat, Path histogramLog) throws IOException,
+            InterruptedException {
         String tag = "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds;
         try (VethBed bed = VethBed.builder().up()) {
             List<String> generator = new ArrayList<>(List.of("ip", "netns", "exec", bed.namespace(), "taskset", "-c",
@@ -232,10 +274,10 @@ public final class Benchmark {
                     "-jar", repo.resolve("l2gen-app/target/l2gen.jar").toString(), "--lcores=0@0,1@0", "--no-pci",
                     "--file-prefix=" + tag + "-gen", "--vdev=net_af_packet0,iface=" + bed.peerInterface(), "--",
                     "--dst-mac", bed.dutMac().toString()));
-            generator.addAll(generatorOptions());
+            generator.addAll(generatorOptions(system, histogramLog));
             List<String> echo = confined(ECHO_CPU, system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
                     "--file-prefix=" + tag + "-echo", "--vdev=" + bed.afPacketVdev(0)), bed.dutInterface()));
-            return measure(Bed.VETH, system, repeat, tag, generator, echo, null, null);
+            return measure(Bed.VETH, system, repeat, tag, generator, echo, null, histogramLog, null);
         }
     }
 
@@ -252,7 +294,8 @@ public final class Benchmark {
 
     /* profileWindow: null, or how long to profile the echo's polling thread once the generator sends. */
     private Run measure(Bed bed, SystemUnderTest system, int repeat, String tag, List<String> generator,
-            List<String> echo, Path vhostSocket, Duration profileWindow) throws IOException, InterruptedException {
+            List<String> echo, Path vhostSocket, Path histogramLog, Duration profileWindow)
+            throws IOException, InterruptedException {
         Leftovers generatorLeftovers = Leftovers.snapshot(tag + "-gen");
         Leftovers echoLeftovers = Leftovers.snapshot(tag + "-echo");
         Duration runTimeout = Duration.ofMinutes(settings.quick() ? 2 : 30);
@@ -286,7 +329,7 @@ public final class Benchmark {
                 boolean counted = jni.find();
                 Matcher polls = POLLS.matcher(dut.output());
                 boolean polled = polls.find();
-                Matcher cycles = (system == SystemUnderTest.TESTPMD ? TESTPMD_CYCLES : OUR_CYCLES).matcher(dut.output());
+                Matcher cycles = (system.isTestpmd() ? TESTPMD_CYCLES : OUR_CYCLES).matcher(dut.output());
                 Matcher allocated = LOOP_ALLOCATED.matcher(dut.output());
                 return new Run(bed, system, repeat, trials, generator, echo,
                         counted ? Long.parseLong(jni.group(1).replace(",", "")) : -1,
@@ -295,7 +338,8 @@ public final class Benchmark {
                         polled ? Long.parseLong(polls.group(2).replace(",", "")) : -1, preemptions,
                         cycles.find() ? Double.parseDouble(cycles.group(1)) : Double.NaN,
                         allocated.find() ? Long.parseLong(allocated.group(1).replace(",", "")) : -1,
-                        system.runsInJvm() ? GC_PAUSE.matcher(dut.output()).results().count() : -1, profile);
+                        system.runsInJvm() ? GC_PAUSE.matcher(dut.output()).results().count() : -1,
+                        histogramLog == null ? Map.of() : HistogramLogs.read(histogramLog), profile);
             }
         } finally {
             generatorLeftovers.remove();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.HdrHistogram.Histogram;
 
 /**
  * The guest-NIC bed, where DPDK owns the device: {@code scripts/nic-lab.sh --scenario latency}
@@ -26,10 +27,12 @@ final class GuestNicBed {
     private static final Duration LAB_TIMEOUT = Duration.ofMinutes(10);
 
     /**
-     * Each system's latency trials in rate order, and the lab's own step lines; or, when the lab
-     * could not run or a step failed, why not.
+     * Each system's latency trials in rate order and their round-trip histograms by l2gen's tag
+     * ({@code latency-1000pps}), and the lab's own step lines; or, when the lab could not run or
+     * a step failed, why not.
      */
-    record Result(Map<String, List<Trial>> trials, List<String> steps, Optional<String> notMeasured) {
+    record Result(Map<String, List<Trial>> trials, Map<String, Map<String, Histogram>> roundTrips, List<String> steps,
+            Optional<String> notMeasured) {
 
         /** Whether the guest ran emulated (QEMU's TCG) rather than on KVM, as the lab's boot step says. */
         boolean underTcg() {
@@ -46,12 +49,14 @@ final class GuestNicBed {
     private GuestNicBed() {
     }
 
-    static Result measure(Path repo, List<Long> rates, long frames) throws IOException {
+    /** The lab at each rate; l2gen logs each system's histograms in {@code histograms}, as guest-SYSTEM.hlog. */
+    static Result measure(Path repo, List<Long> rates, long frames, Path histograms) throws IOException {
         Path results = Files.createTempFile("l2e-guest-nic-", ".tsv");
         try {
             List<String> command = List.of("bash", repo.resolve("scripts/nic-lab.sh").toString(), "--scenario",
                     "latency", "--results", results.toString(), "--frames", String.valueOf(frames), "--rates",
-                    String.join(",", rates.stream().map(String::valueOf).toList()));
+                    String.join(",", rates.stream().map(String::valueOf).toList()), "--histograms",
+                    histograms.toString());
             String output;
             OptionalInt status;
             try (ChildProcess lab = ChildProcess.start(command)) {
@@ -68,7 +73,12 @@ final class GuestNicBed {
                             .add(new Trial(line.substring(tab + 1)));
                 }
             }
-            return new Result(trials, steps, whyNotMeasured(status, output));
+            Map<String, Map<String, Histogram>> roundTrips = new LinkedHashMap<>();
+            for (String system : List.of(KERNEL, TESTPMD, L2ECHO)) {
+                roundTrips.put(system, HistogramLogs.read(histograms.resolve("guest-" + system.replace(' ', '-')
+                        + ".hlog")));
+            }
+            return new Result(trials, roundTrips, steps, whyNotMeasured(status, output));
         } finally {
             Files.deleteIfExists(results);
         }

@@ -1,11 +1,5 @@
 package io.l2echo.bench;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
+import org.HdrHistogram.Histogram;
 
 /** docs/BENCHMARKS.md: the machine, the commands, the tables with ratios to testpmd, and plots. */
 final class Report {
     private static final String[] PERCENTILES = {"p50", "p90", "p99", "p99_9", "p99_99", "max"};
-    private static final Color[] COLORS = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0x59a14f),
-        new Color(0xe15759)};
+    /** An l2echo swap level and the testpmd forward mode it is measured against. */
+    private record SwapLevelPair(String name, SystemUnderTest ours, SystemUnderTest peer, boolean peerMatches) {
+    }
+
+    private static final List<SwapLevelPair> SWAP_LEVELS = List.of(
+            new SwapLevelPair("mac", SystemUnderTest.L2ECHO, SystemUnderTest.TESTPMD, true),
+            new SwapLevelPair("ip", SystemUnderTest.L2ECHO_IP, SystemUnderTest.TESTPMD_5TSWAP, false),
+            new SwapLevelPair("ports", SystemUnderTest.L2ECHO_PORTS, SystemUnderTest.TESTPMD_5TSWAP, true));
+
+    /* Under each percentile plot, how to read one. */
+    private static final String READING_PERCENTILE_PLOTS = "Each curve is one system's round trips sorted from the "
+            + "fastest to the slowest frame: left to right the nines axis (90%, 99%, 99.9%, each step ten times "
+            + "rarer) runs from the median to the trial's slowest frame, up the log axis the latency, so a lower "
+            + "curve is faster and where it bends up is where its tail begins. Thin lines are the single repeats, "
+            + "the bold one their point-wise median: the spread between the thin lines is how much the machine "
+            + "moved the result from run to run.\n\n";
 
     /* With fewer than four CPUs nothing keeps the allocating threads off the polling cores. */
     static final String CONTENDED_CPUS = "- With fewer than four CPUs, the allocating threads and the JVM's own GC "
@@ -34,6 +43,7 @@ final class Report {
     private final Map<Bed, Map<SystemUnderTest, List<Benchmark.Run>>> beds;
     private final Map<SystemUnderTest, Benchmark.Run> profiles;
     private final GuestNicBed.Result guest;
+    private final String swapKernels;
     private final Path repo;
 
     Report(Benchmark.Settings settings, Benchmark.Results results, Path repo) {
@@ -41,6 +51,7 @@ final class Report {
         this.beds = results.runs();
         this.profiles = results.profiles();
         this.guest = results.guest();
+        this.swapKernels = results.swapKernels();
         this.repo = repo;
     }
 
@@ -97,7 +108,7 @@ final class Report {
         for (Map.Entry<Bed, Map<SystemUnderTest, List<Benchmark.Run>>> bed : beds.entrySet()) {
             new BedRuns(bed.getKey(), bed.getValue()).write(md, plots);
         }
-        writeGuest(md);
+        writeGuest(md, plots);
 
         md.append("## Targets\n\n");
         int lastRate = settings.latencyRates().size() - 1;
@@ -140,6 +151,20 @@ final class Report {
                 cyclesOurs <= 1.05 * cyclesTestpmd, ratio(cyclesOurs, cyclesTestpmd)));
         md.append(target("vhost-user: the Java handler's busy cycles per frame at most 1.15x l2echo's",
                 cyclesJava <= 1.15 * cyclesOurs, ratio(cyclesJava, cyclesOurs)));
+        for (SwapLevelPair level : SWAP_LEVELS) {
+            if (!level.peerMatches()) {
+                continue;
+            }
+            double flat = vhost.median(level.ours(), Report::flatOutEchoedPps);
+            double peerFlat = vhost.median(level.peer(), Report::flatOutEchoedPps);
+            md.append(target("vhost-user, swap " + level.name() + ": l2echo's flat-out echo rate at least 0.95x "
+                    + level.peer().label() + "'s", flat >= 0.95 * peerFlat, ratio(flat, peerFlat)));
+            // Frames per busy cycle is the rate a saturated core reaches: the inverse of cycles per frame.
+            double cycles = vhost.median(level.ours(), Benchmark.Run::cyclesPerFrame);
+            double peerCycles = vhost.median(level.peer(), Benchmark.Run::cyclesPerFrame);
+            md.append(target("vhost-user, swap " + level.name() + ": l2echo's frames per busy cycle at least 0.95x "
+                    + level.peer().label() + "'s", peerCycles >= 0.95 * cycles, ratio(peerCycles, cycles)));
+        }
         if (Runtime.getRuntime().availableProcessors() < 4) {
             md.append(CONTENDED_CPUS);
         }
@@ -152,6 +177,7 @@ final class Report {
         writeProfiles(md);
         writeJavaHandlerCost(md);
         writeCycles(md);
+        writeSwapLevels(md);
 
         md.append("## Nothing crosses JNI per packet\n\n| bed | system | run | JNI calls into the shim | frames echoed |\n"
                 + "| --- | --- | ---: | ---: | ---: |\n");
@@ -301,6 +327,58 @@ final class Report {
                 + "loading and linking), then nothing. Copies per frame: none; the handler works on the mbufs.\n\n");
     }
 
+    /*
+     * Each swap level of l2echo beside testpmd's matching forward mode on the vhost-user bed, and
+     * what the deeper levels cost over MAC only, for both.
+     */
+    private void writeSwapLevels(StringBuilder md) {
+        md.append("## Swap levels beside testpmd\n\n");
+        md.append("`l2echo --swap mac|ip|ports` against testpmd's forward mode for the same work on the vhost-user "
+                + "bed: `macswap` for MAC, `5tswap` (MAC, IP addresses and UDP/TCP ports) for ports. testpmd has "
+                + "no mode that swaps IP addresses alone, so the ip level stands against 5tswap, which does more. "
+                + "l2gen checks every echo against the level (`l2gen --swap`): a field swapped that should not be, "
+                + "or not swapped that should, counts as corrupted. Busy cycles per frame are the cost the "
+                + "generator's pace does not cap; the rates are capped by it. Medians over " + settings.repeats()
+                + " interleaved repeat(s).\n\n");
+        md.append("| level | l2echo: cycles per frame | min – max | testpmd | its cycles per frame | frames per "
+                + "busy cycle vs testpmd | l2echo flat out | vs testpmd | l2echo no-loss | vs testpmd | corrupted "
+                + "echoes |\n| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        BedRuns vhost = new BedRuns(Bed.VHOST, beds.getOrDefault(Bed.VHOST, Map.of()));
+        for (SwapLevelPair level : SWAP_LEVELS) {
+            double cycles = vhost.median(level.ours(), Benchmark.Run::cyclesPerFrame);
+            double peerCycles = vhost.median(level.peer(), Benchmark.Run::cyclesPerFrame);
+            double flat = vhost.median(level.ours(), Report::flatOutEchoedPps);
+            double noLoss = vhost.median(level.ours(), Report::noLoss);
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f – %.1f | %s%s | %.1f | %s | %,.0f pps | %s | "
+                    + "%,.0f pps | %s | %,.0f |%n", level.name(), cycles,
+                    vhost.min(level.ours(), Benchmark.Run::cyclesPerFrame),
+                    vhost.max(level.ours(), Benchmark.Run::cyclesPerFrame), level.peer().label(),
+                    level.peerMatches() ? "" : " (does more)", peerCycles, ratio(peerCycles, cycles), flat,
+                    ratio(flat, vhost.median(level.peer(), Report::flatOutEchoedPps)), noLoss,
+                    ratio(noLoss, vhost.median(level.peer(), Report::noLoss)),
+                    vhost.sum(level.ours(), run -> run.trials().stream().filter(t -> !t.phase().equals("throughput"))
+                            .mapToDouble(t -> t.number("corrupted")).sum())));
+        }
+        double mac = vhost.median(SystemUnderTest.L2ECHO, Benchmark.Run::cyclesPerFrame);
+        double macswap = vhost.median(SystemUnderTest.TESTPMD, Benchmark.Run::cyclesPerFrame);
+        double fiveTuple = vhost.median(SystemUnderTest.TESTPMD_5TSWAP, Benchmark.Run::cyclesPerFrame);
+        md.append(String.format(Locale.ROOT, "%nWhat the deeper levels cost over MAC only, in busy cycles per frame "
+                + "(medians): l2echo ip %+.1f (%s), ports %+.1f (%s); testpmd 5tswap over macswap %+.1f (%s).%n%n",
+                vhost.median(SystemUnderTest.L2ECHO_IP, Benchmark.Run::cyclesPerFrame) - mac,
+                ratio(vhost.median(SystemUnderTest.L2ECHO_IP, Benchmark.Run::cyclesPerFrame), mac),
+                vhost.median(SystemUnderTest.L2ECHO_PORTS, Benchmark.Run::cyclesPerFrame) - mac,
+                ratio(vhost.median(SystemUnderTest.L2ECHO_PORTS, Benchmark.Run::cyclesPerFrame), mac),
+                fiveTuple - macswap, ratio(fiveTuple, macswap)));
+        if (!swapKernels.isEmpty()) {
+            md.append("The kernels alone (`bench_reflect`, on CPU " + Benchmark.ECHO_CPU + "): cycles per frame of "
+                    + "each level's swap on frames already in cache, best of seven runs, without the PMD, the mbuf "
+                    + "pool or memory latency. `macswap` is the plain MAC swap the others grew from; LEVEL/POLICY is "
+                    + "the echo's loop at that `--swap` and `--reflect` (`uni`: the default, unicast only; `all`: "
+                    + "everything; `grp`: group-addressed too); SCTP pays for its CRC32c at the ports level:\n\n```\n")
+                    .append(swapKernels).append("\n```\n\n");
+        }
+    }
+
     private static double ratioOrNaN(long value, long per) {
         return value < 0 || per <= 0 ? Double.NaN : (double) value / per;
     }
@@ -322,7 +400,7 @@ final class Report {
     }
 
     /* perf on the echo's polling thread while the generator sends flat out, one run per system. */
-    private void writeGuest(StringBuilder md) {
+    private void writeGuest(StringBuilder md, Path plots) throws IOException {
         md.append("## Round-trip latency on a guest's PCI NIC\n\n`scripts/nic-lab.sh --scenario latency`: a QEMU "
                 + "guest (2 vCPUs) with an emulated virtio-net PCI NIC on a tap; l2gen on the tap's host side. The "
                 + "guest's kernel echoes first (`kernel_echo` on an AF_PACKET socket, the NIC on its kernel driver), "
@@ -354,6 +432,21 @@ final class Report {
                     + "the paths. Absolute figures on a KVM guest or a real NIC are orders of magnitude lower.\n");
         }
         md.append("\n");
+        Map<String, SystemUnderTest> colours = Map.of(GuestNicBed.KERNEL, SystemUnderTest.KERNEL_ECHO,
+                GuestNicBed.TESTPMD, SystemUnderTest.TESTPMD, GuestNicBed.L2ECHO, SystemUnderTest.L2ECHO);
+        for (long rate : settings.guestRates()) {
+            String png = "latency-guest-" + rate + "pps.png";
+            List<Plots.LatencyCurves> curves = new ArrayList<>();
+            for (String system : List.of(GuestNicBed.KERNEL, GuestNicBed.TESTPMD, GuestNicBed.L2ECHO)) {
+                Histogram roundTrips = guest.roundTrips().getOrDefault(system, Map.of()).get("latency-" + rate + "pps");
+                curves.add(new Plots.LatencyCurves(system, colours.get(system).ordinal(),
+                        roundTrips == null ? List.of() : List.of(roundTrips)));
+            }
+            Plots.percentileDistribution(plots.resolve(png), String.format(Locale.ROOT,
+                    "Round trip, guest's PCI NIC, %,d pps offered", rate), curves);
+            md.append("![round-trip percentile distribution, guest NIC, ").append(rate).append(" pps](benchmarks/")
+                    .append(png).append(")\n\n");
+        }
     }
 
     private void writeProfiles(StringBuilder md) {
@@ -430,8 +523,8 @@ final class Report {
                         median(system, Report::flatOutLossPercent), ratio(flatOut, testpmdFlatOut),
                         median(system, Benchmark.Run::echoPreemptions)));
             }
-            md.append("\n![no-loss throughput, ").append(bed.label()).append("](benchmarks/throughput-").append(name)
-                    .append(".png)\n\n");
+            md.append("\n![no-loss and flat-out echo rates, ").append(bed.label()).append("](benchmarks/throughput-")
+                    .append(name).append(".png)\n\n");
             throughputPlot(plots.resolve("throughput-" + name + ".png"));
 
             md.append("## Round-trip latency on the ").append(bed.label())
@@ -452,9 +545,21 @@ final class Report {
                             ratio(latency(system, rate, "p99_9"), latency(SystemUnderTest.TESTPMD, rate, "p99_9"))));
                 }
             }
-            md.append("\n![round-trip percentiles, ").append(bed.label()).append("](benchmarks/latency-").append(name)
-                    .append(".png)\n\n");
-            latencyPlot(plots.resolve("latency-" + name + ".png"), settings.latencyRates().size() - 1);
+            md.append("\n");
+            for (long rate : settings.latencyRates()) {
+                String png = "latency-" + name + "-" + rate + "pps.png";
+                md.append("![round-trip percentile distribution, ").append(bed.label()).append(", ").append(rate)
+                        .append(" pps](benchmarks/").append(png).append(")\n\n");
+                List<Plots.LatencyCurves> curves = new ArrayList<>();
+                for (SystemUnderTest system : runs.keySet()) {
+                    curves.add(new Plots.LatencyCurves(system.label(), system.ordinal(), runs.get(system).stream()
+                            .map(run -> run.roundTrips(rate)).flatMap(Optional::stream).toList()));
+                }
+                Plots.percentileDistribution(plots.resolve(png), String.format(Locale.ROOT,
+                        "Round trip, %s bed, %,d pps offered, %d-byte frames", bed.label(), rate,
+                        settings.frameLength()), curves);
+            }
+            md.append(READING_PERCENTILE_PLOTS);
         }
 
         double latency(SystemUnderTest system, int rate, String percentile) {
@@ -479,44 +584,19 @@ final class Report {
             return runs.getOrDefault(system, List.of()).stream().mapToDouble(value).sum();
         }
 
-        /* Bars of the median no-loss rate, a whisker from min to max. */
+        /* Every system's no-loss and flat-out rates, median and spread over the repeats. */
         void throughputPlot(Path png) throws IOException {
-            List<SystemUnderTest> systems = new ArrayList<>(runs.keySet());
-            double top = systems.stream().mapToDouble(s -> max(s, Report::noLoss)).max().orElse(1) * 1.15;
-            Chart chart = new Chart(800, 420, "No-loss throughput, " + bed.label() + ", " + settings.frameLength()
-                    + "-byte frames (Mpps)", Math.max(top / 1e6, 0.01));
-            for (int i = 0; i < systems.size(); i++) {
-                SystemUnderTest system = systems.get(i);
-                chart.bar(i, systems.size(), 0, 1, median(system, Report::noLoss) / 1e6,
-                        min(system, Report::noLoss) / 1e6, max(system, Report::noLoss) / 1e6,
-                        COLORS[i % COLORS.length], system.label());
+            List<Plots.Rates> rates = new ArrayList<>();
+            for (SystemUnderTest system : runs.keySet()) {
+                rates.add(new Plots.Rates(system.label(), system.ordinal(), range(system, Report::noLoss),
+                        range(system, Report::flatOutEchoedPps)));
             }
-            chart.save(png);
+            Plots.rates(png, String.format(Locale.ROOT, "Echo rates, %s bed, %d-byte frames", bed.label(),
+                    settings.frameLength()), settings.repeats(), rates);
         }
 
-        /* Grouped bars per percentile, one colour per system, at one offered rate. */
-        void latencyPlot(Path png, int rate) throws IOException {
-            List<SystemUnderTest> systems = new ArrayList<>(runs.keySet());
-            String[] shown = {"p50", "p90", "p99", "p99_9"};
-            double top = 1;
-            for (SystemUnderTest system : systems) {
-                for (String percentile : shown) {
-                    top = Math.max(top, latency(system, rate, percentile));
-                }
-            }
-            Chart chart = new Chart(800, 420, "Round trip, " + bed.label() + ", at " + settings.latencyRates().get(rate)
-                    + " pps (µs, median of repeats)", top * 1.15);
-            for (int p = 0; p < shown.length; p++) {
-                for (int s = 0; s < systems.size(); s++) {
-                    double value = latency(systems.get(s), rate, shown[p]);
-                    chart.bar(p, shown.length, s, systems.size(), value, value, value, COLORS[s % COLORS.length],
-                            s == 0 ? shown[p].replace('_', '.') : null);
-                }
-            }
-            for (int s = 0; s < systems.size(); s++) {
-                chart.legend(s, systems.get(s).label(), COLORS[s % COLORS.length]);
-            }
-            chart.save(png);
+        Plots.RateRange range(SystemUnderTest system, ToDoubleFunction<Benchmark.Run> value) {
+            return new Plots.RateRange(median(system, value), min(system, value), max(system, value));
         }
     }
 
@@ -572,82 +652,6 @@ final class Report {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "unknown";
-        }
-    }
-
-    /** A bare bar chart on Java2D: axes, bars with optional whiskers, labels, a legend. */
-    private static final class Chart {
-        private static final int LEFT = 70;
-        private static final int BOTTOM = 50;
-        private static final int TOP = 40;
-        private final BufferedImage image;
-        private final Graphics2D g;
-        private final double top;
-
-        Chart(int width, int height, String title, double top) {
-            this.image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            this.g = image.createGraphics();
-            this.top = top;
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            g.drawString(title, LEFT, 24);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            int plotHeight = height - BOTTOM - TOP;
-            for (int tick = 0; tick <= 5; tick++) {
-                int y = height - BOTTOM - plotHeight * tick / 5;
-                g.setColor(new Color(0xdddddd));
-                g.drawLine(LEFT, y, width - 20, y);
-                g.setColor(Color.DARK_GRAY);
-                g.drawString(String.format(Locale.ROOT, top * tick / 5 >= 10 ? "%.0f" : "%.2f", top * tick / 5), 8,
-                        y + 4);
-            }
-            g.setColor(Color.BLACK);
-            g.drawLine(LEFT, height - BOTTOM, width - 20, height - BOTTOM);
-        }
-
-        void bar(int group, int groups, int member, int members, double value, double low, double high, Color color,
-                String label) {
-            int plotWidth = image.getWidth() - LEFT - 20;
-            int plotHeight = image.getHeight() - BOTTOM - TOP;
-            int groupWidth = plotWidth / groups;
-            int barWidth = Math.max(4, (int) (groupWidth * 0.7 / members));
-            int x = LEFT + group * groupWidth + (int) (groupWidth * 0.15) + member * barWidth;
-            int base = image.getHeight() - BOTTOM;
-            int h = (int) (plotHeight * Math.min(value, top) / top);
-            g.setColor(color);
-            g.fillRect(x, base - h, barWidth - 2, h);
-            if (high > low) {
-                int yLow = base - (int) (plotHeight * Math.min(low, top) / top);
-                int yHigh = base - (int) (plotHeight * Math.min(high, top) / top);
-                g.setColor(Color.BLACK);
-                g.setStroke(new BasicStroke(1.5f));
-                int mid = x + barWidth / 2 - 1;
-                g.drawLine(mid, yLow, mid, yHigh);
-                g.drawLine(mid - 5, yLow, mid + 5, yLow);
-                g.drawLine(mid - 5, yHigh, mid + 5, yHigh);
-            }
-            g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, value >= 10 ? "%.0f" : "%.2f", value), x, base - h - 4);
-            if (label != null) {
-                g.drawString(label, LEFT + group * groupWidth + (int) (groupWidth * 0.15), base + 18);
-            }
-        }
-
-        void legend(int index, String label, Color color) {
-            int x = image.getWidth() - 230;
-            int y = TOP + 10 + index * 18;
-            g.setColor(color);
-            g.fillRect(x, y - 10, 12, 12);
-            g.setColor(Color.BLACK);
-            g.drawString(label, x + 18, y);
-        }
-
-        void save(Path png) throws IOException {
-            g.dispose();
-            ImageIO.write(image, "png", png.toFile());
         }
     }
 }

@@ -2,15 +2,19 @@ package io.l2echo.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.l2echo.testkit.Processes;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -77,10 +81,38 @@ class BenchmarkQuickIT {
             assertTrue(text.matches("(?s).*\n- l2echo: [^\n]*libdpdkj\\.so \\(our shim\\).*"),
                     () -> "the shim among l2echo's shared objects in\n" + text);
         }
+        assertTrue(text.contains("## Swap levels beside testpmd"), () -> "swap level section in\n" + text);
+        for (String level : List.of("mac", "ip", "ports")) {
+            // Cycles measured at every level, and l2gen found every echo swapped exactly as the level says.
+            assertTrue(text.matches("(?s).*\n\\| " + level + " \\| [1-9][\\d.]* \\| [^\n]* \\| 0 \\|\n.*"),
+                    () -> "swap level " + level + " measured, nothing corrupted, in\n" + text);
+        }
+        // The swap kernels alone, by bench_reflect: a figure for each level on each kind of frame.
+        assertTrue(text.matches("(?s).*\nIPv4/UDP( +[1-9][\\d.]*){7}\n.*"), () -> "bench_reflect's table in\n" + text);
+
+        Path plots = report.resolveSibling("benchmarks");
+        List<String> pictures = new ArrayList<>();
         for (String bed : List.of("vhost", "veth")) {
-            for (String plot : List.of("throughput-" + bed + ".png", "latency-" + bed + ".png")) {
-                Path png = report.resolveSibling("benchmarks").resolve(plot);
-                assertTrue(Files.size(png) > 1000, png + " is a real image");
+            pictures.add("throughput-" + bed + ".png");
+            pictures.add("latency-" + bed + "-10000pps.png");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64"))) {
+            pictures.add("latency-guest-1000pps.png");
+        }
+        for (String picture : pictures) {
+            assertTrue(text.contains("(benchmarks/" + picture + ")"), () -> picture + " linked from\n" + text);
+            BufferedImage image = ImageIO.read(plots.resolve(picture).toFile());
+            assertNotNull(image, picture + " is a PNG image");
+            assertEquals(Plots.WIDTH, image.getWidth(), picture);
+            assertEquals(Plots.HEIGHT, image.getHeight(), picture);
+        }
+        // Each run's round trips, kept in HdrHistogram's log format, every echo of the latency trial in it.
+        for (Bed bed : Bed.values()) {
+            for (SystemUnderTest system : bed.systems()) {
+                Path log = plots.resolve("histograms").resolve(HistogramLogs.fileName(bed.name(), system.name(), 1));
+                var latency = HistogramLogs.read(log).get("latency-10000pps");
+                assertNotNull(latency, () -> log + " holds the latency trial");
+                assertTrue(latency.getTotalCount() > 0, () -> log + " counts the echoes");
             }
         }
     }
