@@ -1,4 +1,7 @@
-/* EAL: init from Java's argument vector, cleanup, and what Java needs to plan lcores. */
+/*
+ * EAL: init from Java's argument vector, cleanup, what Java needs to plan lcores, and the
+ * capture framework a shared-memory primary offers to dpdk-dumpcap and dpdk-pdump.
+ */
 #include <sched.h>
 
 #include <string>
@@ -8,6 +11,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
 #include "dpdkj.h"
@@ -86,6 +90,19 @@ jstring runtime_dir_native(JNIEnv *env, jclass) {
     return env->NewStringUTF(rte_eal_get_runtime_dir());
 }
 
+/* Lets secondary processes (dpdk-dumpcap, dpdk-pdump) ask this primary to copy its ports' frames. */
+jint pdump_init_native(JNIEnv *, jclass) {
+    clear_error();
+    int rc = rte_pdump_init();
+    return rc < 0 ? fail(-rte_errno, "rte_pdump_init failed") : 0;
+}
+
+jint pdump_uninit_native(JNIEnv *, jclass) {
+    clear_error();
+    int rc = rte_pdump_uninit();
+    return rc < 0 ? fail(-rte_errno, "rte_pdump_uninit failed") : 0;
+}
+
 const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("init", "([Ljava/lang/String;)I", init_native),
     DPDKJ_NATIVE("cleanup", "()I", cleanup_native),
@@ -96,6 +113,8 @@ const JNINativeMethod methods[] = {
     DPDKJ_NATIVE("version", "()Ljava/lang/String;", version_native),
     DPDKJ_NATIVE("tscHz", "()J", tsc_hz_native),
     DPDKJ_NATIVE("runtimeDir", "()Ljava/lang/String;", runtime_dir_native),
+    DPDKJ_NATIVE("pdumpInit", "()I", pdump_init_native),
+    DPDKJ_NATIVE("pdumpUninit", "()I", pdump_uninit_native),
 };
 
 } // namespace

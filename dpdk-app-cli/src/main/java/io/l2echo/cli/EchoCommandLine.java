@@ -1,5 +1,7 @@
 package io.l2echo.cli;
 
+import io.l2echo.dpdk.Capture;
+import io.l2echo.dpdk.EalArguments;
 import io.l2echo.dpdk.EchoConfig;
 import io.l2echo.dpdk.PortConfig;
 import io.l2echo.dpdk.QueueCounters;
@@ -95,6 +97,11 @@ public final class EchoCommandLine {
                         + "address are not reflected, frames from a group address are dropped, each counted), "
                         + "group (group-addressed frames too, sent from the port's own MAC), everything (every "
                         + "frame, as testpmd: a broadcast returns from ff:ff:ff:ff:ff:ff); default unicast").build());
+        options.addOption(Option.builder().longOpt("capturable")
+                .desc("let DPDK's tools attach while the echo runs: dpdk-dumpcap --file-prefix=NAME (pcapng of "
+                        + "what a port receives and sends), dpdk-pdump, dpdk-proc-info; needs --file-prefix=NAME "
+                        + "among the EAL options, shares hugepage memory instead of --in-memory, and removes its "
+                        + "hugepage files at exit").build());
         options.addOption(Option.builder().longOpt("tx-retries").hasArg().argName("N")
                 .desc("extra tx attempts for frames the Tx ring refused before dropping them; default 0").build());
         options.addOption(Option.builder().longOpt("no-promisc")
@@ -155,6 +162,10 @@ public final class EchoCommandLine {
             if (reflect != null) {
                 config.reflectPolicy(reflect);
             }
+            if (line.hasOption("capturable")) {
+                EalArguments.forCapture(split.ealArgs()); // its refusal is a usage error, before DPDK starts
+                config.capture(Capture.DPDK_TOOLS);
+            }
             long interval = intOption(line, "stats-interval", 1000);
             long duration = intOption(line, "duration", 0);
             if (interval < 0 || duration < 0) {
@@ -200,7 +211,8 @@ public final class EchoCommandLine {
         out.println("  -l 0,1                       lcores: the first is the main lcore, the others poll");
         out.println("  --no-pci --vdev=net_af_packet0,iface=IF   a kernel interface, no PCI probing");
         out.println("  -a 0000:03:00.0              a NIC bound to vfio-pci or uio_pci_generic");
-        out.println("  --in-memory                  no hugepage files on disk (added unless a memory mode is given)");
+        out.println("  --in-memory                  no hugepage files on disk (added unless a memory mode or");
+        out.println("                               --capturable is given)");
         out.println("  --file-prefix=NAME           runtime directory name, one per DPDK process");
         out.println();
         formatter.printOptions(out, 100, options(multiQueue), 2, 3);

@@ -5,6 +5,7 @@ import io.l2echo.dpdk.internal.EalNatives;
 import io.l2echo.dpdk.internal.Failures;
 import io.l2echo.dpdk.internal.EchoWorkerNatives;
 import io.l2echo.dpdk.internal.EalAccess;
+import io.l2echo.dpdk.internal.HugepageFiles;
 import io.l2echo.dpdk.internal.MainLcoreThread;
 import io.l2echo.dpdk.internal.NativeErrors;
 import io.l2echo.dpdk.internal.NativeLifecycle;
@@ -87,6 +88,7 @@ public final class Eal implements AutoCloseable {
     private final List<Integer> workerLcores;
     private final Path runtimeDir;
     private final List<String> args;
+    private final Capture capture;
     /* Calls run inside it: close waits for those in flight, so whatever they made is registered, then closed. */
     private final NativeLifecycle lifecycle = new NativeLifecycle("the EAL");
     /* Held while a loop or queue is launched: checking that its lcore and queues are free and taking them is one step. */
@@ -103,9 +105,10 @@ public final class Eal implements AutoCloseable {
         }
     }
 
-    private Eal(MainLcoreThread mainThread, Set<Integer> processCpus, List<String> args) {
+    private Eal(MainLcoreThread mainThread, Set<Integer> processCpus, List<String> args, Capture capture) {
         this.mainThread = mainThread;
         this.args = args;
+        this.capture = capture;
         this.processCpus = processCpus;
         this.mainLcore = EalNatives.mainLcore();
         this.workerLcores = Arrays.stream(EalNatives.workerLcores()).boxed().toList();
@@ -121,6 +124,19 @@ public final class Eal implements AutoCloseable {
      * environment check, loading the shim) leaves nothing behind: fix the cause and call again.
      */
     public static Eal init(List<String> userArgs) {
+        return init(userArgs, Capture.OFF);
+    }
+
+    /**
+     * {@link #init(List)}, and with {@link Capture#DPDK_TOOLS} DPDK's capture and inspection
+     * tools can attach while it runs: memory shared under the {@code --file-prefix} the arguments
+     * must give (see {@link EalArguments#forCapture}), the capture framework initialised.
+     *
+     * @throws IllegalArgumentException when the arguments cannot be shared (no
+     *     {@code --file-prefix}, {@code --in-memory}, ...), saying what to change; DPDK is not asked
+     */
+    public static Eal init(List<String> userArgs, Capture capture) {
+        Objects.requireNonNull(capture, "capture");
         if (!INITIALISATION.compareAndSet(Initialisation.NOT_CALLED, Initialisation.PREPARING)) {
             throw new DpdkException("initialise EAL", INITIALISATION.get() == Initialisation.PREPARING
                     ? "another thread is initialising EAL" : "rte_eal_init already ran in this process",
@@ -128,7 +144,8 @@ public final class Eal implements AutoCloseable {
         }
         List<String> ealArgs;
         try {
-            ealArgs = EalArguments.withDefaults(userArgs);
+            ealArgs = capture == Capture.DPDK_TOOLS ? EalArguments.forCapture(userArgs)
+                    : EalArguments.withDefaults(userArgs);
             Preflight.ofThisMachine().require(ealArgs);
             NativeLoader.load();
             DpdkLog.capture();
@@ -154,11 +171,24 @@ public final class Eal implements AutoCloseable {
             throw e;
         }
         DpdkLog.drain();
-        Eal eal = new Eal(mainThread, processCpus, ealArgs);
+        Eal eal = new Eal(mainThread, processCpus, ealArgs, capture);
         if (parsed < argv.length) {
             eal.close();
             throw new DpdkException("initialise EAL", "'" + argv[parsed] + "' is not an EAL option",
                     "application options go after '--': [EAL options] -- [application options]");
+        }
+        if (capture == Capture.DPDK_TOOLS) {
+            try {
+                mainThread.call("initialise the capture framework", () -> NativeErrors.check(EalNatives.pdumpInit(),
+                        "initialise the capture framework", (String) null));
+            } catch (RuntimeException e) {
+                try {
+                    eal.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
         }
         return eal;
     }
@@ -181,6 +211,11 @@ public final class Eal implements AutoCloseable {
     /** The DPDK release the shim runs on, such as "DPDK 22.11.11". */
     public String dpdkVersion() {
         return lifecycle.get(EalNatives::version);
+    }
+
+    /** Whether DPDK's capture tools can attach to this process. */
+    public Capture capture() {
+        return capture;
     }
 
     /** The arguments rte_eal_init was given, defaults included. */
@@ -509,6 +544,15 @@ public final class Eal implements AutoCloseable {
             return;
         }
         List<RuntimeException> failures = new ArrayList<>();
+        if (capture == Capture.DPDK_TOOLS) {
+            // No tool may start a capture on a port that is closing.
+            try {
+                mainThread.run("stop the capture framework", () -> NativeErrors.check(EalNatives.pdumpUninit(),
+                        "stop the capture framework", (String) null));
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
         List<Port> started = reversed(snapshot(ports));
         started.forEach(port -> port.pollers().forEach(QueuePoller::requestStop)); // every loop winds down at once
         closeEach(started, failures);
@@ -516,6 +560,11 @@ public final class Eal implements AutoCloseable {
             closeEach(reversed(snapshot(pools)), failures);
             try {
                 mainThread.run("clean up EAL", () -> NativeErrors.check(EalNatives.cleanup(), "clean up EAL", (String) null));
+                if (capture == Capture.DPDK_TOOLS) {
+                    // A tool still attached keeps its mappings; nothing is left once it exits.
+                    HugepageFiles.remove(args, Path.of("/proc/mounts"))
+                            .forEach(failure -> LOG.warn("could not remove a hugepage file: {}", failure));
+                }
                 removeRuntimeDir();
             } catch (RuntimeException e) {
                 failures.add(e);

@@ -13,6 +13,10 @@ public final class EalArguments {
     private static final List<String> MEMORY_MODE_OPTIONS =
             List.of("--in-memory", "--no-huge", "--huge-unlink", "--legacy-mem", "--proc-type", "--no-shconf");
 
+    /* Memory modes no secondary process can attach to. */
+    private static final List<String> CAPTURE_EXCLUDES = List.of("--in-memory", "--no-shconf", "--no-huge",
+            "--huge-unlink");
+
     private EalArguments() {
     }
 
@@ -35,6 +39,41 @@ public final class EalArguments {
             }
         }
         return values;
+    }
+
+    /**
+     * {@code ealArgs} for {@link Capture#DPDK_TOOLS}: memory shared with secondary processes,
+     * found by the {@code --file-prefix} they must give, with {@code --proc-type=primary} added.
+     *
+     * @throws IllegalArgumentException naming what to change: no {@code --file-prefix}, or an
+     *     option that keeps secondaries out ({@code --in-memory}, {@code --no-shconf},
+     *     {@code --no-huge}, {@code --huge-unlink}) or makes this process one
+     */
+    public static List<String> forCapture(List<String> ealArgs) {
+        List<String> prefixes = optionValues(ealArgs, "--file-prefix", null);
+        if (prefixes.isEmpty() || prefixes.get(prefixes.size() - 1).isBlank()) {
+            throw new IllegalArgumentException("capture needs --file-prefix=NAME among the EAL options: the capture "
+                    + "tools attach by it (dpdk-dumpcap --file-prefix=NAME)");
+        }
+        for (String arg : ealArgs) {
+            for (String option : CAPTURE_EXCLUDES) {
+                if (arg.equals(option) || arg.startsWith(option + "=")) {
+                    throw new IllegalArgumentException("capture needs hugepage memory that other processes can map, "
+                            + "and " + option + " keeps them out: leave it out (capture removes its hugepage files "
+                            + "at exit as --in-memory does)");
+                }
+            }
+        }
+        List<String> types = optionValues(ealArgs, "--proc-type", null);
+        if (types.stream().anyMatch(type -> !type.equals("primary"))) {
+            throw new IllegalArgumentException("capture makes this process DPDK's primary, which the tools attach to; "
+                    + "--proc-type=" + types.get(types.size() - 1) + " says otherwise: leave it out");
+        }
+        List<String> args = new ArrayList<>(ealArgs);
+        if (types.isEmpty()) {
+            args.add("--proc-type=primary");
+        }
+        return List.copyOf(args);
     }
 
     /** {@code ealArgs} with {@code --in-memory} added, unless one of them already says how hugepage memory is kept. */

@@ -26,6 +26,7 @@ public final class EchoConfig {
     public static final int ONE_QUEUE_PER_LCORE = 0;
 
     private final List<String> ealArgs;
+    private final Capture capture;
     private final List<PortConfig> ports;
     private final int queues;
     private final int burstSize;
@@ -41,6 +42,7 @@ public final class EchoConfig {
 
     private EchoConfig(Builder b) {
         this.ealArgs = List.copyOf(b.ealArgs);
+        this.capture = b.capture;
         this.ports = List.copyOf(b.ports.isEmpty() ? List.of(Builder.DEFAULT_PORT) : b.ports);
         this.queues = b.queues;
         this.burstSize = b.burstSize;
@@ -59,6 +61,7 @@ public final class EchoConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.ealArgs = ealArgs;
+        b.capture = capture;
         b.ports.addAll(ports);
         b.queues = queues;
         b.burstSize = burstSize;
@@ -82,6 +85,11 @@ public final class EchoConfig {
     /** EAL's arguments, without a program name, as given (see {@link EalArguments#withDefaults}). */
     public List<String> ealArgs() {
         return ealArgs;
+    }
+
+    /** Whether DPDK's capture tools can attach to the echo ({@link Capture}); {@link Capture#OFF} by default. */
+    public Capture capture() {
+        return capture;
     }
 
     /**
@@ -162,6 +170,7 @@ public final class EchoConfig {
         static final PortConfig DEFAULT_PORT = PortConfig.builder().rss(List.of("ip", "tcp", "udp"), false).build();
 
         private List<String> ealArgs = List.of();
+        private Capture capture = Capture.OFF;
         private final List<PortConfig> ports = new ArrayList<>();
         private int queues = 1;
         private int burstSize = 32;
@@ -187,6 +196,16 @@ public final class EchoConfig {
         /** EAL's own arguments ({@code -l}, {@code -a}, {@code --vdev}, ...), without a program name. */
         public Builder ealArgs(List<String> ealArgs) {
             this.ealArgs = List.copyOf(ealArgs);
+            return this;
+        }
+
+        /**
+         * {@link Capture#DPDK_TOOLS} lets {@code dpdk-dumpcap}, {@code dpdk-pdump} and
+         * {@code dpdk-proc-info} attach to the running echo by the {@code --file-prefix} the EAL
+         * arguments must then give; see {@link Eal#init(List, Capture)}.
+         */
+        public Builder capture(Capture capture) {
+            this.capture = Objects.requireNonNull(capture, "capture");
             return this;
         }
 

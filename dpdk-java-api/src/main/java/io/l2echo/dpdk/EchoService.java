@@ -47,7 +47,7 @@ public final class EchoService implements AutoCloseable {
      * returns a running echo or throws a {@link DpdkException}, leaving nothing initialised.
      */
     public static EchoService start(EchoConfig config) {
-        Eal eal = Eal.init(config.ealArgs());
+        Eal eal = Eal.init(config.ealArgs(), config.capture());
         try {
             return start(eal, config);
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package io.l2echo.dpdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,5 +36,27 @@ class EalArgumentsTest {
                 EalArguments.optionValues(args, "--allow", "-a"));
         assertEquals(List.of("net_null0", "net_null1"), EalArguments.optionValues(args, "--vdev", null));
         assertEquals(List.of(), EalArguments.optionValues(List.of("--allow"), "--allow", "-a"), "no value, none");
+    }
+
+    @Test
+    void captureSharesMemoryAsThePrimaryOfItsPrefix() {
+        assertEquals(List.of("-l", "0,1", "--file-prefix=l2e", "--proc-type=primary"),
+                EalArguments.forCapture(List.of("-l", "0,1", "--file-prefix=l2e")));
+        List<String> explicit = List.of("--file-prefix", "l2e", "--proc-type", "primary", "--legacy-mem");
+        assertEquals(explicit, EalArguments.forCapture(explicit));
+    }
+
+    @Test
+    void captureRefusesWhatKeepsSecondariesOutSayingWhatToChange() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EalArguments.forCapture(List.of("-l", "0")))
+                .getMessage().contains("capture needs --file-prefix=NAME"));
+        for (String option : List.of("--in-memory", "--no-shconf", "--no-huge", "--huge-unlink=always")) {
+            String message = assertThrows(IllegalArgumentException.class,
+                    () -> EalArguments.forCapture(List.of("--file-prefix=l2e", option))).getMessage();
+            assertTrue(message.contains(option.split("=")[0] + " keeps them out: leave it out"), message);
+        }
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> EalArguments.forCapture(List.of("--file-prefix=l2e", "--proc-type=secondary"))).getMessage();
+        assertTrue(message.contains("--proc-type=secondary says otherwise"), message);
     }
 }

@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,6 +158,38 @@ class DpdkStatsIT {
         assertEquals(1L, lcoreAfterReset.get("lcore"), "identity fields are not subtracted");
 
         assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+    }
+
+    /* DPDK's own dpdk-proc-info, a secondary process, against a --capturable echo: the same counts as ours. */
+    @Test
+    void dpdkProcInfoReadsTheSameCountsOfACapturableEcho() throws IOException {
+        assertTrue(Files.isRegularFile(L2ECHO_JAR), L2ECHO_JAR.toAbsolutePath().normalize()
+                + " missing: build l2echo-app first (cd .. && mvn -B -o install -DskipTests)");
+        String prefix = dpdk.filePrefix();
+        VethBed bed = dpdk.up(VethBed.builder());
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(L2ECHO_JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
+                List.of("--stats-interval", "0", "--capturable")));
+        echo.awaitEchoing();
+        EchoReport report;
+        try (RawSocket peer = bed.openPeerSocket()) {
+            report = EchoVerifier.builder().build().verify(peer, bed.frames().build().sweep(0, 500));
+        }
+        assertTrue(report.isPerfect(), () -> report.summary() + "\nl2echo:\n" + echo.outputTail(30));
+
+        Processes.Result procInfo = Processes.run(CLI_TIMEOUT, "dpdk-proc-info", "--file-prefix=" + prefix, "--",
+                "--stats").requireSuccess();
+        Map<String, Object> stats = object(port0(jsonPoll(cli("-f", prefix, "--json", "--count", "1"))).get("stats"));
+        assertEquals(stats.get("ipackets"), procInfoCount(procInfo, "RX-packets"), procInfo::output);
+        assertEquals(stats.get("opackets"), procInfoCount(procInfo, "TX-packets"), procInfo::output);
+        assertEquals(500L + report.foreign(), stats.get("ipackets"), stats::toString);
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(30));
+    }
+
+    private static long procInfoCount(Processes.Result procInfo, String name) {
+        Matcher count = Pattern.compile(name + ":\\s+(\\d+)").matcher(procInfo.output());
+        assertTrue(count.find(), () -> name + " in\n" + procInfo.output());
+        return Long.parseLong(count.group(1));
     }
 
     @Test

@@ -25,4 +25,8 @@ public final class EalNatives {
     public static native String version();
 
     public static native String runtimeDir();
+
+    public static native int pdumpInit();
+
+    public static native int pdumpUninit();
 }

@@ -4,9 +4,13 @@ import com.sun.jna.NativeLibrary;
 import io.l2echo.dpdk.DpdkException;
 import io.l2echo.dpdk.EalArguments;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,10 +90,46 @@ public final class Preflight {
         if (!ealArgs.contains("--no-huge")) {
             checkHugepages(problems, ealArgs.contains("--in-memory"));
         }
+        checkFilePrefixFree(problems, ealArgs);
         checkVhostSockets(problems, ealArgs);
         checkAfPacketMtu(problems, ealArgs);
         checkPciDevicesFree(problems, ealArgs);
         return problems;
+    }
+
+    /*
+     * With shared memory, a primary holds a write lock on its runtime directory's config file for
+     * as long as it runs; a second primary on the same --file-prefix fails inside rte_eal_init
+     * with words about locks. Found here, it is named with what to change.
+     */
+    private void checkFilePrefixFree(List<Problem> problems, List<String> ealArgs) {
+        if (ealArgs.contains("--in-memory") || ealArgs.contains("--no-shconf")) {
+            return; // no shared configuration: prefixes cannot collide
+        }
+        List<String> prefixes = EalArguments.optionValues(ealArgs, "--file-prefix", null);
+        String prefix = prefixes.isEmpty() ? "rte" : prefixes.get(prefixes.size() - 1);
+        Path config = runtimeBase().resolve(prefix).resolve("config");
+        if (!Files.exists(config)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(config, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                problems.add(new Problem("another DPDK primary process runs with --file-prefix=" + prefix
+                        + " (it holds " + config + ")", "stop it, or give this process another --file-prefix"));
+            }
+        } catch (IOException | OverlappingFileLockException unreadable) {
+            // not ours to judge: rte_eal_init will say
+        }
+    }
+
+    /* Where EAL keeps runtime directories: /var/run/dpdk for root, else under XDG_RUNTIME_DIR or /tmp. */
+    private Path runtimeBase() {
+        if (effectiveUid.getAsInt() == 0) {
+            return root.resolve("var/run/dpdk");
+        }
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        return xdg != null ? Path.of(xdg, "dpdk") : root.resolve("tmp/dpdk");
     }
 
     /*

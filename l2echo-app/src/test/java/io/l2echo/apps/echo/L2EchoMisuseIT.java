@@ -116,6 +116,36 @@ class L2EchoMisuseIT {
         assertTrue(exit.output().contains("raise --mbufs to at least 3488"), exit.output());
     }
 
+    @Test
+    void captureWithoutAPrefixOrWithPrivateMemoryIsAUsageErrorSayingWhatToChange() throws IOException {
+        EchoAppProcess.Exit noPrefix = EchoAppProcess.runToExit(JAR, List.of("-l", "0", "--no-pci",
+                "--vdev=net_null0"), List.of("--capturable"));
+        assertEquals(2, noPrefix.status(), noPrefix.output());
+        assertTrue(noPrefix.output().contains("capture needs --file-prefix=NAME among the EAL options"),
+                noPrefix.output());
+        EchoAppProcess.Exit inMemory = EchoAppProcess.runToExitLeavingNothing(JAR, List.of("-l", "0", "--no-pci",
+                "--vdev=net_null0", "--in-memory"), List.of("--capturable"));
+        assertEquals(2, inMemory.status(), inMemory.output());
+        assertTrue(inMemory.output().contains("--in-memory keeps them out: leave it out"), inMemory.output());
+        assertFalse(inMemory.output().contains("EAL:"), "DPDK never started: " + inMemory.output());
+    }
+
+    @Test
+    void aSecondEchoOnTheSamePrefixIsNamedAsTheCauseAndTheFirstRunsOn() throws IOException {
+        String prefix = dpdk.filePrefix();
+        EchoAppProcess first = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=net_null0", "--file-prefix=" + prefix), List.of("--stats-interval", "0", "--capturable")));
+        first.awaitEchoing();
+        EchoAppProcess.Exit second = EchoAppProcess.runToExit(JAR, List.of("-l", "0", "--no-pci",
+                "--vdev=net_null1", "--file-prefix=" + prefix), List.of("--capturable"));
+        assertEquals(1, second.status(), second.output());
+        assertTrue(second.output().contains("another DPDK primary process runs with --file-prefix=" + prefix),
+                second.output());
+        assertTrue(second.output().contains("give this process another --file-prefix"), second.output());
+        assertTrue(first.awaitExit(Duration.ofMillis(200)).isEmpty(), "the first echo runs on");
+        assertEquals(0, first.stopWithSigint(), () -> first.outputTail(20));
+    }
+
     /* HugePages_Total x Hugepagesize of the default size, from /proc/meminfo. */
     private static long reservedHugepageMegabytes() throws IOException {
         long pages = 0;

@@ -1,0 +1,185 @@
+package io.l2echo.apps.echo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.l2echo.testkit.ChildProcess;
+import io.l2echo.testkit.DpdkFixture;
+import io.l2echo.testkit.EchoAppProcess;
+import io.l2echo.testkit.Pcapng;
+import io.l2echo.testkit.Processes;
+import io.l2echo.testkit.RawSocket;
+import io.l2echo.testkit.UdpFrameTemplate;
+import io.l2echo.testkit.VethBed;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A running echo captured by DPDK's own tools (issue 18), which no one here wrote: l2echo
+ * {@code --capturable} on the veth bed, {@code dpdk-dumpcap} attached as a secondary process,
+ * its pcapng file read back. The fixture checks that neither side leaves hugepage files or a
+ * runtime directory behind.
+ */
+@Tag("dpdk")
+class L2EchoCaptureIT {
+    private static final Path JAR = Path.of("target", "l2echo.jar");
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
+    private static final int FRAMES = 40;
+
+    @RegisterExtension
+    final DpdkFixture dpdk = new DpdkFixture();
+
+    @Test
+    void dumpcapRecordsBothDirectionsByteForByteInOrderAndTheEchoOutlivesTheCapture() throws IOException {
+        VethBed bed = dpdk.up(VethBed.builder());
+        String prefix = dpdk.filePrefix();
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
+                List.of("--stats-interval", "0", "--capturable")));
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        echo.awaitEchoing();
+        UdpFrameTemplate template = bed.frames().build();
+
+        Path pcapng = Path.of("target", prefix + ".pcapng").toAbsolutePath();
+        dpdk.closeAfter(() -> Files.deleteIfExists(pcapng));
+        ChildProcess dumpcap = dpdk.closeAfter(ChildProcess.start(List.of("dpdk-dumpcap", "--file-prefix=" + prefix,
+                "-i", "0", "-w", pcapng.toString())));
+        long probes = awaitCapturing(dumpcap, peer, template, pcapng);
+
+        List<byte[]> sent = new ArrayList<>();
+        List<byte[]> echoed = new ArrayList<>();
+        for (int i = 0; i < FRAMES; i++) {
+            byte[] frame = template.frame(1_000 + i, 60 + 23 * i);
+            sent.add(frame);
+            echoed.add(macsSwapped(frame));
+            peer.send(frame);
+        }
+        receiveAll(peer, echoed);
+        // SIGINT is how a user ends dumpcap: it writes its statistics and closes the file.
+        assertEquals(0, dumpcap.stop(Processes.Signal.INT, TOOL_TIMEOUT), () -> dumpcap.outputTail(20));
+
+        Pcapng.Capture capture = Pcapng.read(pcapng);
+        assertEquals(List.of(bed.dutInterface()), capture.interfaces(), "named as the PMD names it: its interface");
+        assertEquals(sent.stream().map(ByteBuffer::wrap).toList(), ours(capture, Pcapng.Direction.INBOUND, sent),
+                "every frame the port received, whole and in order");
+        assertEquals(echoed.stream().map(ByteBuffer::wrap).toList(), ours(capture, Pcapng.Direction.OUTBOUND, echoed),
+                "every echo the port sent, MACs swapped, whole and in order");
+        for (Pcapng.Packet packet : capture.packets()) {
+            assertEquals(packet.originalLength(), packet.data().length, "not cut by a snap length");
+        }
+
+        // The capture ended; the echo did not, and it still counts what it echoes.
+        List<byte[]> after = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            byte[] frame = template.frame(2_000 + i, 128);
+            after.add(macsSwapped(frame));
+            peer.send(frame);
+        }
+        receiveAll(peer, after);
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
+        EchoAppProcess.Totals totals = echo.totals();
+        assertTrue(totals.txPackets() >= probes + FRAMES + 10, totals::toString);
+    }
+
+    @Test
+    void anEchoStoppingUnderARunningCaptureLeavesNothingOnEitherSide() throws IOException {
+        VethBed bed = dpdk.up(VethBed.builder());
+        String prefix = dpdk.filePrefix();
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
+                List.of("--stats-interval", "0", "--capturable")));
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        echo.awaitEchoing();
+        Path pcapng = Path.of("target", prefix + ".pcapng").toAbsolutePath();
+        dpdk.closeAfter(() -> Files.deleteIfExists(pcapng));
+        ChildProcess dumpcap = dpdk.closeAfter(ChildProcess.start(List.of("dpdk-dumpcap", "--file-prefix=" + prefix,
+                "-i", "0", "-w", pcapng.toString())));
+        awaitCapturing(dumpcap, peer, bed.frames().build(), pcapng);
+
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
+        // dumpcap notices its primary has gone and ends by itself; what it wrote stays readable.
+        OptionalInt status = dumpcap.awaitExit(TOOL_TIMEOUT);
+        assertTrue(status.isPresent(), () -> "dumpcap outlived its primary:\n" + dumpcap.outputTail(20));
+        assertTrue(Pcapng.read(pcapng).packets().size() > 0, "the frames captured before the echo stopped");
+        // The fixture, after this test: no hugepage file or runtime directory under the prefix.
+    }
+
+    /*
+     * Probe frames go out until one is in the file: then the echo copies what it receives and
+     * sends, and dumpcap writes it. Returns how many probes it took.
+     */
+    private static long awaitCapturing(ChildProcess dumpcap, RawSocket peer, UdpFrameTemplate template, Path pcapng)
+            throws IOException {
+        // On stderr once its capture is enabled ("Capturing on" goes to a block-buffered stdout).
+        assertTrue(dumpcap.awaitOutput("Packets captured", TOOL_TIMEOUT), () -> dumpcap.outputTail(20));
+        long deadline = System.nanoTime() + TOOL_TIMEOUT.toNanos();
+        for (long probe = 0; System.nanoTime() < deadline; probe++) {
+            if (!dumpcap.isAlive()) {
+                fail("dpdk-dumpcap ended before capturing:\n" + dumpcap.outputTail(20));
+            }
+            peer.send(template.frame(probe, 60));
+            sleep(100);
+            try {
+                if (Files.exists(pcapng) && !Pcapng.read(pcapng).packets().isEmpty()) {
+                    peer.drain();
+                    return probe + 1;
+                }
+            } catch (IOException blockBeingWritten) {
+                // read again on the next probe
+            }
+        }
+        fail("dpdk-dumpcap captured nothing within " + TOOL_TIMEOUT.toSeconds() + " s:\n" + dumpcap.outputTail(20));
+        return 0;
+    }
+
+    /* Our frames among what went one way (the namespace's own IPv6 chatter is skipped), as captured. */
+    private static List<ByteBuffer> ours(Pcapng.Capture capture, Pcapng.Direction direction, List<byte[]> frames) {
+        Set<ByteBuffer> wanted = new HashSet<>();
+        frames.forEach(frame -> wanted.add(ByteBuffer.wrap(frame)));
+        return capture.packets(direction).stream().map(packet -> ByteBuffer.wrap(packet.data()))
+                .filter(wanted::contains).toList();
+    }
+
+    private static void receiveAll(RawSocket peer, List<byte[]> expected) throws IOException {
+        Set<ByteBuffer> missing = new HashSet<>();
+        expected.forEach(frame -> missing.add(ByteBuffer.wrap(frame)));
+        byte[] buffer = new byte[2048];
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            int length = peer.receive(buffer, 500);
+            if (length > 0) {
+                missing.remove(ByteBuffer.wrap(Arrays.copyOf(buffer, length)));
+            }
+        }
+        assertTrue(missing.isEmpty(), () -> missing.size() + " of " + expected.size() + " echoes never came back");
+    }
+
+    private static byte[] macsSwapped(byte[] frame) {
+        byte[] echo = frame.clone();
+        System.arraycopy(frame, 0, echo, 6, 6);
+        System.arraycopy(frame, 6, echo, 0, 6);
+        return echo;
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
