@@ -47,6 +47,11 @@ public final class Benchmark {
     /* Every process of a run on its own CPU, all its threads: JVM, GC, JIT and control plane included. */
     static final int GENERATOR_CPU = 0;
     static final int ECHO_CPU = 1;
+    /*
+     * Unmeasured traffic before the first trial: a JVM echo compiles its start-up code on its
+     * own CPU for the first seconds, which would otherwise fall into the flat-out trial.
+     */
+    static final int WARM_UP_SECONDS = 3;
 
     /** How big a run is. */
     record Settings(boolean quick, int repeats, long trialFrames, int trialSeconds, int searchSteps,
@@ -237,7 +242,8 @@ public final class Benchmark {
         for (SystemUnderTest system : PROFILED) {
             System.out.println("l2bench: vhost-user bed, " + system.label() + ", profiled flat out");
             // Enough frames to outlast the window at 20 Mpps: testpmd has passed 8 Mpps here on a quiet machine.
-            List<String> flatOut = List.of("--count", String.valueOf(settings.quick() ? 30_000_000 : 60_000_000),
+            List<String> flatOut = List.of("--warm-up", String.valueOf(WARM_UP_SECONDS), "--count",
+                    String.valueOf(settings.quick() ? 30_000_000 : 60_000_000),
                     "--size", String.valueOf(settings.frameLength()), "--json");
             profiles.put(system, runOnVhost(system, 1, flatOut, null, Duration.ofSeconds(settings.quick() ? 1 : 3)));
         }
@@ -245,7 +251,8 @@ public final class Benchmark {
     }
 
     private List<String> generatorOptions(SystemUnderTest system, Path histogramLog) {
-        return List.of("--histogram-log", histogramLog.toString(), "--swap", system.swapLevel(), "--search", "--search-steps", String.valueOf(settings.searchSteps()), "--count",
+        return List.of("--histogram-log", histogramLog.toString(), "--swap", system.swapLevel(), "--warm-up",
+                String.valueOf(WARM_UP_SECONDS), "--search", "--search-steps", String.valueOf(settings.searchSteps()), "--count",
                 String.valueOf(settings.trialFrames()), "--trial-seconds", String.valueOf(settings.trialSeconds()),
                 "--size", String.valueOf(settings.frameLength()), "--json", "--rates",
                 String.join(",", settings.latencyRates().stream().map(String::valueOf).toList()));

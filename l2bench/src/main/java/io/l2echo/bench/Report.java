@@ -90,6 +90,9 @@ final class Report {
         }
         md.append(String.format(Locale.ROOT, "%n- %d-byte frames (%d on the wire), one flow, %d repeat(s) of every "
                 + "system, interleaved.%n", settings.frameLength(), settings.frameLength() + 4, settings.repeats()));
+        md.append(String.format(Locale.ROOT, "- Warm-up: once a system echoes, l2gen sends at 10,000 pps for %d s, "
+                + "unmeasured (`--warm-up`), so a JVM's start-up compilation, confined to the echo's CPU with it, is "
+                + "done before the first trial; testpmd gets the same.%n", Benchmark.WARM_UP_SECONDS));
         md.append(String.format(Locale.ROOT, "- Throughput: the highest offered rate at which every frame came back "
                 + "(RFC 2544 binary search, %d steps at most, trials of up to %,d frames or %d s, below the rate "
                 + "the generator reaches flat out), and what each system echoes when the generator sends flat out.%n",

@@ -32,8 +32,10 @@ import org.apache.commons.cli.ParseException;
  */
 public final class GeneratorApp {
     private static final Duration LINK_TIMEOUT = Duration.ofSeconds(60);
-    /* The trials that wait for the echo to answer: not measurements. */
+    /* The trials that wait for the echo to answer, and those that warm it up: not measurements. */
     private static final String PROBE = "probe";
+    private static final String WARM_UP = "warmup";
+    private static final long WARM_UP_PPS = 10_000;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -73,6 +75,10 @@ public final class GeneratorApp {
                         + "then run --rates if given").build());
         options.addOption(Option.builder().longOpt("search-steps").hasArg().argName("N")
                 .desc("binary search steps at most; default 8").build());
+        options.addOption(Option.builder().longOpt("warm-up").hasArg().argName("S")
+                .desc("once the echo answers, send at 10,000 pps for S seconds before the first trial, unmeasured: "
+                        + "a JVM echo's start-up compilation, on its CPU, then does not fall into the trials; "
+                        + "default 0").build());
         options.addOption(Option.builder().longOpt("trial-seconds").hasArg().argName("S")
                 .desc("cap a paced trial at S seconds of frames (at least 1000 frames); default: no cap").build());
         options.addOption(Option.builder().longOpt("histogram-log").hasArg().argName("FILE")
@@ -137,6 +143,7 @@ public final class GeneratorApp {
             Trials trials = new Trials(eal, lcore, new QueueRef(portId, 0), pool, shutdown, line.hasOption("json"),
                     number(line, "trial-seconds", 0), histograms);
             trials.awaitEcho(config);
+            trials.warmUp(config, number(line, "warm-up", 0));
             if (line.hasOption("search")) {
                 trials.searchThroughput(config, (int) number(line, "search-steps", 8));
             }
@@ -206,9 +213,17 @@ public final class GeneratorApp {
                     + " s", "start the echo on the other end, and check that it forwards to this port");
         }
 
+        void warmUp(GeneratorConfig config, long seconds) throws InterruptedException {
+            if (seconds > 0) {
+                run(GeneratorConfig.builder().from(config).ratePps(WARM_UP_PPS).count(WARM_UP_PPS * seconds).build(),
+                        WARM_UP);
+            }
+        }
+
         GeneratorResult run(GeneratorConfig requested, String phase) throws InterruptedException {
+            boolean measured = !phase.equals(PROBE) && !phase.equals(WARM_UP);
             // A paced trial lasts --trial-seconds at most (RFC 2544 trials are timed), and sends 1000 frames at least.
-            GeneratorConfig config = trialSeconds == 0 || requested.ratePps() == 0 ? requested
+            GeneratorConfig config = !measured || trialSeconds == 0 || requested.ratePps() == 0 ? requested
                     : GeneratorConfig.builder().from(requested)
                             .count(Math.min(requested.count(), Math.max(1000, requested.ratePps() * trialSeconds)))
                             .build();
@@ -230,7 +245,7 @@ public final class GeneratorApp {
                 }
             }
             GeneratorResult result = generator.finish();
-            if (histograms != null && !phase.equals(PROBE)) {
+            if (histograms != null && measured) {
                 histograms.append(result, phase, startMillis, System.currentTimeMillis());
             }
             out.println(json ? json(result, phase) : "l2gen: " + result.summary());
