@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.l2echo.testkit.ChildProcess;
 import io.l2echo.testkit.DpdkFixture;
 import io.l2echo.testkit.EchoAppProcess;
+import io.l2echo.testkit.Pcap;
 import io.l2echo.testkit.Pcapng;
 import io.l2echo.testkit.Processes;
 import io.l2echo.testkit.RawSocket;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A running echo captured by DPDK's own tools (issue 18), which no one here wrote: l2echo
- * {@code --capturable} on the veth bed, {@code dpdk-dumpcap} attached as a secondary process,
- * its pcapng file read back. The fixture checks that neither side leaves hugepage files or a
+ * {@code --capturable} on the veth bed, {@code dpdk-dumpcap} or {@code dpdk-pdump} attached as a
+ * secondary process, their files read back. The fixture checks that neither side leaves hugepage files or a
  * runtime directory behind.
  */
 @Tag("dpdk")
@@ -95,6 +96,52 @@ class L2EchoCaptureIT {
     }
 
     @Test
+    void dpdkPdumpWritesWhatThePortReceivesAndSendsToPcapFilesInOrder() throws IOException {
+        VethBed bed = dpdk.up(VethBed.builder());
+        String prefix = dpdk.filePrefix();
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
+                List.of("--stats-interval", "0", "--capturable")));
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        echo.awaitEchoing();
+        UdpFrameTemplate template = bed.frames().build();
+        Path rx = Path.of("target", prefix + "-rx.pcap").toAbsolutePath();
+        Path tx = Path.of("target", prefix + "-tx.pcap").toAbsolutePath();
+        dpdk.closeAfter(() -> Files.deleteIfExists(rx));
+        dpdk.closeAfter(() -> Files.deleteIfExists(tx));
+        ChildProcess pdump = dpdk.closeAfter(ChildProcess.start(List.of("dpdk-pdump", "--file-prefix=" + prefix, "--",
+                "--pdump", "port=0,queue=*,rx-dev=" + rx + ",tx-dev=" + tx)));
+        // The pcap PMD flushes after every burst: once a probe is in the file, the copies flow.
+        long deadline = System.nanoTime() + TOOL_TIMEOUT.toNanos();
+        for (long probe = 0; !hasFrames(rx); probe++) {
+            if (!pdump.isAlive() || System.nanoTime() > deadline) {
+                fail("dpdk-pdump captured nothing:\n" + pdump.outputTail(20));
+            }
+            peer.send(template.frame(probe, 60));
+            sleep(100);
+        }
+        peer.drain();
+
+        List<byte[]> sent = new ArrayList<>();
+        List<byte[]> echoed = new ArrayList<>();
+        for (int i = 0; i < FRAMES; i++) {
+            byte[] frame = template.frame(3_000 + i, 60 + 29 * i);
+            sent.add(frame);
+            echoed.add(macsSwapped(frame));
+            peer.send(frame);
+        }
+        receiveAll(peer, echoed);
+        sleep(200); // the last copies through pdump's ring
+        assertEquals(0, pdump.stop(Processes.Signal.INT, TOOL_TIMEOUT), () -> pdump.outputTail(20));
+
+        assertEquals(sent.stream().map(ByteBuffer::wrap).toList(), ours(Pcap.read(rx), sent),
+                "every frame the port received, whole and in order");
+        assertEquals(echoed.stream().map(ByteBuffer::wrap).toList(), ours(Pcap.read(tx), echoed),
+                "every echo it sent, MACs swapped, whole and in order");
+        assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
+    }
+
+    @Test
     void anEchoStoppingUnderARunningCaptureLeavesNothingOnEitherSide() throws IOException {
         VethBed bed = dpdk.up(VethBed.builder());
         String prefix = dpdk.filePrefix();
@@ -145,12 +192,23 @@ class L2EchoCaptureIT {
         return 0;
     }
 
-    /* Our frames among what went one way (the namespace's own IPv6 chatter is skipped), as captured. */
+    /* Our frames among what went one way (probes and anything else skipped), as captured. */
     private static List<ByteBuffer> ours(Pcapng.Capture capture, Pcapng.Direction direction, List<byte[]> frames) {
+        return ours(capture.packets(direction).stream().map(Pcapng.Packet::data).toList(), frames);
+    }
+
+    private static List<ByteBuffer> ours(List<byte[]> captured, List<byte[]> frames) {
         Set<ByteBuffer> wanted = new HashSet<>();
         frames.forEach(frame -> wanted.add(ByteBuffer.wrap(frame)));
-        return capture.packets(direction).stream().map(packet -> ByteBuffer.wrap(packet.data()))
-                .filter(wanted::contains).toList();
+        return captured.stream().map(ByteBuffer::wrap).filter(wanted::contains).toList();
+    }
+
+    private static boolean hasFrames(Path pcap) {
+        try {
+            return Files.exists(pcap) && !Pcap.read(pcap).isEmpty();
+        } catch (IOException recordBeingWritten) {
+            return false;
+        }
     }
 
     private static void receiveAll(RawSocket peer, List<byte[]> expected) throws IOException {
