@@ -45,14 +45,11 @@ class L2EchoCaptureIT {
 
     @Test
     void dumpcapRecordsBothDirectionsByteForByteInOrderAndTheEchoOutlivesTheCapture() throws IOException {
-        VethBed bed = dpdk.up(VethBed.builder());
-        String prefix = dpdk.filePrefix();
-        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
-                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
-                List.of("--stats-interval", "0", "--capturable")));
-        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
-        echo.awaitEchoing();
-        UdpFrameTemplate template = bed.frames().build();
+        CapturableEcho running = capturableEcho();
+        String prefix = running.prefix();
+        EchoAppProcess echo = running.echo();
+        RawSocket peer = running.peer();
+        UdpFrameTemplate template = running.frames();
 
         Path pcapng = Path.of("target", prefix + ".pcapng").toAbsolutePath();
         dpdk.closeAfter(() -> Files.deleteIfExists(pcapng));
@@ -69,11 +66,18 @@ class L2EchoCaptureIT {
             peer.send(frame);
         }
         receiveAll(peer, echoed);
+        // dumpcap writes from its ring as it goes, and a SIGINT ends it without draining the ring.
+        awaitWritten(() -> {
+            Pcapng.Capture written = Pcapng.read(pcapng);
+            return ours(written, Pcapng.Direction.INBOUND, sent).size() == FRAMES
+                    && ours(written, Pcapng.Direction.OUTBOUND, echoed).size() == FRAMES;
+        });
         // SIGINT is how a user ends dumpcap: it writes its statistics and closes the file.
         assertEquals(0, dumpcap.stop(Processes.Signal.INT, TOOL_TIMEOUT), () -> dumpcap.outputTail(20));
 
         Pcapng.Capture capture = Pcapng.read(pcapng);
-        assertEquals(List.of(bed.dutInterface()), capture.interfaces(), "named as the PMD names it: its interface");
+        assertEquals(List.of(running.bed().dutInterface()), capture.interfaces(),
+                "named as the PMD names it: its interface");
         assertEquals(sent.stream().map(ByteBuffer::wrap).toList(), ours(capture, Pcapng.Direction.INBOUND, sent),
                 "every frame the port received, whole and in order");
         assertEquals(echoed.stream().map(ByteBuffer::wrap).toList(), ours(capture, Pcapng.Direction.OUTBOUND, echoed),
@@ -97,14 +101,11 @@ class L2EchoCaptureIT {
 
     @Test
     void dpdkPdumpWritesWhatThePortReceivesAndSendsToPcapFilesInOrder() throws IOException {
-        VethBed bed = dpdk.up(VethBed.builder());
-        String prefix = dpdk.filePrefix();
-        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
-                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
-                List.of("--stats-interval", "0", "--capturable")));
-        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
-        echo.awaitEchoing();
-        UdpFrameTemplate template = bed.frames().build();
+        CapturableEcho running = capturableEcho();
+        String prefix = running.prefix();
+        EchoAppProcess echo = running.echo();
+        RawSocket peer = running.peer();
+        UdpFrameTemplate template = running.frames();
         Path rx = Path.of("target", prefix + "-rx.pcap").toAbsolutePath();
         Path tx = Path.of("target", prefix + "-tx.pcap").toAbsolutePath();
         dpdk.closeAfter(() -> Files.deleteIfExists(rx));
@@ -131,7 +132,7 @@ class L2EchoCaptureIT {
             peer.send(frame);
         }
         receiveAll(peer, echoed);
-        sleep(200); // the last copies through pdump's ring
+        awaitWritten(() -> ours(Pcap.read(rx), sent).size() == FRAMES && ours(Pcap.read(tx), echoed).size() == FRAMES);
         assertEquals(0, pdump.stop(Processes.Signal.INT, TOOL_TIMEOUT), () -> pdump.outputTail(20));
 
         assertEquals(sent.stream().map(ByteBuffer::wrap).toList(), ours(Pcap.read(rx), sent),
@@ -143,18 +144,15 @@ class L2EchoCaptureIT {
 
     @Test
     void anEchoStoppingUnderARunningCaptureLeavesNothingOnEitherSide() throws IOException {
-        VethBed bed = dpdk.up(VethBed.builder());
-        String prefix = dpdk.filePrefix();
-        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
-                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
-                List.of("--stats-interval", "0", "--capturable")));
-        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
-        echo.awaitEchoing();
+        CapturableEcho running = capturableEcho();
+        String prefix = running.prefix();
+        EchoAppProcess echo = running.echo();
+        RawSocket peer = running.peer();
         Path pcapng = Path.of("target", prefix + ".pcapng").toAbsolutePath();
         dpdk.closeAfter(() -> Files.deleteIfExists(pcapng));
         ChildProcess dumpcap = dpdk.closeAfter(ChildProcess.start(List.of("dpdk-dumpcap", "--file-prefix=" + prefix,
                 "-i", "0", "-w", pcapng.toString())));
-        awaitCapturing(dumpcap, peer, bed.frames().build(), pcapng);
+        awaitCapturing(dumpcap, peer, running.frames(), pcapng);
 
         assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
         // dumpcap notices its primary has gone and ends by itself; what it wrote stays readable.
@@ -162,6 +160,22 @@ class L2EchoCaptureIT {
         assertTrue(status.isPresent(), () -> "dumpcap outlived its primary:\n" + dumpcap.outputTail(20));
         assertTrue(Pcapng.read(pcapng).packets().size() > 0, "the frames captured before the echo stopped");
         // The fixture, after this test: no hugepage file or runtime directory under the prefix.
+    }
+
+    /** l2echo --capturable on the veth bed under a prefix of the fixture's, echoing, and the peer's end. */
+    private record CapturableEcho(VethBed bed, String prefix, EchoAppProcess echo, RawSocket peer,
+            UdpFrameTemplate frames) {
+    }
+
+    private CapturableEcho capturableEcho() throws IOException {
+        VethBed bed = dpdk.up(VethBed.builder());
+        String prefix = dpdk.filePrefix();
+        EchoAppProcess echo = dpdk.closeAfter(EchoAppProcess.start(JAR, List.of("-l", "0,1", "--no-pci",
+                "--vdev=" + bed.afPacketVdev(0), "--file-prefix=" + prefix),
+                List.of("--stats-interval", "0", "--capturable")));
+        RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
+        echo.awaitEchoing();
+        return new CapturableEcho(bed, prefix, echo, peer, bed.frames().build());
     }
 
     /*
@@ -201,6 +215,26 @@ class L2EchoCaptureIT {
         Set<ByteBuffer> wanted = new HashSet<>();
         frames.forEach(frame -> wanted.add(ByteBuffer.wrap(frame)));
         return captured.stream().map(ByteBuffer::wrap).filter(wanted::contains).toList();
+    }
+
+    /* A check of a file the tool is still writing, which may end in a record half written. */
+    private interface FileCheck {
+        boolean holds() throws IOException;
+    }
+
+    private static void awaitWritten(FileCheck written) throws IOException {
+        long deadline = System.nanoTime() + TOOL_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (written.holds()) {
+                    return;
+                }
+            } catch (IOException recordBeingWritten) {
+                // read again
+            }
+            sleep(50);
+        }
+        // The assertions on the finished files say what is missing.
     }
 
     private static boolean hasFrames(Path pcap) {
