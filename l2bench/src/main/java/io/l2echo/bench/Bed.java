@@ -8,7 +8,7 @@ enum Bed {
             + "VM's virtio-net NIC uses), over shared memory: DPDK owns both ends and nothing rides the kernel.",
             List.of(SystemUnderTest.TESTPMD, SystemUnderTest.L2ECHO, SystemUnderTest.JAVA_HANDLER,
                     SystemUnderTest.L2ECHO_UNDER_GARBAGE, SystemUnderTest.TESTPMD_5TSWAP, SystemUnderTest.L2ECHO_IP,
-                    SystemUnderTest.L2ECHO_PORTS)),
+                    SystemUnderTest.L2ECHO_PORTS, SystemUnderTest.L2ECHO_CAPTURED)),
     VETH("veth", "`l2gen` on `net_af_packet` in a network namespace, the system under test on the other end of the "
             + "veth pair: `net_af_packet` still rides the kernel's packet sockets, so the lead over a kernel echo "
             + "is modest here; it is where the kernel-socket echo can be compared at all.",

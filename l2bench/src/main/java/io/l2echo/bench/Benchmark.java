@@ -40,6 +40,9 @@ public final class Benchmark {
     private static final Pattern TESTPMD_CYCLES = Pattern.compile("CPU cycles/packet=([\\d.]+)");
     /* What a Java packet loop allocated while it polled; a collection the JVM logged (-Xlog:gc). */
     private static final Pattern LOOP_ALLOCATED = Pattern.compile("thread packets-p0q0 allocated ([\\d,]+) bytes");
+    /* dpdk-dumpcap's last words: what it received and what was dropped on the way. */
+    private static final Pattern DUMPCAP_COUNTS = Pattern.compile("Packets received/dropped on interface '[^']*': "
+            + "(\\d+)/(\\d+)");
     private static final Pattern GC_PAUSE = Pattern.compile("\\[gc *\\] GC\\(\\d+\\) Pause");
     /* The systems whose polling thread perf samples flat out; the deeper swap levels are costed by their cycles. */
     static final List<SystemUnderTest> PROFILED = List.of(SystemUnderTest.TESTPMD, SystemUnderTest.L2ECHO,
@@ -102,12 +105,14 @@ public final class Benchmark {
      * polling thread allocated (-1 for the others); {@code gcPauses}: collections the echo's JVM
      * logged (-1 for systems without a JVM); {@code roundTrips}: every trial's round-trip histogram
      * by l2gen's tag ({@code latency-10000pps}), from its HdrHistogram log, none on profile runs;
-     * the profile only on profile runs.
+     * {@code capturedFrames} and {@code captureDropped}: what dpdk-dumpcap received and what the
+     * echo could not copy to it (-1 without a capture); the profile only on profile runs.
      */
     record Run(Bed bed, SystemUnderTest system, int repeat, List<Trial> trials, List<String> generatorCommand,
             List<String> echoCommand, long jniCalls, long framesEchoed, long rxBursts, long emptyPolls,
             long echoPreemptions, double cyclesPerFrame, long loopAllocatedBytes, long gcPauses,
-            Map<String, Histogram> roundTrips, Optional<Profiler.PollingProfile> profile) {
+            Map<String, Histogram> roundTrips, long capturedFrames, long captureDropped,
+            Optional<Profiler.PollingProfile> profile) {
 
         Trial throughput() {
             return trials.stream().filter(t -> t.phase().equals("throughput")).findFirst().orElseThrow();
@@ -314,7 +319,9 @@ public final class Benchmark {
                 }
                 Thread.sleep(100);
             }
-            try (ChildProcess dut = ChildProcess.start(Processes.withDefaultSignals(echo))) {
+            try (ChildProcess dut = ChildProcess.start(Processes.withDefaultSignals(echo));
+                    ChildProcess capture = system == SystemUnderTest.L2ECHO_CAPTURED
+                            ? attachDumpcap(tag + "-echo", dut) : null) {
                 Optional<Profiler.PollingProfile> profile = Optional.empty();
                 if (profileWindow != null) {
                     profile = Optional.of(profile(system, gen, dut, profileWindow));
@@ -325,6 +332,15 @@ public final class Benchmark {
                 if (status.isEmpty() || status.getAsInt() != 0) {
                     throw new IOException("l2gen against " + system.label() + " did not finish cleanly:\n"
                             + gen.outputTail(20) + "\n" + system.label() + ":\n" + dut.outputTail(20));
+                }
+                long[] captured = {-1, -1};
+                if (capture != null) {
+                    capture.stop(Processes.Signal.INT, Duration.ofSeconds(10));
+                    Matcher counts = DUMPCAP_COUNTS.matcher(capture.output());
+                    if (!counts.find()) {
+                        throw new IOException("dpdk-dumpcap did not report its counts:\n" + capture.outputTail(10));
+                    }
+                    captured = new long[] {Long.parseLong(counts.group(1)), Long.parseLong(counts.group(2))};
                 }
                 OptionalLong polling = system.pollingThread(dut.pid());
                 long preemptions = polling.isPresent()
@@ -346,12 +362,33 @@ public final class Benchmark {
                         cycles.find() ? Double.parseDouble(cycles.group(1)) : Double.NaN,
                         allocated.find() ? Long.parseLong(allocated.group(1).replace(",", "")) : -1,
                         system.runsInJvm() ? GC_PAUSE.matcher(dut.output()).results().count() : -1,
-                        histogramLog == null ? Map.of() : HistogramLogs.read(histogramLog), profile);
+                        histogramLog == null ? Map.of() : HistogramLogs.read(histogramLog), captured[0], captured[1],
+                        profile);
             }
         } finally {
             generatorLeftovers.remove();
             echoLeftovers.remove();
         }
+    }
+
+    /*
+     * dpdk-dumpcap on the running echo, confined to the echo's CPU, writing to /dev/null: the
+     * copies the echo's loop makes and the tool's draining of them are the capture's cost. It
+     * attaches during l2gen's warm-up, before the first trial.
+     */
+    private static ChildProcess attachDumpcap(String echoPrefix, ChildProcess dut) throws IOException {
+        if (!dut.awaitOutput("l2echo: echoing", Duration.ofMinutes(1))) {
+            throw new IOException("l2echo did not start echoing:\n" + dut.outputTail(20));
+        }
+        ChildProcess dumpcap = ChildProcess.start(confined(ECHO_CPU, List.of("dpdk-dumpcap",
+                "--file-prefix=" + echoPrefix, "-i", "0", "-w", "/dev/null")));
+        // On stderr once the capture is enabled in the echo.
+        if (!dumpcap.awaitOutput("Packets captured", Duration.ofSeconds(30))) {
+            String tail = dumpcap.outputTail(20);
+            dumpcap.close();
+            throw new IOException("dpdk-dumpcap did not attach to the echo:\n" + tail);
+        }
+        return dumpcap;
     }
 
     private static Profiler.PollingProfile profile(SystemUnderTest system, ChildProcess gen, ChildProcess dut,

@@ -181,6 +181,7 @@ final class Report {
         writeJavaHandlerCost(md);
         writeCycles(md);
         writeSwapLevels(md);
+        writeCaptureCost(md);
 
         md.append("## Nothing crosses JNI per packet\n\n| bed | system | run | JNI calls into the shim | frames echoed |\n"
                 + "| --- | --- | ---: | ---: | ---: |\n");
@@ -380,6 +381,35 @@ final class Report {
                     + "everything; `grp`: group-addressed too); SCTP pays for its CRC32c at the ports level:\n\n```\n")
                     .append(swapKernels).append("\n```\n\n");
         }
+    }
+
+    /* l2echo with dpdk-dumpcap attached against l2echo alone, on the vhost-user bed. */
+    private void writeCaptureCost(StringBuilder md) {
+        BedRuns vhost = new BedRuns(Bed.VHOST, beds.getOrDefault(Bed.VHOST, Map.of()));
+        if (!beds.getOrDefault(Bed.VHOST, Map.of()).containsKey(SystemUnderTest.L2ECHO_CAPTURED)) {
+            return;
+        }
+        md.append("## What a capture costs\n\n`l2echo --capturable` with `dpdk-dumpcap` attached for the whole run "
+                + "(writing pcapng of both directions to /dev/null, confined to the echo's CPU like everything of "
+                + "the echo's), against `l2echo` alone, on the vhost-user bed: the echo's loop copies every frame "
+                + "it receives and sends into dumpcap's pool (DPDK's pdump callbacks), and dumpcap drains them on "
+                + "the same CPU. Medians over " + settings.repeats() + " repeat(s).\n\n");
+        md.append("| system | flat out: echoed | vs l2echo | busy cycles per frame | vs l2echo | frames dumpcap "
+                + "received | dropped on the way |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        double flat = vhost.median(SystemUnderTest.L2ECHO, Report::flatOutEchoedPps);
+        double cycles = vhost.median(SystemUnderTest.L2ECHO, Benchmark.Run::cyclesPerFrame);
+        for (SystemUnderTest system : List.of(SystemUnderTest.L2ECHO, SystemUnderTest.L2ECHO_CAPTURED)) {
+            boolean captured = system == SystemUnderTest.L2ECHO_CAPTURED;
+            double systemFlat = vhost.median(system, Report::flatOutEchoedPps);
+            double systemCycles = vhost.median(system, Benchmark.Run::cyclesPerFrame);
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f pps | %s | %.1f | %s | %s | %s |%n", system.label(),
+                    systemFlat, ratio(systemFlat, flat), systemCycles, ratio(systemCycles, cycles),
+                    captured ? String.format(Locale.ROOT, "%,.0f", vhost.median(system, Benchmark.Run::capturedFrames))
+                            : "",
+                    captured ? String.format(Locale.ROOT, "%,.0f", vhost.median(system, Benchmark.Run::captureDropped))
+                            : ""));
+        }
+        md.append("\n");
     }
 
     private static double ratioOrNaN(long value, long per) {

@@ -23,7 +23,10 @@ enum SystemUnderTest {
             "ports"),
     L2ECHO_IP("l2echo --swap ip", "our echo swapping MAC and IP addresses", "ip"),
     L2ECHO_PORTS("l2echo --swap ports", "our echo swapping MAC and IP addresses and L4 ports, the level testpmd's "
-            + "5tswap matches", "ports");
+            + "5tswap matches", "ports"),
+    L2ECHO_CAPTURED("l2echo + dpdk-dumpcap", "our echo --capturable with dpdk-dumpcap attached for the whole run, "
+            + "copying both directions into pcapng written to /dev/null; dumpcap is confined to the echo's CPU too",
+            "mac");
 
     /* Every collection the echo's JVM makes, on its output: none should come from the data path. */
     private static final String GC_LOG = "-Xlog:gc";
@@ -59,7 +62,7 @@ enum SystemUnderTest {
     /** Whether the system is one of our JVM echoes (which log their collections). */
     boolean runsInJvm() {
         return this == L2ECHO || this == JAVA_HANDLER || this == L2ECHO_UNDER_GARBAGE || this == L2ECHO_IP
-                || this == L2ECHO_PORTS;
+                || this == L2ECHO_PORTS || this == L2ECHO_CAPTURED;
     }
 
     /** The thread that polls the port: lcore 1's EAL thread, the Java handler's thread, or the kernel echo's only thread. */
@@ -82,11 +85,14 @@ enum SystemUnderTest {
                 command.addAll(List.of("--in-memory", "--", "--forward-mode=" + (this == TESTPMD ? "macswap" : "5tswap"),
                         "--auto-start", "--total-num-mbufs=16384", "--nb-cores=1", "--record-core-cycles"));
             }
-            case L2ECHO, L2ECHO_IP, L2ECHO_PORTS -> {
+            case L2ECHO, L2ECHO_IP, L2ECHO_PORTS, L2ECHO_CAPTURED -> {
                 command.addAll(List.of(java.toString(), GC_LOG, "-jar",
                         repo.resolve("l2echo-app/target/l2echo.jar").toString()));
                 command.addAll(eal);
                 command.addAll(List.of("--", "--stats-interval", "0", "--swap", swapLevel));
+                if (this == L2ECHO_CAPTURED) {
+                    command.add("--capturable");
+                }
             }
             case JAVA_HANDLER -> {
                 command.addAll(List.of(java.toString(), GC_LOG, "-cp", repo.resolve("l2bench/target/l2bench.jar").toString(),

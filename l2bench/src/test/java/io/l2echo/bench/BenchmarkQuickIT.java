@@ -87,6 +87,9 @@ class BenchmarkQuickIT {
             assertTrue(text.matches("(?s).*\n\\| " + level + " \\| [1-9][\\d.]* \\| [^\n]* \\| 0 \\|\n.*"),
                     () -> "swap level " + level + " measured, nothing corrupted, in\n" + text);
         }
+        // l2echo with dpdk-dumpcap attached: the tool received frames from the running echo.
+        assertTrue(text.matches("(?s).*\n\\| l2echo \\+ dpdk-dumpcap \\| [\\d,]+ pps \\| [^\n]* \\| [1-9][\\d,]* \\| "
+                + "[\\d,]+ \\|\n.*"), () -> "the capture's cost, with what dumpcap received, in\n" + text);
         // The swap kernels alone, by bench_reflect: a figure for each level on each kind of frame.
         assertTrue(text.matches("(?s).*\nIPv4/UDP( +[1-9][\\d.]*){7}\n.*"), () -> "bench_reflect's table in\n" + text);
 
