@@ -46,15 +46,11 @@ class L2EchoCaptureIT {
     @Test
     void dumpcapRecordsBothDirectionsByteForByteInOrderAndTheEchoOutlivesTheCapture() throws IOException {
         CapturableEcho running = capturableEcho();
-        String prefix = running.prefix();
         EchoAppProcess echo = running.echo();
         RawSocket peer = running.peer();
         UdpFrameTemplate template = running.frames();
-
-        Path pcapng = Path.of("target", prefix + ".pcapng").toAbsolutePath();
-        dpdk.closeAfter(() -> Files.deleteIfExists(pcapng));
-        ChildProcess dumpcap = dpdk.closeAfter(ChildProcess.start(List.of("dpdk-dumpcap", "--file-prefix=" + prefix,
-                "-i", "0", "-w", pcapng.toString())));
+        Path pcapng = Path.of("target", running.prefix() + ".pcapng").toAbsolutePath();
+        ChildProcess dumpcap = startDumpcap(running.prefix(), pcapng);
         long probes = awaitCapturing(dumpcap, peer, template, pcapng);
 
         List<byte[]> sent = new ArrayList<>();
@@ -145,14 +141,10 @@ class L2EchoCaptureIT {
     @Test
     void anEchoStoppingUnderARunningCaptureLeavesNothingOnEitherSide() throws IOException {
         CapturableEcho running = capturableEcho();
-        String prefix = running.prefix();
         EchoAppProcess echo = running.echo();
-        RawSocket peer = running.peer();
-        Path pcapng = Path.of("target", prefix + ".pcapng").toAbsolutePath();
-        dpdk.closeAfter(() -> Files.deleteIfExists(pcapng));
-        ChildProcess dumpcap = dpdk.closeAfter(ChildProcess.start(List.of("dpdk-dumpcap", "--file-prefix=" + prefix,
-                "-i", "0", "-w", pcapng.toString())));
-        awaitCapturing(dumpcap, peer, running.frames(), pcapng);
+        Path pcapng = Path.of("target", running.prefix() + ".pcapng").toAbsolutePath();
+        ChildProcess dumpcap = startDumpcap(running.prefix(), pcapng);
+        awaitCapturing(dumpcap, running.peer(), running.frames(), pcapng);
 
         assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
         // dumpcap notices its primary has gone and ends by itself; what it wrote stays readable.
@@ -176,6 +168,13 @@ class L2EchoCaptureIT {
         RawSocket peer = dpdk.closeAfter(bed.openPeerSocket());
         echo.awaitEchoing();
         return new CapturableEcho(bed, prefix, echo, peer, bed.frames().build());
+    }
+
+    /* dpdk-dumpcap on port 0 of the echo with this prefix, into a pcapng file removed after the test. */
+    private ChildProcess startDumpcap(String prefix, Path pcapng) throws IOException {
+        dpdk.closeAfter(() -> Files.deleteIfExists(pcapng));
+        return dpdk.closeAfter(ChildProcess.start(List.of("dpdk-dumpcap", "--file-prefix=" + prefix, "-i", "0", "-w",
+                pcapng.toString())));
     }
 
     /*
