@@ -129,7 +129,7 @@ public final class Benchmark {
 
         /** The round trips of the latency trial at {@code ratePps}, as l2gen recorded them (nanoseconds). */
         Optional<Histogram> roundTrips(long ratePps) {
-            return Optional.ofNullable(roundTrips.get("latency-" + ratePps + "pps"));
+            return Optional.ofNullable(roundTrips.get(HistogramLogs.latencyTag(ratePps)));
         }
     }
 

@@ -26,6 +26,11 @@ final class HistogramLogs {
         return (bed + "-" + system + "-" + repeat).toLowerCase(Locale.ROOT) + SUFFIX;
     }
 
+    /** l2gen's tag for the latency trial at {@code ratePps} ({@code latency-10000pps}). */
+    static String latencyTag(long ratePps) {
+        return "latency-" + ratePps + "pps";
+    }
+
     /** Creates the directory, and removes an earlier run's logs from it, so only this run's are kept. */
     static void clear(Path directory) throws IOException {
         Files.createDirectories(directory);

@@ -471,7 +471,7 @@ final class Report {
             String png = "latency-guest-" + rate + "pps.png";
             List<Plots.LatencyCurves> curves = new ArrayList<>();
             for (String system : List.of(GuestNicBed.KERNEL, GuestNicBed.TESTPMD, GuestNicBed.L2ECHO)) {
-                Histogram roundTrips = guest.roundTrips().getOrDefault(system, Map.of()).get("latency-" + rate + "pps");
+                Histogram roundTrips = guest.roundTrips().getOrDefault(system, Map.of()).get(HistogramLogs.latencyTag(rate));
                 curves.add(new Plots.LatencyCurves(system, colours.get(system).ordinal(),
                         roundTrips == null ? List.of() : List.of(roundTrips)));
             }

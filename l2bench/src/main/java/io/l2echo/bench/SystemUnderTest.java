@@ -61,8 +61,7 @@ enum SystemUnderTest {
 
     /** Whether the system is one of our JVM echoes (which log their collections). */
     boolean runsInJvm() {
-        return this == L2ECHO || this == JAVA_HANDLER || this == L2ECHO_UNDER_GARBAGE || this == L2ECHO_IP
-                || this == L2ECHO_PORTS || this == L2ECHO_CAPTURED;
+        return !isTestpmd() && this != KERNEL_ECHO;
     }
 
     /** The thread that polls the port: lcore 1's EAL thread, the Java handler's thread, or the kernel echo's only thread. */
