@@ -13,6 +13,13 @@ public final class EalArguments {
     private static final List<String> MEMORY_MODE_OPTIONS =
             List.of("--in-memory", "--no-huge", "--huge-unlink", "--legacy-mem", "--proc-type", "--no-shconf");
 
+    /*
+     * A secondary maps the primary's memory at the primary's addresses. In a JVM, EAL's default
+     * hint (4 GiB) lies under the Java heap, so EAL takes whatever the kernel offers near the
+     * libraries, where a tool's own randomised libraries may already sit: the attach then fails
+     * at random. 32 TiB is free in both.
+     */
+    private static final String CAPTURE_BASE_VIRTADDR = "0x200000000000";
     /* Memory modes no secondary process can attach to. */
     private static final List<String> CAPTURE_EXCLUDES = List.of("--in-memory", "--no-shconf", "--no-huge",
             "--huge-unlink");
@@ -43,7 +50,8 @@ public final class EalArguments {
 
     /**
      * {@code ealArgs} for {@link Capture#DPDK_TOOLS}: memory shared with secondary processes,
-     * found by the {@code --file-prefix} they must give, with {@code --proc-type=primary} added.
+     * found by the {@code --file-prefix} they must give, with {@code --proc-type=primary} added,
+     * and a {@code --base-virtaddr} the tools can map it at unless one is given.
      *
      * @throws IllegalArgumentException naming what to change: no {@code --file-prefix}, or an
      *     option that keeps secondaries out ({@code --in-memory}, {@code --no-shconf},
@@ -72,6 +80,9 @@ public final class EalArguments {
         List<String> args = new ArrayList<>(ealArgs);
         if (types.isEmpty()) {
             args.add("--proc-type=primary");
+        }
+        if (optionValues(ealArgs, "--base-virtaddr", null).isEmpty()) {
+            args.add("--base-virtaddr=" + CAPTURE_BASE_VIRTADDR);
         }
         return List.copyOf(args);
     }

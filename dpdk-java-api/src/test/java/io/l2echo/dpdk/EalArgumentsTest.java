@@ -40,9 +40,10 @@ class EalArgumentsTest {
 
     @Test
     void captureSharesMemoryAsThePrimaryOfItsPrefix() {
-        assertEquals(List.of("-l", "0,1", "--file-prefix=l2e", "--proc-type=primary"),
+        assertEquals(List.of("-l", "0,1", "--file-prefix=l2e", "--proc-type=primary", "--base-virtaddr=0x200000000000"),
                 EalArguments.forCapture(List.of("-l", "0,1", "--file-prefix=l2e")));
-        List<String> explicit = List.of("--file-prefix", "l2e", "--proc-type", "primary", "--legacy-mem");
+        List<String> explicit = List.of("--file-prefix", "l2e", "--proc-type", "primary", "--legacy-mem",
+                "--base-virtaddr", "0x300000000000");
         assertEquals(explicit, EalArguments.forCapture(explicit));
     }
 
