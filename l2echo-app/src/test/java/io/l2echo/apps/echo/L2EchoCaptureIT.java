@@ -39,6 +39,8 @@ class L2EchoCaptureIT {
     private static final Path JAR = Path.of("target", "l2echo.jar");
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
     private static final int FRAMES = 40;
+    /** dpdk-pdump keeps a file name in 64 bytes (TX_STREAM_SIZE) and cuts what is longer. */
+    private static final int PDUMP_MAX_PATH = 63;
 
     @RegisterExtension
     final DpdkFixture dpdk = new DpdkFixture();
@@ -102,10 +104,14 @@ class L2EchoCaptureIT {
         EchoAppProcess echo = running.echo();
         RawSocket peer = running.peer();
         UdpFrameTemplate template = running.frames();
-        Path rx = Path.of("target", prefix + "-rx.pcap").toAbsolutePath();
-        Path tx = Path.of("target", prefix + "-tx.pcap").toAbsolutePath();
+        // dpdk-pdump cuts rx-dev and tx-dev at 63 characters, silently: a checkout's target/ can be deeper.
+        Path files = Files.createTempDirectory("pdump");
+        dpdk.closeAfter(() -> Files.deleteIfExists(files));
+        Path rx = files.resolve("rx.pcap");
+        Path tx = files.resolve("tx.pcap");
         dpdk.closeAfter(() -> Files.deleteIfExists(rx));
         dpdk.closeAfter(() -> Files.deleteIfExists(tx));
+        assertTrue(rx.toString().length() <= PDUMP_MAX_PATH, () -> rx + ": too long for dpdk-pdump; set java.io.tmpdir");
         ChildProcess pdump = dpdk.closeAfter(ChildProcess.start(List.of("dpdk-pdump", "--file-prefix=" + prefix, "--",
                 "--pdump", "port=0,queue=*,rx-dev=" + rx + ",tx-dev=" + tx)));
         // The pcap PMD flushes after every burst: once a probe is in the file, the copies flow.
