@@ -269,7 +269,7 @@ public final class Benchmark {
         VhostBed bed = new VhostBed(repo, java, "l2e-bench-" + ProcessHandle.current().pid() + "-" + ++beds);
         try {
             return measure(Bed.VHOST, system, repeat, bed.tag(), confined(GENERATOR_CPU, bed.generator(generatorOptions)),
-                    confined(ECHO_CPU, system.command(repo, java, bed.echoEal(), null)), bed.socket(), histogramLog,
+                    confined(ECHO_CPU, system.command(repo, java, bed.echoEal(system.pollingLcore()), null)), bed.socket(), histogramLog,
                     profileWindow);
         } finally {
             Files.deleteIfExists(bed.socket());
@@ -287,8 +287,9 @@ public final class Benchmark {
                     "--file-prefix=" + tag + "-gen", "--vdev=net_af_packet0,iface=" + bed.peerInterface(), "--",
                     "--dst-mac", bed.dutMac().toString()));
             generator.addAll(generatorOptions(system, histogramLog));
-            List<String> echo = confined(ECHO_CPU, system.command(repo, java, List.of("--lcores=0@1,1@1", "--no-pci",
-                    "--file-prefix=" + tag + "-echo", "--vdev=" + bed.afPacketVdev(0)), bed.dutInterface()));
+            List<String> echoEal = List.of("--lcores=0@1," + system.pollingLcore() + "@1", "--no-pci",
+                    "--file-prefix=" + tag + "-echo", "--vdev=" + bed.afPacketVdev(0));
+            List<String> echo = confined(ECHO_CPU, system.command(repo, java, echoEal, bed.dutInterface()));
             return measure(Bed.VETH, system, repeat, tag, generator, echo, null, histogramLog, null);
         }
     }
@@ -335,12 +336,18 @@ public final class Benchmark {
                 }
                 long[] captured = {-1, -1};
                 if (capture != null) {
+                    if (!capture.isAlive()) {
+                        throw new IOException("dpdk-dumpcap ended during the run:\n" + capture.outputTail(10));
+                    }
                     capture.stop(Processes.Signal.INT, Duration.ofSeconds(10));
                     Matcher counts = DUMPCAP_COUNTS.matcher(capture.output());
                     if (!counts.find()) {
                         throw new IOException("dpdk-dumpcap did not report its counts:\n" + capture.outputTail(10));
                     }
                     captured = new long[] {Long.parseLong(counts.group(1)), Long.parseLong(counts.group(2))};
+                }
+                if (!dut.isAlive()) {
+                    throw new IOException(system.label() + " ended during the run:\n" + dut.outputTail(20));
                 }
                 OptionalLong polling = system.pollingThread(dut.pid());
                 long preemptions = polling.isPresent()

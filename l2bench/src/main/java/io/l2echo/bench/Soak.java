@@ -110,7 +110,7 @@ final class Soak {
         List<String> echo = new ArrayList<>(List.of(java.toString()));
         echo.addAll(ECHO_JVM_OPTIONS);
         echo.addAll(List.of("-jar", repo.resolve("l2echo-app/target/l2echo.jar").toString()));
-        echo.addAll(bed.echoEal());
+        echo.addAll(bed.echoEal(SystemUnderTest.L2ECHO.pollingLcore()));
         echo.addAll(List.of("--", "--stats-interval", "1000"));
 
         Leftovers generatorLeftovers = Leftovers.snapshot(bed.tag() + "-gen");

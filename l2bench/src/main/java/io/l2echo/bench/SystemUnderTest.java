@@ -64,12 +64,22 @@ enum SystemUnderTest {
         return !isTestpmd() && this != KERNEL_ECHO;
     }
 
-    /** The thread that polls the port: lcore 1's EAL thread, the Java handler's thread, or the kernel echo's only thread. */
+    /**
+     * The lcore that polls the port: 1, or 2 when dpdk-dumpcap captures. The tool, confined to the
+     * echo's CPU 1, takes lcore id 1 for itself (the first CPU it may run on), and two processes on
+     * one lcore id share the capture pool's per-lcore mempool cache unguarded: copies came out
+     * corrupted and the echo crashed.
+     */
+    int pollingLcore() {
+        return this == L2ECHO_CAPTURED ? 2 : 1;
+    }
+
+    /** The thread that polls the port: the polling lcore's EAL thread, the Java handler's thread, or the kernel echo's only thread. */
     OptionalLong pollingThread(long pid) throws IOException {
         return switch (this) {
             case KERNEL_ECHO -> OptionalLong.of(pid);
             case JAVA_HANDLER -> ProcThreads.named(pid, List.of("packets-p0q0"));
-            default -> ProcThreads.ealWorker(pid, 1);
+            default -> ProcThreads.ealWorker(pid, pollingLcore());
         };
     }
 

@@ -24,8 +24,8 @@ record VhostBed(Path repo, Path java, String tag) {
     }
 
     /* --single-file-segments: virtio_user shares its memory with the server in few enough regions. */
-    List<String> echoEal() {
-        return List.of("--lcores=0@1,1@1", "--no-pci", "--file-prefix=" + tag + "-echo", "--single-file-segments",
+    List<String> echoEal(int pollingLcore) {
+        return List.of("--lcores=0@1," + pollingLcore + "@1", "--no-pci", "--file-prefix=" + tag + "-echo", "--single-file-segments",
                 "--vdev=virtio_user0,path=" + socket() + ",queues=1");
     }
 }
