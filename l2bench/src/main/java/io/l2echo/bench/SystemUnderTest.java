@@ -25,7 +25,8 @@ enum SystemUnderTest {
     L2ECHO_PORTS("l2echo --swap ports", "our echo swapping MAC and IP addresses and L4 ports, the level testpmd's "
             + "5tswap matches", "ports"),
     L2ECHO_CAPTURED("l2echo + dpdk-dumpcap", "our echo --capturable with dpdk-dumpcap attached for the whole run, "
-            + "copying both directions into pcapng written to /dev/null; dumpcap is confined to the echo's CPU too",
+            + "copying both directions into pcapng written to /dev/null; dumpcap is confined to the echo's CPU too, "
+            + "where it takes lcore id 1, so this echo polls on lcore 2",
             "mac");
 
     /* Every collection the echo's JVM makes, on its output: none should come from the data path. */
