@@ -32,6 +32,9 @@ public final class Preflight {
     private static final int ETHERNET_HEADER = 14;
     /* TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - 14: where the kernel puts the frame in a ring slot. */
     private static final int AF_PACKET_SLOT_OVERHEAD = 66;
+    /* What canLoadEal asks for: JNA's search, then the sonames of DPDK 22.11 to 25.11. */
+    private static final List<String> EAL_NAMES = List.of("rte_eal", "librte_eal.so.23", "librte_eal.so.24",
+            "librte_eal.so.25", "librte_eal.so.26");
 
     private final Path root;
     private final IntSupplier effectiveUid;
@@ -48,14 +51,22 @@ public final class Preflight {
         return new Preflight(Path.of("/"), Libc.INSTANCE::geteuid, Preflight::canLoadEal);
     }
 
-    /* JNA finds versioned sonames (librte_eal.so.23) too, so this needs no -dev package. */
+    /*
+     * JNA finds versioned sonames (librte_eal.so.23) too, so this needs no -dev package; but its
+     * own search knows arm64's /usr/lib/aarch64-linux-gnu only from an ld.so cache (it takes
+     * aarch64 for arm-linux-gnueabi). The dynamic linker, asked for a soname, looks where it will
+     * look for the shim's: those of the DPDK releases this builds against, 22.11 to 25.11.
+     */
     private static boolean canLoadEal() {
-        try {
-            NativeLibrary.getInstance("rte_eal");
-            return true;
-        } catch (UnsatisfiedLinkError e) {
-            return false;
+        for (String name : EAL_NAMES) {
+            try {
+                NativeLibrary.getInstance(name);
+                return true;
+            } catch (UnsatisfiedLinkError e) {
+                // the next name
+            }
         }
+        return false;
     }
 
     /** One thing in the way, and what fixes it. */
