@@ -150,7 +150,7 @@ bind() {
     if has_iommu; then
       driver=vfio-pci why="the kernel has IOMMU groups: vfio-pci isolates the device's DMA"
     else
-      driver=uio_pci_generic why="no IOMMU groups (enable VT-d/AMD-Vi and boot with intel_iommu=on or amd_iommu=on for vfio-pci): uio_pci_generic, without DMA isolation"
+      driver=uio_pci_generic why="no IOMMU groups (for vfio-pci: VT-d/AMD-Vi with intel_iommu=on or amd_iommu=on; on arm64 the firmware's SMMU): uio_pci_generic, without DMA isolation"
     fi
   else
     why="asked for with --driver"

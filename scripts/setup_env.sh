@@ -57,7 +57,7 @@ PAGES_1G=$((10#$PAGES_1G))
 # Work on the 2 MB pool explicitly: /proc/sys/vm/nr_hugepages is the *default* size, which a
 # kernel booted with default_hugepagesz=1G would make 1 GB.
 SYS2M=/sys/kernel/mm/hugepages/hugepages-2048kB
-[[ -d "$SYS2M" ]] || die "this kernel has no 2 MB hugepages ($SYS2M missing): it needs CONFIG_HUGETLBFS on x86_64"
+[[ -d "$SYS2M" ]] || die "this kernel has no 2 MB hugepages ($SYS2M missing): it needs CONFIG_HUGETLBFS (every arm64 page size offers 2 MB pages too)"
 NR_FILE="$SYS2M/nr_hugepages"
 [[ "$(awk '/^Hugepagesize:/{print $2}' /proc/meminfo)" == 2048 ]] && NR_FILE=/proc/sys/vm/nr_hugepages
 
@@ -106,11 +106,15 @@ boot_line_1g() {
   echo "default_hugepagesz=1G hugepagesz=1G hugepages=$1"
 }
 
+# x86 CPUs say whether they map 1 GB pages (pdpe1gb); on arm64 the kernel's page size decides
+# (4 KB pages: 1 GB blocks; 16 and 64 KB pages: none of that size) and sysfs lists what it offers.
+cpu_maps_1g() { [[ "$(uname -m)" != x86_64 ]] || grep -qw pdpe1gb /proc/cpuinfo; }
+
 report_1g() {
-  if ! grep -qw pdpe1gb /proc/cpuinfo; then
+  if ! cpu_maps_1g; then
     say "1 GB pages: this CPU lacks them (no pdpe1gb flag; in a VM, give the guest a CPU model with pdpe1gb, e.g. QEMU -cpu host or max): 2 MB pages only"
   elif [[ ! -d "$SYS1G" ]]; then
-    say "1 GB pages: the CPU has them but this kernel offers none ($SYS1G missing): boot with 'hugepagesz=1G'"
+    say "1 GB pages: this kernel offers none ($SYS1G missing): boot with 'hugepagesz=1G' (an arm64 kernel with 16 or 64 KB pages has none)"
   else
     say "1 GB pages: total=$(cat "$SYS1G/nr_hugepages") free=$(cat "$SYS1G/free_hugepages"), mounted at: $(mounts_1g | paste -sd' ' - | sed 's/^$/none/')" \
         "(fewer TLB misses for large pools; reserve at boot: $(boot_line_1g N))"
@@ -119,7 +123,7 @@ report_1g() {
 
 setup_1g() {
   (( PAGES_1G > 0 )) || return 0
-  grep -qw pdpe1gb /proc/cpuinfo && [[ -d "$SYS1G" ]] || { report_1g; die "--pages-1g: no 1 GB pages on this machine (see above)"; }
+  cpu_maps_1g && [[ -d "$SYS1G" ]] || { report_1g; die "--pages-1g: no 1 GB pages on this machine (see above)"; }
   local have; have=$(cat "$SYS1G/nr_hugepages")
   if (( have >= PAGES_1G )); then
     say "already $have x 1 GB pages reserved (>= $PAGES_1G wanted): left as is"
@@ -147,8 +151,17 @@ module_state() {
   else echo missing; fi
 }
 
-iommu_boot_line() {
-  if grep -q AuthenticAMD /proc/cpuinfo; then echo "amd_iommu=on iommu=pt"; else echo "intel_iommu=on iommu=pt"; fi
+# How to get an IOMMU, for this machine's architecture.
+iommu_fix() {
+  if [[ "$(uname -m)" == aarch64 ]]; then
+    echo "the SMMU is described by the firmware (ACPI IORT or the device tree) and needs nothing on the kernel command line:" \
+         "check 'dmesg | grep -i smmu' and that the firmware enables it; in a QEMU guest '-machine virt,iommu=smmuv3' and the NIC's 'iommu_platform=on'"
+    return
+  fi
+  local line="intel_iommu=on iommu=pt"
+  grep -q AuthenticAMD /proc/cpuinfo && line="amd_iommu=on iommu=pt"
+  echo "enable VT-d (Intel) or AMD-Vi in the firmware and add '$line' to the kernel command line" \
+       "(GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot); in a QEMU guest also '-device intel-iommu,intremap=on' and the NIC's 'iommu_platform=on'"
 }
 
 # Prints the report; returns 0 when some driver can take a PCI NIC.
@@ -162,8 +175,7 @@ report_nic() {
     [[ "$vfio" != missing ]] || { say "missing: the vfio-pci module: install the kernel's extra modules (Ubuntu: linux-modules-extra-\$(uname -r))"; usable=0; }
   else
     say "IOMMU: none (no groups in /sys/kernel/iommu_groups): vfio-pci cannot isolate DMA, so bind_nic.sh picks uio_pci_generic"
-    say "missing: IOMMU. Fix: enable VT-d (Intel) or AMD-Vi in the firmware and add '$(iommu_boot_line)' to the kernel command line" \
-        "(GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot); in a QEMU guest also '-device intel-iommu,intremap=on' and the NIC's 'iommu_platform=on'"
+    say "missing: IOMMU. Fix: $(iommu_fix)"
     if [[ -e /sys/module/vfio/parameters/enable_unsafe_noiommu_mode ]] || modinfo vfio 2>/dev/null | grep -q enable_unsafe_noiommu_mode; then
       say "vfio-pci no-IOMMU mode: this kernel has it (unsafe: the NIC can DMA anywhere, like uio)"
     else
