@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/install_deps.sh [--cross-arm64] [--help]
+Usage: scripts/install_deps.sh [--cross-arm64] [--arm64-lab] [--help]
 
 Installs from Debian/Ubuntu packages (as root) what building and running needs:
   dpdk dpdk-dev libdpdk-dev pkg-config cmake g++ make openjdk-17-jdk-headless
@@ -22,6 +22,9 @@ Prints the versions it ends up with (libdpdk, java, mvn, cmake).
                 (dpkg --add-architecture arm64; apt-get update), so apt-get download can fetch
                 arm64 DPDK. No arm64 package is installed: the cross build unpacks them under
                 its build folder.
+--arm64-lab     --cross-arm64, and what scripts/nic-lab.sh --arch arm64 needs besides:
+                qemu-system-arm (qemu-system-aarch64) and mmdebstrap, which unpacks the guest's
+                arm64 root from Debian's packages (scripts/lab/arm64_root.sh)
 
 Your own DPDK build (22.11 through 24.11) is used instead of the distribution's when
 pkg-config finds it first: export PKG_CONFIG_PATH=<prefix>/lib/x86_64-linux-gnu/pkgconfig
@@ -34,13 +37,15 @@ USAGE
 die() { echo "install_deps: error: $*" >&2; exit 1; }
 say() { echo "install_deps: $*"; }
 
-cross_arm64=false
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  --cross-arm64) cross_arm64=true ;;
-  "") ;;
-  *) die "unknown option '$1' (see --help)" ;;
-esac
+cross_arm64=false arm64_lab=false
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help) usage; exit 0 ;;
+    --cross-arm64) cross_arm64=true ;;
+    --arm64-lab) cross_arm64=true arm64_lab=true ;;
+    *) die "unknown option '$arg' (see --help)" ;;
+  esac
+done
 
 PKGS=(dpdk dpdk-dev libdpdk-dev pkg-config cmake g++ make maven iproute2 iputils-ping procps)
 
@@ -91,6 +96,7 @@ if ! have_guest_kernel; then
     LAB_PKGS+=(linux-image-generic)
   fi
 fi
+$arm64_lab && LAB_PKGS+=(qemu-system-arm mmdebstrap)
 lab_missing=()
 for p in "${LAB_PKGS[@]}"; do
   if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then

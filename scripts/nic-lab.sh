@@ -9,6 +9,7 @@ usage() {
   cat <<'USAGE'
 Usage: sudo scripts/nic-lab.sh [--scenario uio|vfio|uio,vfio] [--frames N] [--accel auto|kvm|tcg]
                                [--cpu MODEL] [--kernel VMLINUZ] [--logs DIR] [--help]
+       sudo scripts/nic-lab.sh --arch arm64 [--guest-root DIR] [--scenario uio|vfio|uio,vfio] ...
        sudo scripts/nic-lab.sh --scenario latency --results FILE [--rates PPS,...] [--frames N]
                                [--histograms DIR]
 
@@ -18,7 +19,8 @@ one line per step:
           virtio-net-pci mq=on,rss=on (2 queue pairs): l2echo, then l2multi with one queue per lcore
           virtio-net-pci with one queue pair: l2multi asking for two fails with the device's limit
           e1000e: l2echo
-  vfio  QEMU's intel-iommu in the guest (intel_iommu=on), so bind_nic.sh picks vfio-pci:
+  vfio  an IOMMU in the guest (x86_64: QEMU's intel-iommu, intel_iommu=on; arm64: the virt
+        machine's SMMUv3), so bind_nic.sh picks vfio-pci:
           virtio-net-pci mq=on,rss=on,iommu_platform=on: l2multi with two queues
   latency  (for scripts/benchmark.sh) one virtio-net NIC, echoed in turn by the guest kernel
         (kernel_echo: recv/send on an AF_PACKET socket), by testpmd macswap and by l2echo, the last
@@ -30,14 +32,23 @@ one must come back exactly once, MACs swapped, payload intact; ping gets 100% lo
 those frames too; bind_nic.sh refuses to unbind the device while the echo holds it; the echo stops
 cleanly with every mbuf back; the NIC goes back to its kernel driver and ping is answered again.
 
+With --arch arm64 the same uio and vfio scenarios run in an arm64 guest: QEMU's virt machine under
+TCG (an x86-64 host emulates every instruction: tens of minutes, see docs/real-nic.md), booting
+Debian's arm64 kernel from an arm64 Debian root that scripts/lab/arm64_root.sh unpacks, with its
+own OpenJDK and DPDK; the apps' jars must carry the aarch64 shim (mvn install -Dnative.crossArm64).
+
 Options:
+  --arch ARCH      the guest's architecture: x86_64 (default) or arm64
+  --guest-root DIR (arm64) an arm64 root made by scripts/lab/arm64_root.sh DIR, kept between runs;
+                   without it the lab unpacks one into its work directory and removes it after
   --scenario LIST  scenarios to run, comma-separated (default uio,vfio)
   --frames N       frames l2gen sends per echo run (default 2000)
   --accel MODE     kvm, tcg, or auto (default): KVM only where the CPU shows vmx/svm and /dev/kvm
                    opens; otherwise TCG (software emulation: slower, works everywhere)
   --cpu MODEL      the guest's QEMU CPU model (default: host under KVM, Nehalem under TCG, where
-                   "max" made guest JVMs crash: docs/real-nic.md)
-  --kernel PATH    the guest kernel (default: the newest /boot/vmlinuz-* whose modules are installed)
+                   "max" made guest JVMs crash: docs/real-nic.md; arm64: cortex-a72)
+  --kernel PATH    the guest kernel (default: the newest /boot/vmlinuz-* whose modules are installed,
+                   in the guest's root: the host's for x86_64)
   --logs DIR       keep the guest's console, the apps' and l2gen's output and each step's in DIR
   --results FILE   the latency scenario's results
   --rates LIST     the latency scenario's offered rates in frames per second (default 1000,5000)
@@ -47,6 +58,7 @@ Options:
 
 Needs root, qemu-system-x86_64, a Debian/Ubuntu kernel image with its modules, busybox (static)
 and the built apps (mvn -B install -DskipTests): scripts/install_deps.sh installs the packages.
+arm64 needs qemu-system-aarch64 and mmdebstrap instead: scripts/install_deps.sh --arm64-lab.
 Ends with "N passed, M failed"; exit status 0 only when every step passed, 1 when one failed,
 2 when the lab cannot run (the message says what is missing). The guest, the taps and the namespace
 are removed whatever happens, Ctrl-C included.
@@ -59,9 +71,12 @@ cannot_run() { echo "nic-lab: cannot run: $*" >&2; exit 2; }
 usage_error() { echo "nic-lab: $*" >&2; echo "run with --help for the usage" >&2; exit 2; }
 
 SCENARIOS=uio,vfio FRAMES=2000 ACCEL=auto CPU="" KERNEL="" LOGS="" RESULTS="" RATES=1000,5000 HISTOGRAMS=""
+ARCH=x86_64 GUEST_ROOT=""
 while (( $# )); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
+    --arch) [[ $# -ge 2 ]] || usage_error "--arch needs x86_64 or arm64"; ARCH=$2; shift ;;
+    --guest-root) [[ $# -ge 2 ]] || usage_error "--guest-root needs a folder made by scripts/lab/arm64_root.sh"; GUEST_ROOT=$2; shift ;;
     --scenario) [[ $# -ge 2 ]] || usage_error "--scenario needs uio, vfio or uio,vfio"; SCENARIOS=$2; shift ;;
     --frames) [[ $# -ge 2 ]] || usage_error "--frames needs a number"; FRAMES=$2; shift ;;
     --accel) [[ $# -ge 2 ]] || usage_error "--accel needs kvm, tcg or auto"; ACCEL=$2; shift ;;
@@ -85,42 +100,80 @@ if [[ ",$SCENARIOS," == *,latency,* ]]; then
 fi
 [[ "$FRAMES" =~ ^[0-9]+$ ]] && (( FRAMES >= 100 && FRAMES <= 1000000 )) || usage_error "--frames must be 100 to 1000000 (got '$FRAMES')"
 [[ "$ACCEL" =~ ^(auto|kvm|tcg)$ ]] || usage_error "--accel must be auto, kvm or tcg (got '$ACCEL')"
+[[ "$ARCH" =~ ^(x86_64|arm64)$ ]] || usage_error "--arch must be x86_64 or arm64 (got '$ARCH')"
+if [[ "$ARCH" == arm64 ]]; then
+  [[ ",$SCENARIOS," != *,latency,* ]] || usage_error "the latency scenario runs on x86_64 only (it is the benchmark's guest NIC)"
+  [[ "$ACCEL" != kvm ]] || usage_error "--arch arm64 runs under TCG here: KVM needs an arm64 host"
+  ACCEL=tcg
+  [[ -z "$GUEST_ROOT" || -d "$GUEST_ROOT/boot" ]] || usage_error "--guest-root: '$GUEST_ROOT' is not a root made by scripts/lab/arm64_root.sh"
+else
+  [[ -z "$GUEST_ROOT" ]] || usage_error "--guest-root is for --arch arm64 (an x86_64 guest shares the host's root)"
+fi
 
 # --- what the lab needs ---
 (( EUID == 0 )) || cannot_run "it needs root (network namespaces, taps, hugepages): sudo $0"
 [[ "$ROOT" != *[[:space:]]* ]] || cannot_run "the repository's path ($ROOT) has a space: the guest gets it on its kernel command line; clone it elsewhere"
-command -v qemu-system-x86_64 >/dev/null || cannot_run "qemu-system-x86_64 not found: sudo scripts/install_deps.sh (or apt-get install qemu-system-x86)"
 [[ -c /dev/net/tun ]] || cannot_run "/dev/net/tun is missing: QEMU needs it for its tap devices (modprobe tun)"
-BUSYBOX=$(command -v busybox || true)
-[[ -n "$BUSYBOX" ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || cannot_run "a static busybox is needed for the guest's initramfs: apt-get install busybox-static"
 command -v cpio >/dev/null || cannot_run "cpio not found: apt-get install cpio"
-for app in l2echo-app/target/l2echo.jar l2multi-app/target/l2multi.jar l2gen-app/target/l2gen.jar; do
+APPS=(l2echo-app/target/l2echo.jar l2multi-app/target/l2multi.jar l2gen-app/target/l2gen.jar)
+for app in "${APPS[@]}"; do
   [[ -f "$ROOT/$app" ]] || cannot_run "$app is not built: mvn -B install -DskipTests"
 done
-if [[ -z "$KERNEL" ]]; then
-  for candidate in $(ls -1v /boot/vmlinuz-* 2>/dev/null | tac); do
-    [[ -f "/lib/modules/${candidate#/boot/vmlinuz-}/modules.dep" ]] && { KERNEL=$candidate; break; }
+if [[ "$ARCH" == x86_64 ]]; then
+  QEMU=qemu-system-x86_64
+  command -v "$QEMU" >/dev/null || cannot_run "$QEMU not found: sudo scripts/install_deps.sh (or apt-get install qemu-system-x86)"
+  BUSYBOX=$(command -v busybox || true)
+  [[ -n "$BUSYBOX" ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || cannot_run "a static busybox is needed for the guest's initramfs: apt-get install busybox-static"
+  GUEST_ROOT=/
+  CONSOLE=ttyS0
+  # TCG of the host's own architecture is what the timeouts below were sized on.
+  TIME_SCALE=1
+  if [[ "$ACCEL" == auto ]]; then
+    # A /dev/kvm without vmx/svm (nested or paravirtual) may open yet not boot a stock kernel.
+    if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then ACCEL=kvm; else ACCEL=tcg; fi
+  fi
+  if [[ -z "$CPU" ]]; then
+    # Under TCG a named model, never "max": max offers everything the emulator can do (5-level
+    # paging, protection keys, FSGSBASE, AVX2, BMI, ...), its least exercised paths, and guest JVMs
+    # crashed there (docs/real-nic.md). Nehalem has what DPDK's generic x86 build needs (SSE4.2,
+    # POPCNT) and nothing newer.
+    CPU=Nehalem
+    [[ "$ACCEL" == kvm ]] && CPU=host
+  fi
+  QEMU_MACHINE="q35,accel=$ACCEL"
+else
+  QEMU=qemu-system-aarch64
+  command -v "$QEMU" >/dev/null || cannot_run "$QEMU not found: sudo scripts/install_deps.sh --arm64-lab"
+  [[ -n "$GUEST_ROOT" ]] || command -v mmdebstrap >/dev/null \
+    || cannot_run "no --guest-root, and no mmdebstrap to unpack one: sudo scripts/install_deps.sh --arm64-lab"
+  for app in "${APPS[@]:0:2}"; do
+    jar tf "$ROOT/$app" | grep -qx 'META-INF/native/linux-aarch64/libdpdkj.so' \
+      || cannot_run "$app has no aarch64 shim: mvn -B install -DskipTests -Dnative.crossArm64 (after sudo scripts/install_deps.sh --arm64-lab)"
   done
-  [[ -n "$KERNEL" ]] || cannot_run "no guest kernel: no /boot/vmlinuz-* with its modules in /lib/modules (apt-get install linux-image-amd64)"
+  CONSOLE=ttyAMA0
+  # Every arm64 instruction emulated on x86-64: each step takes several times as long.
+  TIME_SCALE=5
+  # Cortex-A72: ARMv8.0 with CRC32, what Debian's arm64 DPDK is built for, and nothing newer
+  # (no SVE or pointer authentication for the guest JVM to pick up under emulation).
+  [[ -n "$CPU" ]] || CPU=cortex-a72
+  QEMU_MACHINE="virt,gic-version=3,accel=tcg"
 fi
-[[ -r "$KERNEL" ]] || cannot_run "cannot read the guest kernel $KERNEL"
-KVER=${KERNEL##*/vmlinuz-}
-MODULES=/lib/modules/$KVER
-[[ -f "$MODULES/modules.dep" ]] || cannot_run "$KERNEL has no modules in $MODULES: the guest loads 9p, NIC and uio/vfio modules from there"
 
-if [[ "$ACCEL" == auto ]]; then
-  # A /dev/kvm without vmx/svm (nested or paravirtual) may open yet not boot a stock kernel.
-  if grep -qwE 'vmx|svm' /proc/cpuinfo && [[ -w /dev/kvm ]]; then ACCEL=kvm; else ACCEL=tcg; fi
-fi
-if [[ -z "$CPU" ]]; then
-  # Under TCG a named model, never "max": max offers everything the emulator can do (5-level
-  # paging, protection keys, FSGSBASE, AVX2, BMI, ...), its least exercised paths, and guest JVMs
-  # crashed there (docs/real-nic.md). Nehalem has what DPDK's generic x86 build needs (SSE4.2,
-  # POPCNT) and nothing newer.
-  CPU=Nehalem
-  [[ "$ACCEL" == kvm ]] && CPU=host
-fi
-QEMU_ACCEL=(-machine "q35,accel=$ACCEL" -cpu "$CPU")
+# find_kernel: KERNEL (the newest in the guest's root unless --kernel), KVER and MODULES.
+find_kernel() {
+  local candidate
+  if [[ -z "$KERNEL" ]]; then
+    for candidate in $(ls -1v "${GUEST_ROOT%/}"/boot/vmlinuz-* 2>/dev/null | tac); do
+      [[ -f "${GUEST_ROOT%/}/lib/modules/${candidate##*/vmlinuz-}/modules.dep" ]] && { KERNEL=$candidate; break; }
+    done
+    [[ -n "$KERNEL" ]] || cannot_run "no guest kernel: no ${GUEST_ROOT%/}/boot/vmlinuz-* with its modules in ${GUEST_ROOT%/}/lib/modules (apt-get install linux-image-amd64)"
+  fi
+  [[ -r "$KERNEL" ]] || cannot_run "cannot read the guest kernel $KERNEL"
+  KVER=${KERNEL##*/vmlinuz-}
+  MODULES=${GUEST_ROOT%/}/lib/modules/$KVER
+  [[ -f "$MODULES/modules.dep" ]] || cannot_run "$KERNEL has no modules in $MODULES: the guest loads 9p, NIC and uio/vfio modules from there"
+}
+[[ "$ARCH" == arm64 && -z "$GUEST_ROOT" ]] || find_kernel
 
 # --- run state, all of it removed by cleanup ---
 WORK=$(mktemp -d /tmp/nic-lab.XXXXXX)
@@ -130,7 +183,7 @@ GUEST_DIR=/run/nic-lab   # where the guest mounts WORK
 # looks for it (--logs keeps it).
 GUEST_JAVA="java -XX:ErrorFile=$GUEST_DIR/hs_err_guest_pid%p.log"
 HOST_JAVA="java -XX:ErrorFile=$WORK/hs_err_host_pid%p.log"
-QEMU_PID="" HOST_PID="" PASSED=0 FAILED=0 CRASHED=0 SENT_TO_ECHO=0 TAPS=()
+QEMU_PID="" HOST_PID="" PASSED=0 FAILED=0 CRASHED=0 SENT_TO_ECHO=0 TAPS=() MACHINE_OPTIONS=""
 declare -A CRASH_REPORTED=()
 
 stop_guest() {
@@ -235,7 +288,10 @@ initramfs() {
     order+=("$1")
   }
   local module
-  for module in virtio_pci 9pnet_virtio 9p; do
+  local modules=(virtio_pci 9pnet_virtio 9p)
+  # The SMMU before any PCI driver: a device behind it waits for its driver to probe.
+  [[ "$ARCH" == arm64 ]] && modules=(arm_smmu_v3 "${modules[@]}")
+  for module in "${modules[@]}"; do
     rel=$(awk -F: -v m="/$module.ko" '{ k = $1; sub(/\.(xz|zst|gz)$/, "", k) } substr(k, length(k) - length(m) + 1) == m { print $1 }' "$MODULES/modules.dep")
     [[ -n "$rel" ]] || { grep -q "/$module.ko" "$MODULES/modules.builtin" 2>/dev/null && continue; echo "$KERNEL has no $module module"; return 1; }
     visit "$rel"
@@ -257,12 +313,12 @@ initramfs() {
 
 # boot_guest CMDLINE_EXTRA QEMU_DEVICE_ARGS...
 boot_guest() {
-  local append="console=ttyS0 quiet panic=-1 nic_lab.repo=$ROOT nic_lab.agent=$ROOT/scripts/lab/agent.sh $1"; shift
+  local append="console=$CONSOLE quiet panic=-1 nic_lab.repo=$ROOT nic_lab.agent=$ROOT/scripts/lab/agent.sh $1"; shift
   rm -rf "$WORK/cmd" "$WORK/ready" "$WORK/poweroff"
   mkdir -p "$WORK/cmd"
-  ip netns exec "$NS" qemu-system-x86_64 "${QEMU_ACCEL[@]}" -m 2G -smp 2 -nographic -no-reboot \
+  ip netns exec "$NS" "$QEMU" -machine "$QEMU_MACHINE$MACHINE_OPTIONS" -cpu "$CPU" -m 2G -smp 2 -nographic -no-reboot \
     -kernel "$KERNEL" -initrd "$WORK/initrd.gz" -append "$append" \
-    -fsdev local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap \
+    -fsdev local,id=fsroot,path="$GUEST_ROOT",security_model=none,readonly=on,multidevs=remap \
     -device virtio-9p-pci,fsdev=fsroot,mount_tag=rootfs \
     -fsdev local,id=fslab,path="$WORK",security_model=none,multidevs=remap \
     -device virtio-9p-pci,fsdev=fslab,mount_tag=lab \
@@ -271,18 +327,19 @@ boot_guest() {
     "$@" > "$WORK/console-$SCENE.log" 2>&1 &
   QEMU_PID=$!
   local waited
-  for waited in $(seq 1 180); do
+  for waited in $(seq 1 $((180 * TIME_SCALE))); do
     [[ -e "$WORK/ready" ]] && { cat "$WORK/ready"; return 0; }
     kill -0 "$QEMU_PID" 2>/dev/null || { echo "QEMU exited:"; tail -n 20 "$WORK/console-$SCENE.log"; QEMU_PID=""; return 1; }
     sleep 1
   done
-  echo "the guest did not come up in 180 s; its console:"; tail -n 20 "$WORK/console-$SCENE.log"
+  echo "the guest did not come up in $((180 * TIME_SCALE)) s; its console:"; tail -n 20 "$WORK/console-$SCENE.log"
   return 1
 }
 
 # gx TIMEOUT_S SCRIPT: runs SCRIPT in the guest (sh, from the repository root) and prints its output.
+# TIMEOUT_S is for a guest of the host's architecture, and scaled for an emulated one.
 gx() {
-  local timeout=$1 script=$2 name waited
+  local timeout=$(($1 * TIME_SCALE)) script=$2 name waited
   name=$(date +%s%N)-$BASHPID   # unique even when called from a subshell
   printf 'cd %q || exit 1\n%s\n' "$ROOT" "$script" > "$WORK/cmd/$name.tmp"
   mv "$WORK/cmd/$name.tmp" "$WORK/cmd/$name.sh"
@@ -313,12 +370,12 @@ app_start() {
   local name=$1 command=$2 ready=${3:-'^[a-z0-9]+: echoing;'} waited
   # COMMAND ends in exec, so the PID kept is the echo's own, the one SIGTERM must reach.
   gx 30 "( { $command; } > $GUEST_DIR/$name.log 2>&1 & echo \$! > $GUEST_DIR/$name.pid; wait \$!; echo \$? > $GUEST_DIR/$name.rc ) &" || return 1
-  for waited in $(seq 1 240); do
+  for waited in $(seq 1 $((240 * TIME_SCALE))); do
     grep -qE "$ready" "$WORK/$name.log" 2>/dev/null && return 0
     [[ -e "$WORK/$name.rc" ]] && { echo "$name exited with status $(cat "$WORK/$name.rc") before echoing:"; cat "$WORK/$name.log"; return 1; }
     sleep 0.5
   done
-  echo "$name did not start echoing in 120 s:"; cat "$WORK/$name.log"
+  echo "$name did not start echoing in $((120 * TIME_SCALE)) s:"; cat "$WORK/$name.log"
   return 1
 }
 
@@ -327,11 +384,11 @@ app_start() {
 app_stop() {
   local name=$1 ours=${2:-ours} waited
   [[ -e "$WORK/$name.rc" ]] || gx 30 "kill -TERM \$(cat $GUEST_DIR/$name.pid)" || return 1
-  for waited in $(seq 1 120); do
+  for waited in $(seq 1 $((120 * TIME_SCALE))); do
     [[ -e "$WORK/$name.rc" ]] && break
     sleep 0.5
   done
-  [[ -e "$WORK/$name.rc" ]] || { echo "$name did not stop within 60 s of SIGTERM:"; tail -n 20 "$WORK/$name.log"; return 1; }
+  [[ -e "$WORK/$name.rc" ]] || { echo "$name did not stop within $((60 * TIME_SCALE)) s of SIGTERM:"; tail -n 20 "$WORK/$name.log"; return 1; }
   [[ "$(cat "$WORK/$name.rc")" == 0 ]] || { echo "$name exited with status $(cat "$WORK/$name.rc"):"; tail -n 20 "$WORK/$name.log"; return 1; }
   [[ "$ours" == any ]] && { tail -n 5 "$WORK/$name.log"; return 0; }
   grep -q 'freed with all [0-9]* mbufs back' "$WORK/$name.log" || { echo "$name's pool did not get every mbuf back:"; tail -n 10 "$WORK/$name.log"; return 1; }
@@ -547,10 +604,18 @@ scenario_vfio() {
   nic_wire 3 2
   local devices
   mapfile -t devices < <(nic_netdev 3 2 virtio-net-pci,mq=on,rss=on,vectors=6,disable-legacy=on,iommu_platform=on)
-  # intel-iommu must come before the devices it translates.
-  # shellcheck disable=SC2068
-  guest_setup "intel_iommu=on" -device intel-iommu,intremap=on ${devices[@]} || return 0
-  nic_roundtrip 3 "virtio-net mq=on behind intel-iommu" vfio-pci l2multi 2 || true
+  if [[ "$ARCH" == arm64 ]]; then
+    MACHINE_OPTIONS=",iommu=smmuv3"
+    # shellcheck disable=SC2068
+    guest_setup "" ${devices[@]} || { MACHINE_OPTIONS=""; return 0; }
+    nic_roundtrip 3 "virtio-net mq=on behind the SMMUv3" vfio-pci l2multi 2 || true
+    MACHINE_OPTIONS=""
+  else
+    # intel-iommu must come before the devices it translates.
+    # shellcheck disable=SC2068
+    guest_setup "intel_iommu=on" -device intel-iommu,intremap=on ${devices[@]} || return 0
+    nic_roundtrip 3 "virtio-net mq=on behind intel-iommu" vfio-pci l2multi 2 || true
+  fi
   stop_guest
 }
 
@@ -599,8 +664,22 @@ ip netns exec "$NS" ip link set lo up
 "$ROOT/scripts/setup_env.sh" >/dev/null || cannot_run "no hugepages on the host for l2gen: sudo scripts/setup_env.sh says why"
 SCENE=host
 STEP_START=$SECONDS
+if [[ "$ARCH" == arm64 ]]; then
+  if [[ -z "$GUEST_ROOT" ]]; then
+    say "unpacking an arm64 Debian root into $WORK/root (--guest-root DIR keeps one between runs)"
+    "$ROOT/scripts/lab/arm64_root.sh" "$WORK/root" > "$WORK/arm64-root.log" 2>&1 \
+      || cannot_run "scripts/lab/arm64_root.sh failed: $(tail -n 5 "$WORK/arm64-root.log")"
+    tail -n 1 "$WORK/arm64-root.log"
+    GUEST_ROOT=$WORK/root
+  fi
+  find_kernel
+  BUSYBOX=$GUEST_ROOT/bin/busybox
+  [[ -x "$BUSYBOX" ]] || cannot_run "$GUEST_ROOT has no busybox (busybox-static): make it again with scripts/lab/arm64_root.sh"
+  # The guest's init mounts the repository over the read-only root at the same path.
+  mkdir -p "$GUEST_ROOT$ROOT"
+fi
 initramfs > "$WORK/initramfs.log" 2>&1 || cannot_run "cannot build the guest's initramfs: $(cat "$WORK/initramfs.log")"
-say "guest kernel $KERNEL, $ACCEL, CPU model $CPU, work directory $WORK, namespace $NS"
+say "$ARCH guest, kernel $KERNEL, $ACCEL, CPU model $CPU, work directory $WORK, namespace $NS"
 for scenario in ${SCENARIOS//,/ }; do
   "scenario_$scenario"
 done
