@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,15 +56,9 @@ class L2EchoCaptureIT {
         ChildProcess dumpcap = startDumpcap(running.prefix(), pcapng);
         long probes = awaitCapturing(dumpcap, peer, template, pcapng);
 
-        List<byte[]> sent = new ArrayList<>();
-        List<byte[]> echoed = new ArrayList<>();
-        for (int i = 0; i < FRAMES; i++) {
-            byte[] frame = template.frame(1_000 + i, 60 + 23 * i);
-            sent.add(frame);
-            echoed.add(macsSwapped(frame));
-            peer.send(frame);
-        }
-        receiveAll(peer, echoed);
+        Exchanged exchanged = exchange(peer, template, 1_000, FRAMES, i -> 60 + 23 * i);
+        List<byte[]> sent = exchanged.sent();
+        List<byte[]> echoed = exchanged.echoed();
         // dumpcap writes from its ring as it goes, and a SIGINT ends it without draining the ring.
         awaitWritten(() -> {
             Pcapng.Capture written = Pcapng.read(pcapng);
@@ -85,13 +80,7 @@ class L2EchoCaptureIT {
         }
 
         // The capture ended; the echo did not, and it still counts what it echoes.
-        List<byte[]> after = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            byte[] frame = template.frame(2_000 + i, 128);
-            after.add(macsSwapped(frame));
-            peer.send(frame);
-        }
-        receiveAll(peer, after);
+        exchange(peer, template, 2_000, 10, i -> 128);
         assertEquals(0, echo.stopWithSigint(), () -> echo.outputTail(20));
         EchoAppProcess.Totals totals = echo.totals();
         assertTrue(totals.txPackets() >= probes + FRAMES + 10, totals::toString);
@@ -125,15 +114,9 @@ class L2EchoCaptureIT {
         }
         peer.drain();
 
-        List<byte[]> sent = new ArrayList<>();
-        List<byte[]> echoed = new ArrayList<>();
-        for (int i = 0; i < FRAMES; i++) {
-            byte[] frame = template.frame(3_000 + i, 60 + 29 * i);
-            sent.add(frame);
-            echoed.add(macsSwapped(frame));
-            peer.send(frame);
-        }
-        receiveAll(peer, echoed);
+        Exchanged exchanged = exchange(peer, template, 3_000, FRAMES, i -> 60 + 29 * i);
+        List<byte[]> sent = exchanged.sent();
+        List<byte[]> echoed = exchanged.echoed();
         awaitWritten(() -> ours(Pcap.read(rx), sent).size() == FRAMES && ours(Pcap.read(tx), echoed).size() == FRAMES);
         assertEquals(0, pdump.stop(Processes.Signal.INT, TOOL_TIMEOUT), () -> pdump.outputTail(20));
 
@@ -248,6 +231,25 @@ class L2EchoCaptureIT {
         } catch (IOException recordBeingWritten) {
             return false;
         }
+    }
+
+    /* Frames sent to the echo, and the echoes expected back (MACs swapped). */
+    private record Exchanged(List<byte[]> sent, List<byte[]> echoed) {
+    }
+
+    /* Sends count frames, numbered from firstSequence with the lengths given, and receives every echo. */
+    private static Exchanged exchange(RawSocket peer, UdpFrameTemplate template, long firstSequence, int count,
+            IntUnaryOperator length) throws IOException {
+        List<byte[]> sent = new ArrayList<>();
+        List<byte[]> echoed = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] frame = template.frame(firstSequence + i, length.applyAsInt(i));
+            sent.add(frame);
+            echoed.add(macsSwapped(frame));
+            peer.send(frame);
+        }
+        receiveAll(peer, echoed);
+        return new Exchanged(sent, echoed);
     }
 
     private static void receiveAll(RawSocket peer, List<byte[]> expected) throws IOException {
