@@ -166,7 +166,9 @@ find_kernel() {
     for candidate in $(ls -1v "${GUEST_ROOT%/}"/boot/vmlinuz-* 2>/dev/null | tac); do
       [[ -f "${GUEST_ROOT%/}/lib/modules/${candidate##*/vmlinuz-}/modules.dep" ]] && { KERNEL=$candidate; break; }
     done
-    [[ -n "$KERNEL" ]] || cannot_run "no guest kernel: no ${GUEST_ROOT%/}/boot/vmlinuz-* with its modules in ${GUEST_ROOT%/}/lib/modules (apt-get install linux-image-amd64)"
+    local fix="apt-get install linux-image-amd64"
+    [[ "$ARCH" == arm64 ]] && fix="make the root again: scripts/lab/arm64_root.sh DIR"
+    [[ -n "$KERNEL" ]] || cannot_run "no guest kernel: no ${GUEST_ROOT%/}/boot/vmlinuz-* with its modules in ${GUEST_ROOT%/}/lib/modules ($fix)"
   fi
   [[ -r "$KERNEL" ]] || cannot_run "cannot read the guest kernel $KERNEL"
   KVER=${KERNEL##*/vmlinuz-}
